@@ -1,0 +1,47 @@
+package dev.mailpipe;
+
+import dev.mailpipe.demo.DemoRun;
+import dev.mailpipe.runner.CommandLine;
+import dev.mailpipe.runner.ConfigurationException;
+import dev.mailpipe.runner.MailpipeRunner;
+import java.io.PrintStream;
+
+/** Entry point of {@code java -jar mailpipe.jar}: reads the command line and starts camel-main. */
+public final class Application {
+
+    private Application() {}
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs one command and returns its exit code: 0 done, 1 failed, 2 bad usage or configuration. */
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        CommandLine command;
+        try {
+            command = CommandLine.parse(args, System.getenv("MAILPIPE_CONFIG"));
+        } catch (IllegalArgumentException e) {
+            err.println("mailpipe: " + e.getMessage());
+            err.println(CommandLine.USAGE);
+            return 2;
+        }
+        try {
+            return switch (command.mode()) {
+                case HELP -> {
+                    out.println(CommandLine.USAGE);
+                    yield 0;
+                }
+                case DEMO -> new DemoRun(out).run();
+                case RUN -> MailpipeRunner.run(command.propertiesFile(), java.util.Map.of());
+            };
+        } catch (Exception e) {
+            ConfigurationException bad = ConfigurationException.in(e);
+            if (bad != null) {
+                err.println("mailpipe: configuration error: " + bad.getMessage());
+                return 2;
+            }
+            err.println("mailpipe: failed: " + e);
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package dev.mailpipe.demo;
+
+import com.icegreen.greenmail.store.FolderException;
+import com.icegreen.greenmail.user.GreenMailUser;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Properties;
+
+/**
+ * An embedded GreenMail POP3S server on a free loopback port, with a certificate for localhost
+ * signed by the demo CA, so the demo runs with TLS verification on.
+ */
+public final class DemoMailServer implements AutoCloseable {
+
+    public static final String USER = "demo";
+    public static final String PASSWORD = "demo-password";
+    public static final String KEYSTORE_PASSWORD = "changeit";
+
+    private final GreenMail greenMail;
+    private final GreenMailUser user;
+    private final Path caFile;
+
+    private DemoMailServer(GreenMail greenMail, GreenMailUser user, Path caFile) {
+        this.greenMail = greenMail;
+        this.user = user;
+        this.caFile = caFile;
+    }
+
+    /** Starts the server; the TLS material is copied into {@code workDir}. */
+    public static DemoMailServer start(Path workDir) throws IOException {
+        Path keyStore = copyResource("/demo/demo-server.p12", workDir.resolve("demo-server.p12"));
+        Path caFile = copyResource("/demo/demo-ca.pem", workDir.resolve("demo-ca.pem"));
+        // GreenMail reads its TLS key store from these JVM-wide properties when its first TLS server starts.
+        System.setProperty("greenmail.tls.keystore.file", keyStore.toString());
+        System.setProperty("greenmail.tls.keystore.password", KEYSTORE_PASSWORD);
+        GreenMail greenMail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_POP3S));
+        greenMail.start();
+        GreenMailUser user = greenMail.setUser(USER + "@mailpipe.test", USER, PASSWORD);
+        return new DemoMailServer(greenMail, user, caFile);
+    }
+
+    public void deliver(byte[] rawMessage) throws MessagingException {
+        Session session = Session.getInstance(new Properties());
+        user.deliver(new MimeMessage(session, new ByteArrayInputStream(rawMessage)));
+    }
+
+    public int port() {
+        return greenMail.getPop3s().getPort();
+    }
+
+    public Path caFile() {
+        return caFile;
+    }
+
+    /** Messages still in the demo user's inbox. */
+    public int messagesLeft() throws FolderException {
+        return greenMail.getManagers().getImapHostManager().getInbox(user).getMessageCount();
+    }
+
+    @Override
+    public void close() {
+        greenMail.stop();
+    }
+
+    private static Path copyResource(String name, Path target) throws IOException {
+        try (InputStream in = DemoMailServer.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IOException("Missing resource " + name + " in the mailpipe jar");
+            }
+            Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+        return target;
+    }
+}

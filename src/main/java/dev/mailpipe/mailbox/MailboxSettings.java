@@ -1,0 +1,100 @@
+package dev.mailpipe.mailbox;
+
+import dev.mailpipe.runner.ConfigurationException;
+import dev.mailpipe.runner.Settings;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The mailbox account to drain, read from the {@code mailbox.*} properties and validated before any
+ * route starts.
+ */
+public record MailboxSettings(
+        String protocol,
+        String host,
+        int port,
+        String username,
+        String password,
+        boolean starttls,
+        Optional<Path> caFile,
+        boolean delete,
+        long pollDelay,
+        int batchSize) {
+
+    public static final String PROTOCOL = "mailbox.protocol";
+    public static final String HOST = "mailbox.host";
+    public static final String PORT = "mailbox.port";
+    public static final String USERNAME = "mailbox.username";
+    public static final String PASSWORD = "mailbox.password";
+    public static final String PASSWORD_FILE = "mailbox.passwordFile";
+    public static final String STARTTLS = "mailbox.starttls";
+    public static final String CA_FILE = "mailbox.caFile";
+    public static final String DELETE = "mailbox.delete";
+    public static final String POLL_DELAY = "mailbox.pollDelay";
+    public static final String BATCH_SIZE = "mailbox.batchSize";
+
+    /** Reads and checks every mailbox property; throws a {@link ConfigurationException} naming the first bad one. */
+    public static MailboxSettings from(Settings settings) {
+        String protocol = settings.string(PROTOCOL, "pop3s");
+        if (!protocol.equals("pop3") && !protocol.equals("pop3s")) {
+            throw Settings.invalid(PROTOCOL, "must be pop3 or pop3s, got '" + protocol + "'");
+        }
+        String host = settings.required(HOST);
+        int port = (int) settings.number(PORT, protocol.equals("pop3s") ? 995 : 110, 1, 65535);
+        String username = settings.required(USERNAME);
+        String password = password(settings);
+        boolean starttls = settings.bool(STARTTLS, false);
+        if (starttls && protocol.equals("pop3s")) {
+            throw Settings.invalid(STARTTLS, "applies to pop3 only; pop3s is TLS from the first byte");
+        }
+        Optional<Path> caFile = settings.optional(CA_FILE).map(Path::of);
+        caFile.ifPresent(file -> {
+            if (!Files.isReadable(file)) {
+                throw Settings.invalid(CA_FILE, "names a file that cannot be read: " + file);
+            }
+        });
+        boolean delete = settings.bool(DELETE, true);
+        long pollDelay = settings.number(POLL_DELAY, 60_000, 1, Long.MAX_VALUE);
+        int batchSize = (int) settings.number(BATCH_SIZE, 50, 1, 10_000);
+        return new MailboxSettings(
+                protocol, host, port, username, password, starttls, caFile, delete, pollDelay, batchSize);
+    }
+
+    private static String password(Settings settings) {
+        Optional<String> inline = settings.optional(PASSWORD);
+        Optional<String> file = settings.optional(PASSWORD_FILE);
+        if (inline.isPresent() && file.isPresent()) {
+            throw Settings.invalid(PASSWORD_FILE, "is set together with " + PASSWORD + "; set only one");
+        }
+        if (inline.isPresent()) {
+            return inline.get();
+        }
+        Path path = Path.of(file.orElseThrow(
+                () -> Settings.invalid(PASSWORD, "is not set (or set " + PASSWORD_FILE + " to a file holding it)")));
+        try {
+            // A trailing newline is how editors and `echo` leave a secret file; it is never part of the password.
+            String secret = Files.readString(path, StandardCharsets.UTF_8).strip();
+            if (secret.isEmpty()) {
+                throw Settings.invalid(PASSWORD_FILE, "names an empty file: " + path);
+            }
+            return secret;
+        } catch (IOException e) {
+            throw new ConfigurationException(
+                    PASSWORD_FILE + " names a file that cannot be read: " + path + " (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** The account this mailbox is, without secrets: {@code pop3s://user@host:port}. */
+    public MailboxId id() {
+        return new MailboxId(protocol, host, port, username);
+    }
+
+    /** Hides the password from accidental logging. */
+    @Override
+    public String toString() {
+        return id() + (starttls ? " (STARTTLS)" : "");
+    }
+}

@@ -1,0 +1,87 @@
+package dev.mailpipe.mailbox;
+
+import jakarta.mail.FetchProfile;
+import jakarta.mail.Folder;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.UIDFolder;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.ref.WeakReference;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.util.Map;
+import java.util.WeakHashMap;
+import org.apache.camel.RuntimeCamelException;
+import org.apache.camel.component.mail.MailEndpoint;
+import org.apache.camel.component.mail.MailUidGenerator;
+import org.eclipse.angus.mail.pop3.POP3Folder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Identifies POP3 messages by their UIDL, read with one {@code UIDL} command per session instead of
+ * camel-mail's default Message-ID lookup (one {@code TOP} per message, not unique, sometimes absent).
+ * A server without UIDL falls back to the SHA-256 of the raw message, with a warning.
+ */
+public final class UidlKeys implements MailUidGenerator {
+
+    /** Prefix of a content-hash identity, so it never collides with a real UIDL. */
+    public static final String CONTENT_HASH_PREFIX = "sha256:";
+
+    private static final Logger LOG = LoggerFactory.getLogger(UidlKeys.class);
+
+    private final MailboxId mailbox;
+    private WeakReference<Folder> listedFolder = new WeakReference<>(null);
+    private final Map<Message, String> contentHashes = new WeakHashMap<>();
+
+    public UidlKeys(MailboxId mailbox) {
+        this.mailbox = mailbox;
+    }
+
+    @Override
+    public synchronized String generateUuid(MailEndpoint endpoint, Message message) {
+        try {
+            if (!(message.getFolder() instanceof POP3Folder folder)) {
+                throw new IllegalStateException("mailpipe keys POP3 messages only, got " + message.getClass());
+            }
+            listOnce(folder);
+            String uidl = folder.getUID(message);
+            return uidl != null ? uidl : contentHash(message);
+        } catch (MessagingException | IOException e) {
+            throw new RuntimeCamelException("Cannot read the UIDL of message " + message.getMessageNumber() + " in "
+                    + mailbox + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Camel re-asks for every message of the folder on each commit; one UIDL listing answers them all. */
+    private void listOnce(POP3Folder folder) throws MessagingException {
+        if (listedFolder.get() == folder) {
+            return;
+        }
+        FetchProfile uids = new FetchProfile();
+        uids.add(UIDFolder.FetchProfileItem.UID);
+        folder.fetch(folder.getMessages(), uids);
+        listedFolder = new WeakReference<>(folder);
+        contentHashes.clear();
+    }
+
+    private String contentHash(Message message) throws MessagingException, IOException {
+        String known = contentHashes.get(message);
+        if (known != null) {
+            return known;
+        }
+        if (contentHashes.isEmpty()) {
+            LOG.warn(
+                    "Mailbox {} does not support UIDL; identifying messages by the SHA-256 of their content instead",
+                    mailbox);
+        }
+        MessageDigest digest = Sha256.newDigest();
+        try (OutputStream sink = new DigestOutputStream(OutputStream.nullOutputStream(), digest)) {
+            message.writeTo(sink);
+        }
+        String hash = CONTENT_HASH_PREFIX + Sha256.hex(digest.digest());
+        contentHashes.put(message, hash);
+        return hash;
+    }
+}

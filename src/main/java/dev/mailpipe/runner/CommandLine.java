@@ -1,0 +1,50 @@
+package dev.mailpipe.runner;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** The parsed command line of {@code java -jar mailpipe.jar}. */
+public record CommandLine(Mode mode, Optional<Path> propertiesFile) {
+
+    /** What the process was asked to do. */
+    public enum Mode {
+        RUN,
+        DEMO,
+        HELP
+    }
+
+    public static final String USAGE =
+            """
+            Usage: java -jar mailpipe.jar [--properties FILE]   drain the configured mailbox (runs until stopped)
+                   java -jar mailpipe.jar --demo                drain a built-in demo mailbox into ./mailpipe-out, then exit
+                   java -jar mailpipe.jar --help                show this help
+
+            Settings come from application.properties, then FILE (or $MAILPIPE_CONFIG), then
+            environment variables (mailbox.host -> MAILBOX_HOST), then -Dkey=value; later wins.
+            Routes are loaded from routes/*.yaml (camel.main.routesIncludePattern).
+            See README.md for every setting.""";
+
+    /** Parses the arguments; {@code configFromEnv} is $MAILPIPE_CONFIG, used when --properties is absent. */
+    public static CommandLine parse(String[] args, String configFromEnv) {
+        Mode mode = Mode.RUN;
+        Path properties = configFromEnv == null || configFromEnv.isBlank() ? null : Path.of(configFromEnv);
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--help", "-h" -> mode = Mode.HELP;
+                case "--demo" -> mode = Mode.DEMO;
+                case "--properties" -> {
+                    if (i + 1 >= args.length) {
+                        throw new IllegalArgumentException("--properties needs a file name");
+                    }
+                    properties = Path.of(args[++i]);
+                }
+                default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
+            }
+        }
+        if (mode == Mode.RUN && properties != null && !Files.isReadable(properties)) {
+            throw new IllegalArgumentException("cannot read properties file " + properties);
+        }
+        return new CommandLine(mode, Optional.ofNullable(properties));
+    }
+}

@@ -1,0 +1,32 @@
+package dev.mailpipe.runner;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListener;
+
+/** Boots camel-main with mailpipe's properties, beans and YAML routes, and runs until it stops. */
+public final class MailpipeRunner {
+
+    private static final String BUNDLED_PROPERTIES = "classpath:application.properties;optional=true";
+
+    private MailpipeRunner() {}
+
+    /** Runs until shutdown; returns camel-main's exit code. */
+    public static int run(Optional<Path> propertiesFile, Map<String, String> overrides, MainListener... listeners)
+            throws Exception {
+        Main main = new Main();
+        // The first location wins, so the user's file overrides the bundled defaults.
+        main.setPropertyPlaceholderLocations(propertiesFile
+                .map(file -> "file:" + file.toAbsolutePath() + "," + BUNDLED_PROPERTIES)
+                .orElse(BUNDLED_PROPERTIES));
+        overrides.forEach(main::addOverrideProperty);
+        main.configure().addConfiguration(MailpipeBeans.class);
+        for (MainListener listener : listeners) {
+            main.addMainListener(listener);
+        }
+        main.run();
+        return main.getExitCode();
+    }
+}

@@ -1,0 +1,69 @@
+package dev.mailpipe.runner;
+
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Typed, validated access to mailpipe's own properties; every error names the property and the
+ * environment variable that sets it.
+ */
+public final class Settings {
+
+    private final Function<String, Optional<String>> source;
+
+    public Settings(Function<String, Optional<String>> source) {
+        this.source = source;
+    }
+
+    /** The environment variable camel-main maps onto a property: {@code mailbox.pollDelay -> MAILBOX_POLLDELAY}. */
+    public static String envName(String property) {
+        return property.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    /** The trimmed value, empty when unset or blank. */
+    public Optional<String> optional(String key) {
+        return source.apply(key).map(String::trim).filter(v -> !v.isEmpty());
+    }
+
+    public String required(String key) {
+        return optional(key).orElseThrow(() -> invalid(key, "is not set"));
+    }
+
+    public String string(String key, String fallback) {
+        return optional(key).orElse(fallback);
+    }
+
+    public boolean bool(String key, boolean fallback) {
+        Optional<String> value = optional(key);
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        return switch (value.get().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw invalid(key, "must be true or false, got '" + value.get() + "'");
+        };
+    }
+
+    public long number(String key, long fallback, long min, long max) {
+        Optional<String> value = optional(key);
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        try {
+            long parsed = Long.parseLong(value.get());
+            if (parsed < min || parsed > max) {
+                throw invalid(key, "must be between " + min + " and " + max + ", got " + parsed);
+            }
+            return parsed;
+        } catch (NumberFormatException e) {
+            throw invalid(key, "must be a whole number, got '" + value.get() + "'");
+        }
+    }
+
+    public static ConfigurationException invalid(String key, String problem) {
+        return new ConfigurationException(key + " " + problem + " (property " + key + ", environment variable "
+                + envName(key) + ")");
+    }
+}
