@@ -5,6 +5,8 @@ import dev.mailpipe.runner.CommandLine;
 import dev.mailpipe.runner.ConfigurationException;
 import dev.mailpipe.runner.MailpipeRunner;
 import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Map;
 
 /** Entry point of {@code java -jar mailpipe.jar}: reads the command line and starts camel-main. */
 public final class Application {
@@ -31,8 +33,8 @@ public final class Application {
                     out.println(CommandLine.USAGE);
                     yield 0;
                 }
-                case DEMO -> new DemoRun(out).run();
-                case RUN -> MailpipeRunner.run(command.propertiesFile(), java.util.Map.of());
+                case DEMO -> new DemoRun(out, Path.of("mailpipe-out")).run();
+                case RUN -> MailpipeRunner.run(command.propertiesFile(), Map.of());
             };
         } catch (Exception e) {
             ConfigurationException bad = ConfigurationException.in(e);

@@ -14,8 +14,7 @@ public final class DemoMessages {
     }
 
     private static byte[] plainText() {
-        return crlf(
-                """
+        return crlf("""
                 From: Alice Example <alice@example.org>
                 To: demo@mailpipe.test
                 Subject: Quarterly numbers
@@ -33,8 +32,7 @@ public final class DemoMessages {
     }
 
     private static byte[] htmlAlternative() {
-        return crlf(
-                """
+        return crlf("""
                 From: "Shop Newsletter" <news@shop.example>
                 To: demo@mailpipe.test
                 Subject: Your weekly picks
@@ -57,9 +55,9 @@ public final class DemoMessages {
 
     private static byte[] withAttachment() {
         byte[] png = Base64.getDecoder()
-                .decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==");
-        return crlf(
-                """
+                .decode(
+                        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==");
+        return crlf("""
                 From: Bob Builder <bob@example.net>
                 To: demo@mailpipe.test
                 Subject: Site photo
@@ -79,13 +77,11 @@ public final class DemoMessages {
 
                 %s
                 --mixed-boundary--
-                """
-                        .formatted(Base64.getMimeEncoder().encodeToString(png)));
+                """.formatted(Base64.getMimeEncoder().encodeToString(png)));
     }
 
     private static byte[] nonAsciiSubject() {
-        return crlf(
-                """
+        return crlf("""
                 From: =?UTF-8?Q?J=C3=BCrgen_M=C3=BCller?= <juergen@example.de>
                 To: demo@mailpipe.test
                 Subject: =?UTF-8?B?R3LDvMOfZSBhdXMgTcO8bmNoZW4g8J+Ouw==?=
@@ -100,8 +96,7 @@ public final class DemoMessages {
     }
 
     private static byte[] latin1QuotedPrintable() {
-        return crlf(
-                """
+        return crlf("""
                 From: =?ISO-8859-1?Q?Fran=E7ois?= <francois@example.fr>
                 To: demo@mailpipe.test
                 Subject: =?ISO-8859-1?Q?R=E9union_de_l'=E9quipe?=

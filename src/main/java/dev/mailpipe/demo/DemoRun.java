@@ -26,9 +26,12 @@ public final class DemoRun {
     private static final int IDLE_SECONDS_BEFORE_EXIT = 3;
 
     private final PrintStream out;
+    private final Path outDir;
 
-    public DemoRun(PrintStream out) {
+    /** A demo that reports to {@code out} and stores the drained mail under {@code outDir}. */
+    public DemoRun(PrintStream out, Path outDir) {
         this.out = out;
+        this.outDir = outDir.toAbsolutePath();
     }
 
     public int run() throws Exception {
@@ -38,7 +41,6 @@ public final class DemoRun {
             for (byte[] message : messages) {
                 server.deliver(message);
             }
-            Path outDir = Path.of("mailpipe-out").toAbsolutePath();
             MailboxId mailbox = new MailboxId("pop3s", "localhost", server.port(), DemoMailServer.USER);
 
             Map<String, String> settings = new HashMap<>();
@@ -72,7 +74,8 @@ public final class DemoRun {
             return 0;
         }
         try (Stream<Path> files = Files.list(folder)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".eml")).count();
+            return files.filter(f -> f.getFileName().toString().endsWith(".eml"))
+                    .count();
         }
     }
 
@@ -80,7 +83,8 @@ public final class DemoRun {
     private static final class IgnoreUserEnvironment extends MainListenerSupport {
         @Override
         public void beforeConfigure(BaseMainSupport main) {
-            PropertiesComponent properties = (PropertiesComponent) main.getCamelContext().getPropertiesComponent();
+            PropertiesComponent properties =
+                    (PropertiesComponent) main.getCamelContext().getPropertiesComponent();
             properties.setEnvironmentVariableMode(PropertiesComponent.ENVIRONMENT_VARIABLES_MODE_NEVER);
             properties.setSystemPropertiesMode(PropertiesComponent.SYSTEM_PROPERTIES_MODE_NEVER);
         }

@@ -37,7 +37,8 @@ public final class AtomicFiles {
         Path part = folder.resolve("." + target.getFileName() + "." + UUID.randomUUID() + PART_SUFFIX);
         try {
             long size;
-            try (FileChannel channel = FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (FileChannel channel =
+                    FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 CountingOutputStream counter = new CountingOutputStream(Channels.newOutputStream(channel));
                 OutputStream out = new BufferedOutputStream(counter, BUFFER_BYTES);
                 content.writeTo(out);

@@ -21,10 +21,10 @@ public final class MailboxFailure {
     public static String describe(Throwable failure, MailboxSettings mailbox) {
         List<Throwable> chain = chain(failure);
         String endpoint = mailbox.host() + ":" + mailbox.port();
-        if (find(chain, t -> t instanceof AuthenticationFailedException).isPresent()) {
-            Throwable auth = find(chain, t -> t instanceof AuthenticationFailedException).get();
+        Optional<Throwable> login = find(chain, t -> t instanceof AuthenticationFailedException);
+        if (login.isPresent()) {
             return "login rejected (wrong username or password, or POP3 access not enabled for the account"
-                    + serverSaid(auth) + ")";
+                    + serverSaid(login.get()) + ")";
         }
         if (find(chain, t -> t instanceof UnknownHostException).isPresent()) {
             return "unknown host '" + mailbox.host() + "' (check " + MailboxSettings.HOST + ")";
@@ -38,7 +38,8 @@ public final class MailboxFailure {
             return "server certificate does not match host name '" + mailbox.host() + "' ("
                     + nameMismatch.get().getMessage() + ")";
         }
-        Optional<Throwable> refused = find(chain, t -> t instanceof ConnectException || t instanceof NoRouteToHostException);
+        Optional<Throwable> refused =
+                find(chain, t -> t instanceof ConnectException || t instanceof NoRouteToHostException);
         if (refused.isPresent()) {
             return "cannot connect to " + endpoint + " (" + refused.get().getMessage() + ")";
         }
@@ -50,7 +51,8 @@ public final class MailboxFailure {
             return "TLS with " + endpoint + " failed (" + tls.get().getMessage() + ")";
         }
         Throwable root = chain.get(chain.size() - 1);
-        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage().strip());
+        return root.getClass().getSimpleName()
+                + (root.getMessage() == null ? "" : ": " + root.getMessage().strip());
     }
 
     private static boolean isUntrustedPath(Throwable t) {
@@ -61,7 +63,8 @@ public final class MailboxFailure {
 
     private static boolean isNameMismatch(Throwable t) {
         String message = t.getMessage();
-        return message != null && (message.startsWith("No name matching") || message.startsWith("No subject alternative"));
+        return message != null
+                && (message.startsWith("No name matching") || message.startsWith("No subject alternative"));
     }
 
     private static List<Throwable> chain(Throwable failure) {

@@ -27,8 +27,8 @@ public final class TrustedCertificates {
         try (InputStream in = Files.newInputStream(pemFile)) {
             certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
         } catch (IOException | GeneralSecurityException e) {
-            throw Settings.invalid(property, "is not a readable PEM file of certificates: " + pemFile + " ("
-                    + e.getMessage() + ")");
+            throw Settings.invalid(
+                    property, "is not a readable PEM file of certificates: " + pemFile + " (" + e.getMessage() + ")");
         }
         if (certificates.isEmpty()) {
             throw Settings.invalid(property, "holds no certificate: " + pemFile);

@@ -1,16 +1,17 @@
 package dev.mailpipe.mailbox;
 
 import jakarta.mail.FetchProfile;
-import jakarta.mail.Folder;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.UIDFolder;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.lang.ref.WeakReference;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.Map;
+import java.util.Set;
 import java.util.WeakHashMap;
 import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.component.mail.MailEndpoint;
@@ -32,8 +33,11 @@ public final class UidlKeys implements MailUidGenerator {
     private static final Logger LOG = LoggerFactory.getLogger(UidlKeys.class);
 
     private final MailboxId mailbox;
-    private WeakReference<Folder> listedFolder = new WeakReference<>(null);
+    /** Messages of the current POP3 session whose UIDL is known; Angus makes new objects per session. */
+    private final Set<Message> listed = Collections.newSetFromMap(new WeakHashMap<>());
+
     private final Map<Message, String> contentHashes = new WeakHashMap<>();
+    private boolean warnedAboutMissingUidl;
 
     public UidlKeys(MailboxId mailbox) {
         this.mailbox = mailbox;
@@ -45,25 +49,31 @@ public final class UidlKeys implements MailUidGenerator {
             if (!(message.getFolder() instanceof POP3Folder folder)) {
                 throw new IllegalStateException("mailpipe keys POP3 messages only, got " + message.getClass());
             }
-            listOnce(folder);
+            listOnce(folder, message);
             String uidl = folder.getUID(message);
             return uidl != null ? uidl : contentHash(message);
         } catch (MessagingException | IOException e) {
-            throw new RuntimeCamelException("Cannot read the UIDL of message " + message.getMessageNumber() + " in "
-                    + mailbox + ": " + e.getMessage(), e);
+            throw new RuntimeCamelException(
+                    "Cannot read the UIDL of message " + message.getMessageNumber() + " in " + mailbox + ": "
+                            + e.getMessage(),
+                    e);
         }
     }
 
-    /** Camel re-asks for every message of the folder on each commit; one UIDL listing answers them all. */
-    private void listOnce(POP3Folder folder) throws MessagingException {
-        if (listedFolder.get() == folder) {
+    /**
+     * Camel re-asks for every message of the folder on each commit; one UIDL listing per session
+     * answers them all (Angus sends a single UIDL for the whole folder and caches the result).
+     */
+    private void listOnce(POP3Folder folder, Message message) throws MessagingException {
+        if (listed.contains(message)) {
             return;
         }
+        Message[] all = folder.getMessages();
         FetchProfile uids = new FetchProfile();
         uids.add(UIDFolder.FetchProfileItem.UID);
-        folder.fetch(folder.getMessages(), uids);
-        listedFolder = new WeakReference<>(folder);
-        contentHashes.clear();
+        folder.fetch(all, uids);
+        listed.clear();
+        listed.addAll(Arrays.asList(all));
     }
 
     private String contentHash(Message message) throws MessagingException, IOException {
@@ -71,7 +81,8 @@ public final class UidlKeys implements MailUidGenerator {
         if (known != null) {
             return known;
         }
-        if (contentHashes.isEmpty()) {
+        if (!warnedAboutMissingUidl) {
+            warnedAboutMissingUidl = true;
             LOG.warn(
                     "Mailbox {} does not support UIDL; identifying messages by the SHA-256 of their content instead",
                     mailbox);

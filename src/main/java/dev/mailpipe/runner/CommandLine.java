@@ -14,8 +14,7 @@ public record CommandLine(Mode mode, Optional<Path> propertiesFile) {
         HELP
     }
 
-    public static final String USAGE =
-            """
+    public static final String USAGE = """
             Usage: java -jar mailpipe.jar [--properties FILE]   drain the configured mailbox (runs until stopped)
                    java -jar mailpipe.jar --demo                drain a built-in demo mailbox into ./mailpipe-out, then exit
                    java -jar mailpipe.jar --help                show this help

@@ -6,8 +6,8 @@ import dev.mailpipe.mailbox.DeliveryTracker;
 import dev.mailpipe.mailbox.IdentifyMessage;
 import dev.mailpipe.mailbox.JavaMailProperties;
 import dev.mailpipe.mailbox.MailboxCredentials;
-import dev.mailpipe.mailbox.MailboxPollStrategy;
 import dev.mailpipe.mailbox.MailboxSettings;
+import dev.mailpipe.mailbox.MailboxStatus;
 import dev.mailpipe.mailbox.UidlKeys;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -47,7 +47,7 @@ public final class MailpipeBeans implements CamelConfiguration {
         Registry registry = context.getRegistry();
         registry.bind("mailboxCredentials", new MailboxCredentials(mailbox));
         registry.bind("mailboxJavaMailProperties", JavaMailProperties.of(mailbox));
-        registry.bind("mailboxPollStrategy", new MailboxPollStrategy(mailbox));
+        registry.bind("mailboxStatus", new MailboxStatus(mailbox));
         registry.bind("uidlKeys", new UidlKeys(mailbox.id()));
         registry.bind("deliveryTracker", new DeliveryTracker(mailbox, Clock.systemUTC()));
         registry.bind("identifyMessage", new IdentifyMessage(mailbox.id()));

@@ -63,7 +63,7 @@ public final class Settings {
     }
 
     public static ConfigurationException invalid(String key, String problem) {
-        return new ConfigurationException(key + " " + problem + " (property " + key + ", environment variable "
-                + envName(key) + ")");
+        return new ConfigurationException(
+                key + " " + problem + " (property " + key + ", environment variable " + envName(key) + ")");
     }
 }

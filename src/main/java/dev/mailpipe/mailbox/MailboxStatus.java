@@ -1,0 +1,87 @@
+package dev.mailpipe.mailbox;
+
+import org.apache.camel.Consumer;
+import org.apache.camel.Endpoint;
+import org.apache.camel.Exchange;
+import org.apache.camel.spi.ExceptionHandler;
+import org.apache.camel.spi.PollingConsumerPollStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tracks whether the mailbox can be polled. A poll that fails (login, DNS, TLS, network) is reported
+ * in one line naming the mailbox and the cause, once per distinct cause rather than once per poll,
+ * without a stack trace; recovery is reported too. Serves camel-mail as both its
+ * {@code pollStrategy} and its consumer {@code exceptionHandler}, so Camel does not log the same
+ * failure a second time.
+ */
+public final class MailboxStatus implements PollingConsumerPollStrategy, ExceptionHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MailboxStatus.class);
+
+    private final MailboxSettings mailbox;
+    private String lastProblem;
+    private Throwable lastReported;
+
+    public MailboxStatus(MailboxSettings mailbox) {
+        this.mailbox = mailbox;
+    }
+
+    @Override
+    public boolean begin(Consumer consumer, Endpoint endpoint) {
+        return true;
+    }
+
+    @Override
+    public synchronized void commit(Consumer consumer, Endpoint endpoint, int polledMessages) {
+        if (lastProblem != null) {
+            LOG.info("Mailbox {} can be polled again", mailbox.id());
+            lastProblem = null;
+        }
+    }
+
+    @Override
+    public synchronized boolean rollback(Consumer consumer, Endpoint endpoint, int retryCounter, Exception cause) {
+        String problem = MailboxFailure.describe(cause, mailbox);
+        if (!problem.equals(lastProblem)) {
+            LOG.error(
+                    "Mailbox {} cannot be polled: {}. Retrying every {} ms.",
+                    mailbox.id(),
+                    problem,
+                    mailbox.pollDelay());
+        }
+        LOG.debug("Poll of mailbox {} failed", mailbox.id(), cause);
+        lastProblem = problem;
+        lastReported = cause;
+        return false;
+    }
+
+    /** The last unresolved problem, or null when the last poll worked. */
+    public synchronized String lastProblem() {
+        return lastProblem;
+    }
+
+    @Override
+    public void handleException(Throwable exception) {
+        handleException(null, null, exception);
+    }
+
+    @Override
+    public void handleException(String message, Throwable exception) {
+        handleException(message, null, exception);
+    }
+
+    @Override
+    public synchronized void handleException(String message, Exchange exchange, Throwable exception) {
+        if (exception == lastReported) {
+            // rollback() has already told the user about this one.
+            return;
+        }
+        LOG.warn(
+                "Mailbox {}: {}: {}",
+                mailbox.id(),
+                message == null ? "error" : message,
+                MailboxFailure.describe(exception, mailbox));
+        LOG.debug("Details of the error on mailbox {}", mailbox.id(), exception);
+    }
+}

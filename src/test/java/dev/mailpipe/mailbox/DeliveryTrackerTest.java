@@ -1,0 +1,77 @@
+package dev.mailpipe.mailbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Which messages a poll takes: failed ones wait for the next regular poll; stored ones are not refetched when kept. */
+class DeliveryTrackerTest {
+
+    private final MutableClock clock = new MutableClock();
+
+    private static MailboxSettings mailbox(boolean delete) {
+        return new MailboxSettings(
+                "pop3s", "pop.example.org", 995, "alice", "x", false, Optional.empty(), delete, 60_000, 50);
+    }
+
+    @Test
+    void failedMessageIsHeldBackUntilThePollDelayHasPassed() {
+        DeliveryTracker tracker = new DeliveryTracker(mailbox(true), clock);
+        assertThat(tracker.add("1")).isTrue();
+        tracker.remove("1");
+
+        assertThat(tracker.add("1")).as("greedy re-poll right away").isFalse();
+        clock.advance(Duration.ofSeconds(59));
+        assertThat(tracker.add("1")).isFalse();
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(tracker.add("1")).as("next regular poll").isTrue();
+    }
+
+    @Test
+    void storedMessageStillOnTheServerIsFetchedAgainWhenDeleting() {
+        // With delete=true a message found again means its DELE did not reach the server: fetch it again.
+        DeliveryTracker tracker = new DeliveryTracker(mailbox(true), clock);
+        assertThat(tracker.add("1")).isTrue();
+        tracker.confirm("1");
+        assertThat(tracker.add("1")).isTrue();
+    }
+
+    @Test
+    void storedMessageKeptOnTheServerIsNotFetchedAgain() {
+        DeliveryTracker tracker = new DeliveryTracker(mailbox(false), clock);
+        assertThat(tracker.add("1")).isTrue();
+        tracker.confirm("1");
+        assertThat(tracker.add("1")).isFalse();
+        assertThat(tracker.contains("1")).isTrue();
+        assertThat(tracker.add("2")).isTrue();
+    }
+
+    /** A clock the test moves by hand. */
+    private static final class MutableClock extends Clock {
+        private Instant now = Instant.parse("2026-11-26T00:00:00Z");
+
+        void advance(Duration duration) {
+            now = now.plus(duration);
+        }
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package dev.mailpipe.testing;
+
+import dev.mailpipe.files.FilesLayout;
+import dev.mailpipe.mailbox.MailboxId;
+import dev.mailpipe.runner.MailpipeBeans;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.test.junit5.CamelTestSupport;
+import org.apache.camel.test.junit5.TestExecutionConfiguration;
+
+/**
+ * Route tests run the shipped YAML from {@code routes/} (not a copy) with mailpipe's own beans,
+ * against servers on loopback; each test chooses its settings before starting the context.
+ */
+public abstract class MailpipeRouteTestSupport extends CamelTestSupport {
+
+    /** The project folder, where {@code routes/} lives (surefire sets it; IDEs run from it). */
+    protected static final Path PROJECT_DIR = Path.of(System.getProperty("mailpipe.project.dir", "."));
+
+    @Override
+    public void configureTest(TestExecutionConfiguration configuration) {
+        super.configureTest(configuration);
+        configuration.withUseAdviceWith(true).withUseRouteBuilder(false);
+    }
+
+    /** Applies the settings over the bundled defaults, binds mailpipe's beans, loads the route and starts. */
+    protected void startRoute(String routeFile, Map<String, String> settings) throws Exception {
+        PropertiesComponent properties = context.getPropertiesComponent();
+        properties.setLocation("classpath:application.properties");
+        settings.forEach(properties::addOverrideProperty);
+        new MailpipeBeans().configure(context);
+        // The shared route configuration (error handling) applies to every route, as in production.
+        for (String file : List.of("mailpipe-errors.camel.yaml", routeFile)) {
+            PluginHelper.getRoutesLoader(context)
+                    .loadRoutes(PluginHelper.getResourceLoader(context)
+                            .resolveResource(
+                                    "file:" + PROJECT_DIR.resolve("routes").resolve(file)));
+        }
+        context.start();
+    }
+
+    /** The {@code .eml} files the files sink wrote for a mailbox. */
+    protected static List<Path> emlFiles(Path sinkDir, MailboxId mailbox) throws IOException {
+        Path folder = new FilesLayout(sinkDir, mailbox).mailboxFolder();
+        if (!Files.isDirectory(folder)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.filter(f -> f.toString().endsWith(".eml") && Files.isRegularFile(f))
+                    .sorted()
+                    .toList();
+        }
+    }
+}
