@@ -52,6 +52,8 @@ public final class DemoRun {
             settings.put("mailbox.caFile", server.caFile().toString());
             settings.put("mailbox.pollDelay", "500");
             settings.put(FilesLayout.DIR, outDir.toString());
+            // The demo mailbox lives only for this run; so does its ledger.
+            settings.put("ledger.dir", work.resolve("ledger").toString());
             settings.put("camel.main.durationMaxIdleSeconds", Integer.toString(IDLE_SECONDS_BEFORE_EXIT));
             if (!Files.isDirectory(Path.of("routes"))) {
                 // Run from outside the project folder: use the copy of the shipped routes inside the jar.

@@ -1,6 +1,7 @@
 package dev.mailpipe.files;
 
 import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
@@ -28,30 +29,70 @@ public final class AtomicFiles {
         void writeTo(OutputStream out) throws Exception;
     }
 
+    /** A step on the file system. */
+    @FunctionalInterface
+    private interface FileStep<T> {
+        T run() throws IOException;
+    }
+
     private AtomicFiles() {}
 
-    /** Returns the number of bytes written to {@code target}. */
+    /**
+     * Returns the number of bytes written to {@code target}. A failure of the file system is thrown
+     * as a {@link FileSinkException}; a failure of the content itself (say, the connection it is
+     * read from) is thrown as it is, so callers can tell a full disk from a dropped connection.
+     */
     public static long write(Path target, Content content) throws Exception {
         Path folder = target.toAbsolutePath().getParent();
-        Files.createDirectories(folder);
         Path part = folder.resolve("." + target.getFileName() + "." + UUID.randomUUID() + PART_SUFFIX);
         try {
+            onFileSystem(() -> Files.createDirectories(folder));
             long size;
-            try (FileChannel channel =
-                    FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (FileChannel channel = onFileSystem(
+                    () -> FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))) {
                 CountingOutputStream counter = new CountingOutputStream(Channels.newOutputStream(channel));
                 OutputStream out = new BufferedOutputStream(counter, BUFFER_BYTES);
-                content.writeTo(out);
-                out.flush();
-                channel.force(true);
+                try {
+                    content.writeTo(out);
+                    out.flush();
+                } catch (Exception e) {
+                    // The content producer may have wrapped our stream's failure; surface it as the file's.
+                    throw fileFailureIn(e).orElse(e);
+                }
+                onFileSystem(() -> {
+                    channel.force(true);
+                    return null;
+                });
                 size = counter.count();
             }
-            Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            syncFolder(folder);
+            onFileSystem(() -> Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING));
+            onFileSystem(() -> {
+                syncFolder(folder);
+                return null;
+            });
             return size;
         } finally {
             Files.deleteIfExists(part);
         }
+    }
+
+    private static <T> T onFileSystem(FileStep<T> step) throws FileSinkException {
+        try {
+            return step.run();
+        } catch (FileSinkException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new FileSinkException(e);
+        }
+    }
+
+    private static java.util.Optional<Exception> fileFailureIn(Exception failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof FileSinkException fileFailure) {
+                return java.util.Optional.of(fileFailure);
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     /** Makes the rename itself durable; without it a power cut can undo the rename on ext4/xfs. */
@@ -61,8 +102,8 @@ public final class AtomicFiles {
         }
     }
 
-    /** Counts bytes on their way to the file, so the size needs no second stat. */
-    private static final class CountingOutputStream extends java.io.FilterOutputStream {
+    /** Counts bytes on their way to the file, and marks the file's own failures as such. */
+    private static final class CountingOutputStream extends FilterOutputStream {
         private long count;
 
         CountingOutputStream(OutputStream out) {
@@ -71,13 +112,15 @@ public final class AtomicFiles {
 
         @Override
         public void write(int b) throws IOException {
-            out.write(b);
-            count++;
+            write(new byte[] {(byte) b}, 0, 1);
         }
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
+            onFileSystem(() -> {
+                out.write(b, off, len);
+                return null;
+            });
             count += len;
         }
 

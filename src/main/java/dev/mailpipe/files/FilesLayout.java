@@ -1,20 +1,26 @@
 package dev.mailpipe.files;
 
 import dev.mailpipe.mailbox.MailboxId;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Where the files sink puts things: {@code <sink.files.dir>/<mailbox slug>/<key>.eml}. Keys are
- * SHA-256 hex, so no message content ever decides a path.
+ * Where the files sink puts things: {@code <sink.files.dir>/<mailbox slug>/<key>.eml}, and dead
+ * letters under {@code <sink.files.dir>/dead-letter/<mailbox slug>/}. Keys are SHA-256 hex, so no
+ * message content ever decides a path.
  */
 public final class FilesLayout {
 
     public static final String DIR = "sink.files.dir";
+    public static final String DEAD_LETTER_FOLDER = "dead-letter";
 
     private final Path mailboxFolder;
+    private final Path deadLetterFolder;
 
     public FilesLayout(Path root, MailboxId mailbox) {
         this.mailboxFolder = root.resolve(mailbox.slug());
+        this.deadLetterFolder = root.resolve(DEAD_LETTER_FOLDER).resolve(mailbox.slug());
     }
 
     public Path mailboxFolder() {
@@ -22,9 +28,37 @@ public final class FilesLayout {
     }
 
     public Path emlFile(String key) {
+        return mailboxFolder.resolve(checked(key) + ".eml");
+    }
+
+    public Path deadLetterEml(String key) {
+        return deadLetterFolder.resolve(checked(key) + ".eml");
+    }
+
+    /** Why a message was dead-lettered, in plain text beside its raw bytes. */
+    public Path deadLetterReason(String key) {
+        return deadLetterFolder.resolve(checked(key) + ".reason.txt");
+    }
+
+    /**
+     * Whether the mailbox folder takes new files right now: tells an unusable sink (an outage) from a
+     * write that failed for one message only.
+     */
+    public boolean acceptsWrites() {
+        try {
+            Files.createDirectories(mailboxFolder);
+            Path probe = Files.createTempFile(mailboxFolder, ".probe-", AtomicFiles.PART_SUFFIX);
+            Files.delete(probe);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static String checked(String key) {
         if (!key.matches("[0-9a-f]{64}")) {
             throw new IllegalArgumentException("Not a message key: " + key);
         }
-        return mailboxFolder.resolve(key + ".eml");
+        return key;
     }
 }

@@ -22,7 +22,8 @@ public record MailboxSettings(
         Optional<Path> caFile,
         boolean delete,
         long pollDelay,
-        int batchSize) {
+        int batchSize,
+        int maxAttempts) {
 
     public static final String PROTOCOL = "mailbox.protocol";
     public static final String HOST = "mailbox.host";
@@ -35,6 +36,7 @@ public record MailboxSettings(
     public static final String DELETE = "mailbox.delete";
     public static final String POLL_DELAY = "mailbox.pollDelay";
     public static final String BATCH_SIZE = "mailbox.batchSize";
+    public static final String MAX_ATTEMPTS = "mailbox.maxAttempts";
 
     /** Reads and checks every mailbox property; throws a {@link ConfigurationException} naming the first bad one. */
     public static MailboxSettings from(Settings settings) {
@@ -59,8 +61,9 @@ public record MailboxSettings(
         boolean delete = settings.bool(DELETE, true);
         long pollDelay = settings.number(POLL_DELAY, 60_000, 1, Long.MAX_VALUE);
         int batchSize = (int) settings.number(BATCH_SIZE, 50, 1, 10_000);
+        int maxAttempts = (int) settings.number(MAX_ATTEMPTS, 5, 1, 1_000);
         return new MailboxSettings(
-                protocol, host, port, username, password, starttls, caFile, delete, pollDelay, batchSize);
+                protocol, host, port, username, password, starttls, caFile, delete, pollDelay, batchSize, maxAttempts);
     }
 
     private static String password(Settings settings) {

@@ -22,6 +22,7 @@ public final class MailboxStatus implements PollingConsumerPollStrategy, Excepti
     private final MailboxSettings mailbox;
     private String lastProblem;
     private Throwable lastReported;
+    private String outage;
 
     public MailboxStatus(MailboxSettings mailbox) {
         this.mailbox = mailbox;
@@ -54,6 +55,35 @@ public final class MailboxStatus implements PollingConsumerPollStrategy, Excepti
         lastProblem = problem;
         lastReported = cause;
         return false;
+    }
+
+    /**
+     * A delivery failed for a reason other than the message (a sink, the ledger or the connection is
+     * unavailable): reported once per distinct cause; nothing is deleted or dead-lettered meanwhile.
+     */
+    public synchronized void deliveryOutage(String cause) {
+        if (!cause.equals(outage)) {
+            LOG.warn(
+                    "Mailbox {}: {}. Messages stay on the server and are retried every {} ms; none is deleted or"
+                            + " dead-lettered for this.",
+                    mailbox.id(),
+                    cause,
+                    mailbox.pollDelay());
+            outage = cause;
+        }
+    }
+
+    /** A message was delivered: any outage is over. */
+    public synchronized void deliveryWorks() {
+        if (outage != null) {
+            LOG.info("Mailbox {}: delivery works again", mailbox.id());
+            outage = null;
+        }
+    }
+
+    /** The outage in effect, or null. */
+    public synchronized String outage() {
+        return outage;
     }
 
     /** The last unresolved problem, or null when the last poll worked. */

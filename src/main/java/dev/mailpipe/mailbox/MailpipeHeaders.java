@@ -1,6 +1,6 @@
 package dev.mailpipe.mailbox;
 
-/** Names of the exchange headers mailpipe sets on each downloaded message. */
+/** Names of the exchange headers and properties mailpipe sets on each downloaded message. */
 public final class MailpipeHeaders {
 
     /** The mailbox account, {@code pop3s://user@host:port} (no secrets). */
@@ -13,6 +13,18 @@ public final class MailpipeHeaders {
     public static final String EML_FILE = "MailpipeEmlFile";
     /** Size in bytes of the raw message as the server sent it. */
     public static final String SIZE = "MailpipeSize";
+
+    /** The message's Message-ID header as stored, for reference (never used as a key). */
+    public static final String MESSAGE_ID = "MailpipeMessageId";
+
+    /**
+     * Exchange property: when true, the route completed but the message must stay on the server
+     * (another instance is delivering it). The consumer neither deletes it nor counts a failure.
+     */
+    public static final String LEAVE_ON_SERVER = "MailpipeLeaveOnServer";
+
+    /** Exchange property: failed attempts recorded for this message before this one. */
+    public static final String ATTEMPTS_BEFORE = "MailpipeAttemptsBefore";
 
     private MailpipeHeaders() {}
 }

@@ -1,13 +1,22 @@
 package dev.mailpipe.runner;
 
 import dev.mailpipe.files.FilesLayout;
+import dev.mailpipe.files.StoreDeadLetter;
 import dev.mailpipe.files.StoreRawMessage;
+import dev.mailpipe.ledger.ClaimMessage;
+import dev.mailpipe.ledger.DeliveryFailures;
+import dev.mailpipe.ledger.Ledger;
+import dev.mailpipe.ledger.LedgerDeletions;
+import dev.mailpipe.ledger.LedgerSettings;
+import dev.mailpipe.ledger.MarkDeadLettered;
+import dev.mailpipe.ledger.MarkDelivered;
 import dev.mailpipe.mailbox.DeliveryTracker;
 import dev.mailpipe.mailbox.IdentifyMessage;
 import dev.mailpipe.mailbox.JavaMailProperties;
 import dev.mailpipe.mailbox.MailboxCredentials;
 import dev.mailpipe.mailbox.MailboxSettings;
 import dev.mailpipe.mailbox.MailboxStatus;
+import dev.mailpipe.mailbox.Pop3Component;
 import dev.mailpipe.mailbox.UidlKeys;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,6 +26,7 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
+import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +40,7 @@ public final class MailpipeBeans implements CamelConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(MailpipeBeans.class);
 
     @Override
-    public void configure(CamelContext context) {
+    public void configure(CamelContext context) throws Exception {
         PropertiesComponent properties = context.getPropertiesComponent();
         Settings settings = new Settings(properties::resolveProperty);
         MailboxSettings mailbox = MailboxSettings.from(settings);
@@ -43,16 +53,51 @@ public final class MailpipeBeans implements CamelConfiguration {
                     mailbox.id());
         }
         FilesLayout files = new FilesLayout(filesRoot(settings), mailbox.id());
+        LedgerSettings ledgerSettings = LedgerSettings.from(settings);
+        Ledger ledger = openLedger(ledgerSettings);
+        context.addService(new LedgerService(ledger));
+        Clock clock = Clock.systemUTC();
+        MailboxStatus status = new MailboxStatus(mailbox);
 
         Registry registry = context.getRegistry();
+        // The pop3/pop3s schemes resolve to camel-mail's component with mailpipe's consumer.
+        Pop3Component pop3 = new Pop3Component(
+                new LedgerDeletions(ledger, mailbox.id(), ledgerSettings.retention(), clock));
+        registry.bind("pop3", pop3);
+        registry.bind("pop3s", pop3);
         registry.bind("mailboxCredentials", new MailboxCredentials(mailbox));
         registry.bind("mailboxJavaMailProperties", JavaMailProperties.of(mailbox));
-        registry.bind("mailboxStatus", new MailboxStatus(mailbox));
+        registry.bind("mailboxStatus", status);
         registry.bind("uidlKeys", new UidlKeys(mailbox.id()));
-        registry.bind("deliveryTracker", new DeliveryTracker(mailbox, Clock.systemUTC()));
+        registry.bind("deliveryTracker", new DeliveryTracker(mailbox, clock));
         registry.bind("identifyMessage", new IdentifyMessage(mailbox.id()));
+        registry.bind("claimMessage", new ClaimMessage(ledger, ledgerSettings));
         registry.bind("storeRawMessage", new StoreRawMessage(files));
-        LOG.info("Draining mailbox {} into {}", mailbox, files.mailboxFolder().toAbsolutePath());
+        registry.bind("markDelivered", new MarkDelivered(ledger, status));
+        registry.bind("deliveryFailures", new DeliveryFailures(ledger, status, mailbox.maxAttempts()));
+        registry.bind("storeDeadLetter", new StoreDeadLetter(files));
+        registry.bind("markDeadLettered", new MarkDeadLettered(ledger, mailbox.maxAttempts()));
+        LOG.info(
+                "Draining mailbox {} into {} (ledger {})",
+                mailbox,
+                files.mailboxFolder().toAbsolutePath(),
+                ledgerSettings);
+    }
+
+    private static Ledger openLedger(LedgerSettings settings) {
+        try {
+            return Ledger.open(
+                    settings.url(),
+                    settings.username().orElse(null),
+                    settings.password().orElse(null),
+                    Clock.systemUTC());
+        } catch (java.sql.SQLException e) {
+            throw new ConfigurationException(
+                    "cannot open the ledger at " + settings + ": " + e.getMessage() + " (check "
+                            + LedgerSettings.URL + ", " + LedgerSettings.USERNAME + ", " + LedgerSettings.PASSWORD
+                            + " or " + LedgerSettings.DIR + ")",
+                    e);
+        }
     }
 
     private static Path filesRoot(Settings settings) {
@@ -66,5 +111,19 @@ public final class MailpipeBeans implements CamelConfiguration {
             throw Settings.invalid(FilesLayout.DIR, "names a folder that is not writable: " + root);
         }
         return root;
+    }
+
+    /** Closes the ledger when Camel stops. */
+    private static final class LedgerService extends ServiceSupport {
+        private final Ledger ledger;
+
+        LedgerService(Ledger ledger) {
+            this.ledger = ledger;
+        }
+
+        @Override
+        protected void doStop() {
+            ledger.close();
+        }
     }
 }

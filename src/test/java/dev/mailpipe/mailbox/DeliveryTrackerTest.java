@@ -2,11 +2,9 @@ package dev.mailpipe.mailbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Optional;
+import dev.mailpipe.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 
 /** Which messages a poll takes: failed ones wait for the next regular poll; stored ones are not refetched when kept. */
@@ -16,7 +14,7 @@ class DeliveryTrackerTest {
 
     private static MailboxSettings mailbox(boolean delete) {
         return new MailboxSettings(
-                "pop3s", "pop.example.org", 995, "alice", "x", false, Optional.empty(), delete, 60_000, 50);
+                "pop3s", "pop.example.org", 995, "alice", "x", false, Optional.empty(), delete, 60_000, 50, 5);
     }
 
     @Test
@@ -49,29 +47,5 @@ class DeliveryTrackerTest {
         assertThat(tracker.add("1")).isFalse();
         assertThat(tracker.contains("1")).isTrue();
         assertThat(tracker.add("2")).isTrue();
-    }
-
-    /** A clock the test moves by hand. */
-    private static final class MutableClock extends Clock {
-        private Instant now = Instant.parse("2026-11-26T00:00:00Z");
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

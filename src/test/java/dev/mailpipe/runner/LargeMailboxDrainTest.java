@@ -47,7 +47,11 @@ class LargeMailboxDrainTest {
         Path password = Files.writeString(work.resolve("password"), TestMailServer.PASSWORD + "\n");
         Path settings = Files.writeString(
                 work.resolve("mailpipe.properties"),
-                String.join("\n", "sink.files.dir=" + sinkDir, "camel.main.durationMaxIdleSeconds=3"));
+                String.join(
+                        "\n",
+                        "sink.files.dir=" + sinkDir,
+                        "ledger.dir=" + work.resolve("ledger"),
+                        "camel.main.durationMaxIdleSeconds=3"));
         ProcessBuilder command = new ProcessBuilder(
                         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                         "-Xmx256m",

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Boots the real camel-main runner (as {@code java -jar} does) against GreenMail POP3S. */
+/** Boots the real camel-main runner (as {@code java -jar} does) against GreenMail POP3S, twice: a restart. */
 class MailpipeRunnerTest {
 
     @RegisterExtension
@@ -37,7 +37,8 @@ class MailpipeRunnerTest {
         settings.put("mailbox.caFile", TestMailServer.caFile().toString());
         settings.put("mailbox.delete", Boolean.toString(delete));
         settings.put("mailbox.pollDelay", "200");
-        settings.put("sink.files.dir", sinkDir.toString());
+        settings.put("sink.files.dir", sinkDir.resolve("out").toString());
+        settings.put("ledger.dir", sinkDir.resolve("ledger").toString());
         settings.put("camel.main.routesIncludePattern", "file:" + MailpipeRunnerTestPaths.routes() + "/*.yaml");
         settings.put("camel.main.durationMaxIdleSeconds", "2");
         return settings;
@@ -46,14 +47,14 @@ class MailpipeRunnerTest {
     private List<Path> storedFiles() throws Exception {
         MailboxId mailbox =
                 new MailboxId("pop3s", "localhost", greenMail.getPop3s().getPort(), TestMailServer.USER);
-        Path folder = new FilesLayout(sinkDir, mailbox).mailboxFolder();
+        Path folder = new FilesLayout(sinkDir.resolve("out"), mailbox).mailboxFolder();
         try (Stream<Path> files = Files.list(folder)) {
             return files.sorted().toList();
         }
     }
 
     @Test
-    void restartOnAMailboxKeptOnTheServerRewritesTheSameFilesAndAddsNone() throws Exception {
+    void restartOnAMailboxKeptOnTheServerDeliversNothingTwice() throws Exception {
         GreenMailUser user = TestMailServer.user(greenMail);
         for (int n = 1; n <= 10; n++) {
             TestMailServer.deliver(user, SampleMessages.message(n));

@@ -34,6 +34,9 @@ public abstract class MailpipeRouteTestSupport extends CamelTestSupport {
         PropertiesComponent properties = context.getPropertiesComponent();
         properties.setLocation("classpath:application.properties");
         settings.forEach(properties::addOverrideProperty);
+        if (!settings.containsKey("ledger.dir")) {
+            properties.addOverrideProperty("ledger.dir", Files.createTempDirectory("mailpipe-ledger-").toString());
+        }
         new MailpipeBeans().configure(context);
         // The shared route configuration (error handling) applies to every route, as in production.
         for (String file : List.of("mailpipe-errors.camel.yaml", routeFile)) {

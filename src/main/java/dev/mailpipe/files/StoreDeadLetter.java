@@ -1,0 +1,35 @@
+package dev.mailpipe.files;
+
+import dev.mailpipe.mailbox.MailpipeHeaders;
+import jakarta.mail.Message;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.mail.MailMessage;
+
+/**
+ * Dead-letter sink: stores a message that failed {@code mailbox.maxAttempts} times as its raw bytes
+ * in {@code <sink.files.dir>/dead-letter/<mailbox>/<key>.eml}, with the reason in {@code <key>.reason.txt}.
+ */
+public final class StoreDeadLetter implements org.apache.camel.Processor {
+
+    private final FilesLayout layout;
+
+    public StoreDeadLetter(FilesLayout layout) {
+        this.layout = layout;
+    }
+
+    @Override
+    public void process(Exchange exchange) throws Exception {
+        org.apache.camel.Message in = exchange.getMessage();
+        String key = in.getHeader(MailpipeHeaders.KEY, String.class);
+        Message mail = exchange.getIn(MailMessage.class).getOriginalMessage();
+        AtomicFiles.write(layout.deadLetterEml(key), mail::writeTo);
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        String reason = "mailbox: " + in.getHeader(MailpipeHeaders.MAILBOX) + "\n"
+                + "uidl: " + in.getHeader(MailpipeHeaders.UIDL) + "\n"
+                + "dead-lettered: " + Instant.now() + "\n"
+                + "last error: " + failure + "\n";
+        AtomicFiles.write(layout.deadLetterReason(key), out -> out.write(reason.getBytes(StandardCharsets.UTF_8)));
+    }
+}

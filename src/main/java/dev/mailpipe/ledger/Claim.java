@@ -1,0 +1,35 @@
+package dev.mailpipe.ledger;
+
+/**
+ * The answer to "may this instance deliver this message now?".
+ *
+ * @param outcome what to do with the message
+ * @param attempts failed attempts recorded so far (for {@link Outcome#DELIVER})
+ * @param state the final state (for {@link Outcome#ALREADY_DONE})
+ * @param holder the instance holding the claim (for {@link Outcome#CLAIMED_ELSEWHERE})
+ * @param deletionCommitted whether a QUIT after its delivery was confirmed (for {@link Outcome#ALREADY_DONE})
+ */
+public record Claim(Outcome outcome, int attempts, DeliveryState state, String holder, boolean deletionCommitted) {
+
+    /** What the route does with the message. */
+    public enum Outcome {
+        /** This instance holds the claim: deliver it. */
+        DELIVER,
+        /** Delivered or dead-lettered before: delete it from the server without delivering it again. */
+        ALREADY_DONE,
+        /** Another instance is delivering it right now: leave it on the server. */
+        CLAIMED_ELSEWHERE
+    }
+
+    static Claim deliver(int attempts) {
+        return new Claim(Outcome.DELIVER, attempts, DeliveryState.SEEN, null, false);
+    }
+
+    static Claim alreadyDone(DeliveryState state, boolean deletionCommitted) {
+        return new Claim(Outcome.ALREADY_DONE, 0, state, null, deletionCommitted);
+    }
+
+    static Claim claimedElsewhere(String holder) {
+        return new Claim(Outcome.CLAIMED_ELSEWHERE, 0, DeliveryState.SEEN, holder, false);
+    }
+}

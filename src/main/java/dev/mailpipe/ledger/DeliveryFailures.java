@@ -1,0 +1,90 @@
+package dev.mailpipe.ledger;
+
+import dev.mailpipe.mailbox.MailboxStatus;
+import dev.mailpipe.mailbox.MailpipeHeaders;
+import java.sql.SQLException;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The route configuration's view of a failed delivery. An outage (see {@link OutageException}) is
+ * reported once and costs the message nothing; any other failure is the message's own and counts
+ * as an attempt. {@link #isFinalAttempt} tells when the failure is the {@code mailbox.maxAttempts}th,
+ * so the route dead-letters the message instead.
+ */
+public final class DeliveryFailures implements Processor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryFailures.class);
+
+    private final Ledger ledger;
+    private final MailboxStatus status;
+    private final int maxAttempts;
+
+    public DeliveryFailures(Ledger ledger, MailboxStatus status, int maxAttempts) {
+        this.ledger = ledger;
+        this.status = status;
+        this.maxAttempts = maxAttempts;
+    }
+
+    /** Whether this failure uses up the message's last attempt (outages never do). */
+    public boolean isFinalAttempt(Exchange exchange) {
+        Throwable failure = failureOf(exchange);
+        Integer before = exchange.getProperty(MailpipeHeaders.ATTEMPTS_BEFORE, Integer.class);
+        return outageIn(failure) == null && before != null && before + 1 >= maxAttempts;
+    }
+
+    /** Records a failure that is not the final attempt; the message stays on the server for the next poll. */
+    @Override
+    public void process(Exchange exchange) {
+        Throwable failure = failureOf(exchange);
+        String key = exchange.getMessage().getHeader(MailpipeHeaders.KEY, String.class);
+        String uidl = exchange.getMessage().getHeader(MailpipeHeaders.UIDL, String.class);
+        OutageException outage = outageIn(failure);
+        boolean claimed = exchange.getProperty(MailpipeHeaders.ATTEMPTS_BEFORE) != null;
+        try {
+            if (outage != null) {
+                status.deliveryOutage(outage.getMessage());
+                if (claimed) {
+                    ledger.release(key);
+                }
+            } else if (claimed) {
+                int attempts = ledger.recordFailure(key, describe(failure));
+                LOG.warn(
+                        "Message {} (UIDL {}) failed, attempt {} of {}: {}. It stays on the server for the next poll.",
+                        key,
+                        uidl,
+                        attempts,
+                        maxAttempts,
+                        describe(failure));
+            } else {
+                LOG.warn("Message {} (UIDL {}) failed before it was claimed: {}", key, uidl, describe(failure));
+            }
+        } catch (SQLException e) {
+            status.deliveryOutage("ledger unavailable: " + e.getMessage());
+        }
+    }
+
+    static Throwable failureOf(Exchange exchange) {
+        Throwable failure = exchange.getException();
+        return failure != null ? failure : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+    }
+
+    private static OutageException outageIn(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof OutageException outage) {
+                return outage;
+            }
+        }
+        return null;
+    }
+
+    static String describe(Throwable failure) {
+        if (failure == null) {
+            return "unknown failure";
+        }
+        String message = failure.getMessage();
+        return failure.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+}

@@ -1,0 +1,353 @@
+package dev.mailpipe.ledger;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * The durable delivery record of every message, one row per message key, in SQLite (embedded
+ * default) or PostgreSQL (shared by several instances) through the same JDBC statements. Every
+ * write is committed before the method returns; SQLite runs with {@code synchronous=FULL}, so a
+ * commit is fsync'd. Thread-safe; one connection, re-opened after a failure.
+ */
+public final class Ledger implements AutoCloseable {
+
+    static final int SCHEMA_VERSION = 1;
+
+    private static final String COLUMNS = "message_key, mailbox, uidl, message_id, state, attempts, last_error,"
+            + " first_seen, updated, deleted_at, claimed_by";
+
+    private final String url;
+    private final Properties credentials;
+    private final Clock clock;
+    private Connection connection;
+
+    private Ledger(String url, Properties credentials, Clock clock) {
+        this.url = url;
+        this.credentials = credentials;
+        this.clock = clock;
+    }
+
+    /** Opens the ledger at a JDBC URL ({@code jdbc:sqlite:...} or {@code jdbc:postgresql:...}) and creates or migrates its schema. */
+    public static Ledger open(String url, String username, String password, Clock clock) throws SQLException {
+        Properties credentials = new Properties();
+        if (username != null) {
+            credentials.setProperty("user", username);
+        }
+        if (password != null) {
+            credentials.setProperty("password", password);
+        }
+        Ledger ledger = new Ledger(url, credentials, clock);
+        ledger.migrate();
+        return ledger;
+    }
+
+    private Connection connection() throws SQLException {
+        if (connection == null || connection.isClosed()) {
+            connection = DriverManager.getConnection(url, credentials);
+            if (url.startsWith("jdbc:sqlite:")) {
+                try (Statement pragma = connection.createStatement()) {
+                    pragma.execute("PRAGMA journal_mode=WAL");
+                    // FULL: every commit is fsync'd before it returns, so a delivered record survives a crash.
+                    pragma.execute("PRAGMA synchronous=FULL");
+                    pragma.execute("PRAGMA busy_timeout=10000");
+                }
+            }
+        }
+        return connection;
+    }
+
+    /** Runs one unit of work; a failed connection is dropped so the next call opens a fresh one. */
+    private <T> T withConnection(SqlWork<T> work) throws SQLException {
+        try {
+            return work.run(connection());
+        } catch (SQLException e) {
+            closeQuietly();
+            throw e;
+        }
+    }
+
+    @FunctionalInterface
+    private interface SqlWork<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    private synchronized void migrate() throws SQLException {
+        withConnection(c -> {
+            try (Statement ddl = c.createStatement()) {
+                ddl.execute("CREATE TABLE IF NOT EXISTS mailpipe_schema (version INTEGER NOT NULL)");
+                ddl.execute("CREATE TABLE IF NOT EXISTS mailpipe_messages ("
+                        + " message_key VARCHAR(64) PRIMARY KEY,"
+                        + " mailbox TEXT NOT NULL,"
+                        + " uidl TEXT NOT NULL,"
+                        + " message_id TEXT,"
+                        + " state VARCHAR(16) NOT NULL,"
+                        + " attempts INTEGER NOT NULL,"
+                        + " last_error TEXT,"
+                        + " first_seen BIGINT NOT NULL,"
+                        + " updated BIGINT NOT NULL,"
+                        + " deleted_at BIGINT,"
+                        + " claimed_by TEXT,"
+                        + " claimed_until BIGINT)");
+                ddl.execute("CREATE INDEX IF NOT EXISTS mailpipe_messages_deleted ON mailpipe_messages (deleted_at)");
+            }
+            int version = 0;
+            try (Statement query = c.createStatement();
+                    ResultSet rows = query.executeQuery("SELECT MAX(version) FROM mailpipe_schema")) {
+                if (rows.next()) {
+                    version = rows.getInt(1);
+                }
+            }
+            if (version > SCHEMA_VERSION) {
+                throw new SQLException("The ledger at " + url + " has schema version " + version
+                        + ", newer than this mailpipe understands (" + SCHEMA_VERSION + "); upgrade mailpipe");
+            }
+            if (version < SCHEMA_VERSION) {
+                try (PreparedStatement insert = c.prepareStatement("INSERT INTO mailpipe_schema (version) VALUES (?)")) {
+                    insert.setInt(1, SCHEMA_VERSION);
+                    insert.executeUpdate();
+                }
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Claims a message for delivery by {@code owner} for {@code lease}: the first sight of a key
+     * records it; a key already delivered or dead-lettered is reported done; a key claimed by another
+     * owner whose lease has not run out is reported as claimed elsewhere.
+     */
+    public synchronized Claim claim(String key, String mailbox, String uidl, String owner, Duration lease)
+            throws SQLException {
+        long now = clock.millis();
+        long until = now + lease.toMillis();
+        return withConnection(c -> {
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO mailpipe_messages"
+                    + " (message_key, mailbox, uidl, state, attempts, first_seen, updated, claimed_by, claimed_until)"
+                    + " VALUES (?, ?, ?, 'SEEN', 0, ?, ?, ?, ?) ON CONFLICT (message_key) DO NOTHING")) {
+                insert.setString(1, key);
+                insert.setString(2, mailbox);
+                insert.setString(3, uidl);
+                insert.setLong(4, now);
+                insert.setLong(5, now);
+                insert.setString(6, owner);
+                insert.setLong(7, until);
+                if (insert.executeUpdate() == 1) {
+                    return Claim.deliver(0);
+                }
+            }
+            try (PreparedStatement take = c.prepareStatement("UPDATE mailpipe_messages"
+                    + " SET claimed_by = ?, claimed_until = ?, updated = ?"
+                    + " WHERE message_key = ? AND state = 'SEEN'"
+                    + " AND (claimed_by IS NULL OR claimed_by = ? OR claimed_until < ?)")) {
+                take.setString(1, owner);
+                take.setLong(2, until);
+                take.setLong(3, now);
+                take.setString(4, key);
+                take.setString(5, owner);
+                take.setLong(6, now);
+                boolean taken = take.executeUpdate() == 1;
+                LedgerEntry entry = find(c, key).orElseThrow(() -> new SQLException("Ledger entry vanished: " + key));
+                if (taken) {
+                    return Claim.deliver(entry.attempts());
+                }
+                if (entry.state().isFinal()) {
+                    return Claim.alreadyDone(entry.state(), entry.deletedAt().isPresent());
+                }
+                return Claim.claimedElsewhere(entry.claimedBy().orElse("?"));
+            }
+        });
+    }
+
+    /** Records that every sink has the message; committed (and fsync'd) before it returns. */
+    public synchronized void markDelivered(String key, String messageId) throws SQLException {
+        update(
+                "UPDATE mailpipe_messages SET state = 'DELIVERED', message_id = ?, updated = ?,"
+                        + " claimed_by = NULL, claimed_until = NULL WHERE message_key = ?",
+                messageId,
+                clock.millis(),
+                key);
+    }
+
+    /** Counts a failed attempt that was the message's own fault, releases the claim, and returns the attempts so far. */
+    public synchronized int recordFailure(String key, String error) throws SQLException {
+        update(
+                "UPDATE mailpipe_messages SET attempts = attempts + 1, last_error = ?, updated = ?,"
+                        + " claimed_by = NULL, claimed_until = NULL WHERE message_key = ?",
+                truncate(error),
+                clock.millis(),
+                key);
+        return withConnection(c -> find(c, key).map(LedgerEntry::attempts).orElse(0));
+    }
+
+    /** Releases the claim without counting an attempt (the failure was an outage, not the message). */
+    public synchronized void release(String key) throws SQLException {
+        update(
+                "UPDATE mailpipe_messages SET claimed_by = NULL, claimed_until = NULL, updated = ? WHERE message_key = ?",
+                clock.millis(),
+                key);
+    }
+
+    public synchronized void markDeadLettered(String key, String error) throws SQLException {
+        update(
+                "UPDATE mailpipe_messages SET state = 'DEAD_LETTERED', last_error = ?, updated = ?,"
+                        + " claimed_by = NULL, claimed_until = NULL WHERE message_key = ?",
+                truncate(error),
+                clock.millis(),
+                key);
+    }
+
+    /** Records that the server confirmed deleting these messages (the QUIT after their DELE succeeded). */
+    public synchronized void markDeleted(Collection<String> keys) throws SQLException {
+        long now = clock.millis();
+        withConnection(c -> {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try (PreparedStatement mark = c.prepareStatement(
+                    "UPDATE mailpipe_messages SET deleted_at = ?, updated = ? WHERE message_key = ?")) {
+                for (String key : keys) {
+                    mark.setLong(1, now);
+                    mark.setLong(2, now);
+                    mark.setString(3, key);
+                    mark.addBatch();
+                }
+                mark.executeBatch();
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(autoCommit);
+            }
+            return null;
+        });
+    }
+
+    /** Removes entries of messages the server confirmed deleted before {@code cutoff}; returns how many. */
+    public synchronized int pruneDeletedBefore(Instant cutoff) throws SQLException {
+        return update(
+                "DELETE FROM mailpipe_messages WHERE deleted_at IS NOT NULL AND deleted_at < ?", cutoff.toEpochMilli());
+    }
+
+    /** Forgets one message, so it is delivered again if it is still on the server; returns whether it existed. */
+    public synchronized boolean forget(String key) throws SQLException {
+        return update("DELETE FROM mailpipe_messages WHERE message_key = ?", key) == 1;
+    }
+
+    public synchronized Optional<LedgerEntry> find(String key) throws SQLException {
+        return withConnection(c -> find(c, key));
+    }
+
+    /** Number of messages per state. */
+    public synchronized Map<DeliveryState, Long> stats() throws SQLException {
+        return withConnection(c -> {
+            Map<DeliveryState, Long> counts = new EnumMap<>(DeliveryState.class);
+            for (DeliveryState state : DeliveryState.values()) {
+                counts.put(state, 0L);
+            }
+            try (Statement query = c.createStatement();
+                    ResultSet rows =
+                            query.executeQuery("SELECT state, COUNT(*) FROM mailpipe_messages GROUP BY state")) {
+                while (rows.next()) {
+                    counts.put(DeliveryState.valueOf(rows.getString(1)), rows.getLong(2));
+                }
+            }
+            return counts;
+        });
+    }
+
+    /** Entries, newest first, optionally of one state, at most {@code limit}. */
+    public synchronized List<LedgerEntry> list(Optional<DeliveryState> state, int limit) throws SQLException {
+        return withConnection(c -> {
+            String where = state.isPresent() ? " WHERE state = ?" : "";
+            try (PreparedStatement query = c.prepareStatement(
+                    "SELECT " + COLUMNS + " FROM mailpipe_messages" + where + " ORDER BY updated DESC LIMIT ?")) {
+                int index = 1;
+                if (state.isPresent()) {
+                    query.setString(index++, state.get().name());
+                }
+                query.setInt(index, limit);
+                List<LedgerEntry> entries = new ArrayList<>();
+                try (ResultSet rows = query.executeQuery()) {
+                    while (rows.next()) {
+                        entries.add(entry(rows));
+                    }
+                }
+                return entries;
+            }
+        });
+    }
+
+    private static Optional<LedgerEntry> find(Connection c, String key) throws SQLException {
+        try (PreparedStatement query =
+                c.prepareStatement("SELECT " + COLUMNS + " FROM mailpipe_messages WHERE message_key = ?")) {
+            query.setString(1, key);
+            try (ResultSet rows = query.executeQuery()) {
+                return rows.next() ? Optional.of(entry(rows)) : Optional.empty();
+            }
+        }
+    }
+
+    private static LedgerEntry entry(ResultSet row) throws SQLException {
+        long deletedAt = row.getLong("deleted_at");
+        boolean deleted = !row.wasNull();
+        return new LedgerEntry(
+                row.getString("message_key"),
+                row.getString("mailbox"),
+                row.getString("uidl"),
+                Optional.ofNullable(row.getString("message_id")),
+                DeliveryState.valueOf(row.getString("state")),
+                row.getInt("attempts"),
+                Optional.ofNullable(row.getString("last_error")),
+                Instant.ofEpochMilli(row.getLong("first_seen")),
+                Instant.ofEpochMilli(row.getLong("updated")),
+                deleted ? Optional.of(Instant.ofEpochMilli(deletedAt)) : Optional.empty(),
+                Optional.ofNullable(row.getString("claimed_by")));
+    }
+
+    private int update(String sql, Object... parameters) throws SQLException {
+        return withConnection(c -> {
+            try (PreparedStatement statement = c.prepareStatement(sql)) {
+                for (int i = 0; i < parameters.length; i++) {
+                    statement.setObject(i + 1, parameters[i]);
+                }
+                return statement.executeUpdate();
+            }
+        });
+    }
+
+    /** Errors are for people reading the ledger; a few kilobytes say all there is to say. */
+    private static String truncate(String error) {
+        return error == null || error.length() <= 4000 ? error : error.substring(0, 4000) + "...";
+    }
+
+    private void closeQuietly() {
+        try {
+            if (connection != null) {
+                connection.close();
+            }
+        } catch (SQLException e) {
+            // The connection is being dropped because it already failed; its close error adds nothing.
+            org.slf4j.LoggerFactory.getLogger(Ledger.class).debug("Closing a failed ledger connection", e);
+        }
+        connection = null;
+    }
+
+    @Override
+    public synchronized void close() {
+        closeQuietly();
+    }
+}

@@ -1,0 +1,57 @@
+package dev.mailpipe.ledger;
+
+import dev.mailpipe.mailbox.DeletionListener;
+import dev.mailpipe.mailbox.MailboxId;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Records deletions the server confirmed, and prunes entries of messages deleted longer ago than
+ * {@code ledger.retentionDays} (checked at most hourly): they can no longer be on the server.
+ */
+public final class LedgerDeletions implements DeletionListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LedgerDeletions.class);
+    private static final Duration PRUNE_EVERY = Duration.ofHours(1);
+
+    private final Ledger ledger;
+    private final MailboxId mailbox;
+    private final Duration retention;
+    private final Clock clock;
+    private Instant lastPrune = Instant.MIN;
+
+    public LedgerDeletions(Ledger ledger, MailboxId mailbox, Duration retention, Clock clock) {
+        this.ledger = ledger;
+        this.mailbox = mailbox;
+        this.retention = retention;
+        this.clock = clock;
+    }
+
+    @Override
+    public void deletionsConfirmed(List<String> uidls) {
+        try {
+            ledger.markDeleted(uidls.stream().map(mailbox::keyOf).toList());
+            pruneIfDue();
+        } catch (SQLException e) {
+            // Only bookkeeping is lost: the messages are delivered and gone from the server.
+            LOG.warn("Could not record {} confirmed deletion(s) in the ledger: {}", uidls.size(), e.getMessage());
+        }
+    }
+
+    private void pruneIfDue() throws SQLException {
+        Instant now = clock.instant();
+        if (Duration.between(lastPrune, now).compareTo(PRUNE_EVERY) < 0) {
+            return;
+        }
+        lastPrune = now;
+        int pruned = ledger.pruneDeletedBefore(now.minus(retention));
+        if (pruned > 0) {
+            LOG.info("Pruned {} ledger entries of messages deleted more than {} days ago", pruned, retention.toDays());
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package dev.mailpipe.ledger;
+
+import dev.mailpipe.runner.Settings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Where the ledger lives ({@code ledger.*} properties): a SQLite file under {@code ledger.dir} by
+ * default, or the PostgreSQL database at {@code ledger.url} that several instances share.
+ */
+public record LedgerSettings(
+        String url,
+        Optional<String> username,
+        Optional<String> password,
+        Duration claimLease,
+        Duration retention,
+        String instanceId) {
+
+    public static final String DIR = "ledger.dir";
+    public static final String URL = "ledger.url";
+    public static final String USERNAME = "ledger.username";
+    public static final String PASSWORD = "ledger.password";
+    public static final String CLAIM_SECONDS = "ledger.claimSeconds";
+    public static final String RETENTION_DAYS = "ledger.retentionDays";
+    public static final String INSTANCE_ID = "ledger.instanceId";
+
+    public static LedgerSettings from(Settings settings) {
+        String url = settings.optional(URL).orElseGet(() -> sqliteUrl(settings));
+        if (!url.startsWith("jdbc:sqlite:") && !url.startsWith("jdbc:postgresql:")) {
+            throw Settings.invalid(URL, "must be a jdbc:postgresql: URL (or unset for the embedded SQLite file)");
+        }
+        return new LedgerSettings(
+                url,
+                settings.optional(USERNAME),
+                settings.optional(PASSWORD),
+                Duration.ofSeconds(settings.number(CLAIM_SECONDS, 300, 1, 86_400)),
+                Duration.ofDays(settings.number(RETENTION_DAYS, 30, 1, 36_500)),
+                settings.optional(INSTANCE_ID).orElseGet(LedgerSettings::defaultInstanceId));
+    }
+
+    private static String sqliteUrl(Settings settings) {
+        Path dir = Path.of(settings.string(DIR, "mailpipe-data"));
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw Settings.invalid(DIR, "names a folder that cannot be created: " + dir + " (" + e + ")");
+        }
+        return "jdbc:sqlite:" + dir.resolve("ledger.sqlite").toAbsolutePath();
+    }
+
+    /** Host and process: unique among instances sharing a ledger; a restarted process is a new instance. */
+    private static String defaultInstanceId() {
+        String host = Optional.ofNullable(System.getenv("HOSTNAME")).orElse("localhost");
+        return host + "/" + ProcessHandle.current().pid();
+    }
+
+    /** Hides the password from accidental logging. */
+    @Override
+    public String toString() {
+        return url.replaceAll("password=[^&]*", "password=xxxxxx");
+    }
+}

@@ -1,0 +1,232 @@
+package dev.mailpipe.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mailpipe.testing.MutableClock;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every state transition of the ledger, on SQLite (the embedded default) and on a real PostgreSQL. */
+class LedgerTest {
+
+    private static final String MAILBOX = "pop3s://alice@pop.example.org:995";
+    private static final Duration LEASE = Duration.ofMinutes(5);
+
+    private static EmbeddedPostgres postgres;
+
+    @TempDir
+    static Path dir;
+
+    private final MutableClock clock = new MutableClock();
+    private Ledger ledger;
+
+    @BeforeAll
+    static void startPostgres() throws Exception {
+        postgres = EmbeddedPostgres.builder().start();
+    }
+
+    @AfterAll
+    static void stopPostgres() throws Exception {
+        postgres.close();
+    }
+
+    static Stream<String> databases() {
+        return Stream.of("sqlite", "postgresql");
+    }
+
+    private String url;
+
+    /** A fresh, empty ledger on the given database. */
+    private Ledger open(String database) throws SQLException {
+        if (database.equals("sqlite")) {
+            url = "jdbc:sqlite:" + dir.resolve("ledger-" + System.nanoTime() + ".sqlite");
+            ledger = Ledger.open(url, null, null, clock);
+        } else {
+            url = postgres.getJdbcUrl("postgres", "postgres");
+            execute("DROP TABLE IF EXISTS mailpipe_messages", "DROP TABLE IF EXISTS mailpipe_schema");
+            ledger = Ledger.open(url, "postgres", null, clock);
+        }
+        return ledger;
+    }
+
+    private void execute(String... statements) throws SQLException {
+        try (Connection c = java.sql.DriverManager.getConnection(url, "postgres", null);
+                Statement s = c.createStatement()) {
+            for (String sql : statements) {
+                s.execute(sql);
+            }
+        }
+    }
+
+    @AfterEach
+    void close() {
+        if (ledger != null) {
+            ledger.close();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void firstSightClaimsForDeliveryAndRecordsTheMessage(String database) throws Exception {
+        Ledger ledger = open(database);
+        Claim claim = ledger.claim("k1", MAILBOX, "uidl-1", "me", LEASE);
+
+        assertThat(claim.outcome()).isEqualTo(Claim.Outcome.DELIVER);
+        assertThat(claim.attempts()).isZero();
+        LedgerEntry entry = ledger.find("k1").orElseThrow();
+        assertThat(entry.state()).isEqualTo(DeliveryState.SEEN);
+        assertThat(entry.uidl()).isEqualTo("uidl-1");
+        assertThat(entry.mailbox()).isEqualTo(MAILBOX);
+        assertThat(entry.claimedBy()).contains("me");
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void deliveredMessageIsNeverDeliveredAgainOnlyDeleted(String database) throws Exception {
+        Ledger ledger = open(database);
+        ledger.claim("k1", MAILBOX, "uidl-1", "me", LEASE);
+        ledger.markDelivered("k1", "<m1@example.org>");
+
+        Claim again = ledger.claim("k1", MAILBOX, "uidl-1", "me", LEASE);
+        assertThat(again.outcome()).isEqualTo(Claim.Outcome.ALREADY_DONE);
+        assertThat(again.state()).isEqualTo(DeliveryState.DELIVERED);
+        assertThat(again.deletionCommitted()).isFalse();
+        LedgerEntry entry = ledger.find("k1").orElseThrow();
+        assertThat(entry.messageId()).contains("<m1@example.org>");
+        assertThat(entry.claimedBy()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void failuresCountAttemptsAndReleaseTheClaim(String database) throws Exception {
+        Ledger ledger = open(database);
+        ledger.claim("k1", MAILBOX, "u", "me", LEASE);
+        assertThat(ledger.recordFailure("k1", "sink rejected it")).isEqualTo(1);
+        assertThat(ledger.claim("k1", MAILBOX, "u", "other", LEASE).attempts()).isEqualTo(1);
+        assertThat(ledger.recordFailure("k1", "sink rejected it again")).isEqualTo(2);
+
+        LedgerEntry entry = ledger.find("k1").orElseThrow();
+        assertThat(entry.attempts()).isEqualTo(2);
+        assertThat(entry.lastError()).contains("sink rejected it again");
+        assertThat(entry.state()).isEqualTo(DeliveryState.SEEN);
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void outageReleasesTheClaimWithoutCountingAnAttempt(String database) throws Exception {
+        Ledger ledger = open(database);
+        ledger.claim("k1", MAILBOX, "u", "me", LEASE);
+        ledger.release("k1");
+        Claim next = ledger.claim("k1", MAILBOX, "u", "other", LEASE);
+        assertThat(next.outcome()).isEqualTo(Claim.Outcome.DELIVER);
+        assertThat(next.attempts()).isZero();
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void deadLetteredMessageIsDoneAndKeepsItsReason(String database) throws Exception {
+        Ledger ledger = open(database);
+        ledger.claim("k1", MAILBOX, "u", "me", LEASE);
+        ledger.markDeadLettered("k1", "rejected 5 times");
+
+        Claim again = ledger.claim("k1", MAILBOX, "u", "me", LEASE);
+        assertThat(again.outcome()).isEqualTo(Claim.Outcome.ALREADY_DONE);
+        assertThat(again.state()).isEqualTo(DeliveryState.DEAD_LETTERED);
+        assertThat(ledger.find("k1").orElseThrow().lastError()).contains("rejected 5 times");
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void anotherInstancesLiveClaimIsRespectedUntilItsLeaseRunsOut(String database) throws Exception {
+        Ledger ledger = open(database);
+        ledger.claim("k1", MAILBOX, "u", "instance-a", LEASE);
+
+        Claim blocked = ledger.claim("k1", MAILBOX, "u", "instance-b", LEASE);
+        assertThat(blocked.outcome()).isEqualTo(Claim.Outcome.CLAIMED_ELSEWHERE);
+        assertThat(blocked.holder()).isEqualTo("instance-a");
+        assertThat(ledger.claim("k1", MAILBOX, "u", "instance-a", LEASE).outcome())
+                .as("the holder may take it again")
+                .isEqualTo(Claim.Outcome.DELIVER);
+
+        clock.advance(LEASE.plusSeconds(1));
+        assertThat(ledger.claim("k1", MAILBOX, "u", "instance-b", LEASE).outcome())
+                .as("an expired lease (the holder died) can be taken over")
+                .isEqualTo(Claim.Outcome.DELIVER);
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void confirmedDeletionsArePrunedAfterTheRetention(String database) throws Exception {
+        Ledger ledger = open(database);
+        for (String key : List.of("k1", "k2", "k3")) {
+            ledger.claim(key, MAILBOX, key, "me", LEASE);
+            ledger.markDelivered(key, null);
+        }
+        ledger.markDeleted(List.of("k1", "k2"));
+        assertThat(ledger.claim("k1", MAILBOX, "k1", "me", LEASE).deletionCommitted()).isTrue();
+
+        clock.advance(Duration.ofDays(31));
+        assertThat(ledger.pruneDeletedBefore(clock.instant().minus(Duration.ofDays(30)))).isEqualTo(2);
+        assertThat(ledger.find("k1")).isEmpty();
+        assertThat(ledger.find("k3")).as("not confirmed deleted: may still be on the server").isPresent();
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void statsListAndForget(String database) throws Exception {
+        Ledger ledger = open(database);
+        ledger.claim("k1", MAILBOX, "u1", "me", LEASE);
+        ledger.claim("k2", MAILBOX, "u2", "me", LEASE);
+        ledger.markDelivered("k2", null);
+
+        assertThat(ledger.stats())
+                .containsEntry(DeliveryState.SEEN, 1L)
+                .containsEntry(DeliveryState.DELIVERED, 1L)
+                .containsEntry(DeliveryState.DEAD_LETTERED, 0L);
+        assertThat(ledger.list(Optional.of(DeliveryState.DELIVERED), 10))
+                .extracting(LedgerEntry::key)
+                .containsExactly("k2");
+        assertThat(ledger.forget("k2")).isTrue();
+        assertThat(ledger.forget("k2")).isFalse();
+        assertThat(ledger.claim("k2", MAILBOX, "u2", "me", LEASE).outcome()).isEqualTo(Claim.Outcome.DELIVER);
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void keysOfAnyLengthAreStored(String database) throws Exception {
+        Ledger ledger = open(database);
+        String longUidl = "u".repeat(5_000);
+        ledger.claim("k1", MAILBOX, longUidl, "me", LEASE);
+        ledger.markDelivered("k1", "<" + "m".repeat(10_000) + "@example.org>");
+        assertThat(ledger.find("k1").orElseThrow().uidl()).isEqualTo(longUidl);
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void reopeningKeepsEverythingAndRefusesANewerSchema(String database) throws Exception {
+        Ledger first = open(database);
+        first.claim("k1", MAILBOX, "u", "me", LEASE);
+        first.markDelivered("k1", null);
+        first.close();
+
+        try (Ledger reopened = Ledger.open(url, "postgres", null, clock)) {
+            assertThat(reopened.find("k1").orElseThrow().state()).isEqualTo(DeliveryState.DELIVERED);
+        }
+        execute("INSERT INTO mailpipe_schema (version) VALUES (99)");
+        assertThatThrownBy(() -> Ledger.open(url, "postgres", null, clock)).hasMessageContaining("schema version 99");
+    }
+}
