@@ -65,14 +65,25 @@ public final class AtomicFiles {
                 });
                 size = counter.count();
             }
-            onFileSystem(() -> Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING));
+            onFileSystem(() ->
+                    Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING));
             onFileSystem(() -> {
                 syncFolder(folder);
                 return null;
             });
             return size;
         } finally {
+            deleteQuietly(part);
+        }
+    }
+
+    /** Removes a leftover temporary file; never masks the failure that is on its way out. */
+    private static void deleteQuietly(Path part) {
+        try {
             Files.deleteIfExists(part);
+        } catch (IOException e) {
+            org.slf4j.LoggerFactory.getLogger(AtomicFiles.class)
+                    .debug("Could not remove temporary file {}: {}", part, e.toString());
         }
     }
 

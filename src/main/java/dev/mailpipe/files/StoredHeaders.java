@@ -28,7 +28,8 @@ public final class StoredHeaders {
                 return Optional.empty();
             }
             String trimmed = id.strip();
-            return Optional.of(trimmed.length() > MAX_MESSAGE_ID_CHARS ? trimmed.substring(0, MAX_MESSAGE_ID_CHARS) : trimmed);
+            return Optional.of(
+                    trimmed.length() > MAX_MESSAGE_ID_CHARS ? trimmed.substring(0, MAX_MESSAGE_ID_CHARS) : trimmed);
         } catch (IOException | MessagingException e) {
             return Optional.empty();
         }

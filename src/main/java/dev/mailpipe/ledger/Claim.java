@@ -7,7 +7,7 @@ package dev.mailpipe.ledger;
  * @param attempts failed attempts recorded so far (for {@link Outcome#DELIVER})
  * @param state the final state (for {@link Outcome#ALREADY_DONE})
  * @param holder the instance holding the claim (for {@link Outcome#CLAIMED_ELSEWHERE})
- * @param deletionCommitted whether a QUIT after its delivery was confirmed (for {@link Outcome#ALREADY_DONE})
+ * @param deletionCommitted whether it was deleted in an earlier session (for {@link Outcome#ALREADY_DONE})
  */
 public record Claim(Outcome outcome, int attempts, DeliveryState state, String holder, boolean deletionCommitted) {
 

@@ -42,8 +42,8 @@ public final class ClaimMessage implements Processor {
             case ALREADY_DONE -> {
                 if (claim.deletionCommitted()) {
                     LOG.warn(
-                            "Message {} (UIDL {}) of {} is still on the server although its deletion was confirmed"
-                                    + " earlier; deleting it again",
+                            "Message {} (UIDL {}) of {} is still on the server although it was deleted in an earlier"
+                                    + " session: the server did not apply that DELE (its QUIT failed); deleting it again",
                             key,
                             uidl,
                             mailbox);

@@ -45,7 +45,7 @@ public final class DeliveryFailures implements Processor {
         boolean claimed = exchange.getProperty(MailpipeHeaders.ATTEMPTS_BEFORE) != null;
         try {
             if (outage != null) {
-                status.deliveryOutage(outage.getMessage());
+                status.deliveryOutage(outage.what(), outage.getMessage());
                 if (claimed) {
                     ledger.release(key);
                 }
@@ -62,7 +62,7 @@ public final class DeliveryFailures implements Processor {
                 LOG.warn("Message {} (UIDL {}) failed before it was claimed: {}", key, uidl, describe(failure));
             }
         } catch (SQLException e) {
-            status.deliveryOutage("ledger unavailable: " + e.getMessage());
+            status.deliveryOutage("ledger", "ledger unavailable: " + e.getMessage());
         }
     }
 

@@ -116,7 +116,8 @@ public final class Ledger implements AutoCloseable {
                         + ", newer than this mailpipe understands (" + SCHEMA_VERSION + "); upgrade mailpipe");
             }
             if (version < SCHEMA_VERSION) {
-                try (PreparedStatement insert = c.prepareStatement("INSERT INTO mailpipe_schema (version) VALUES (?)")) {
+                try (PreparedStatement insert =
+                        c.prepareStatement("INSERT INTO mailpipe_schema (version) VALUES (?)")) {
                     insert.setInt(1, SCHEMA_VERSION);
                     insert.executeUpdate();
                 }
@@ -210,7 +211,7 @@ public final class Ledger implements AutoCloseable {
                 key);
     }
 
-    /** Records that the server confirmed deleting these messages (the QUIT after their DELE succeeded). */
+    /** Records that these messages were deleted from the server (DELE accepted, session closed). */
     public synchronized void markDeleted(Collection<String> keys) throws SQLException {
         long now = clock.millis();
         withConnection(c -> {
@@ -236,7 +237,7 @@ public final class Ledger implements AutoCloseable {
         });
     }
 
-    /** Removes entries of messages the server confirmed deleted before {@code cutoff}; returns how many. */
+    /** Removes entries of messages deleted from the server before {@code cutoff}; returns how many. */
     public synchronized int pruneDeletedBefore(Instant cutoff) throws SQLException {
         return update(
                 "DELETE FROM mailpipe_messages WHERE deleted_at IS NOT NULL AND deleted_at < ?", cutoff.toEpochMilli());

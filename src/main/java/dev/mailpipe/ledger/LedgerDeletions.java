@@ -11,8 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Records deletions the server confirmed, and prunes entries of messages deleted longer ago than
- * {@code ledger.retentionDays} (checked at most hourly): they can no longer be on the server.
+ * Records deletions sent to the server, and prunes entries of messages deleted longer ago than
+ * {@code ledger.retentionDays} (checked at most hourly): a message seen again in the meantime has
+ * its deletion recorded anew, so an entry that old belongs to a message the server no longer has.
  */
 public final class LedgerDeletions implements DeletionListener {
 
@@ -33,13 +34,13 @@ public final class LedgerDeletions implements DeletionListener {
     }
 
     @Override
-    public void deletionsConfirmed(List<String> uidls) {
+    public void deletionsSent(List<String> uidls) {
         try {
             ledger.markDeleted(uidls.stream().map(mailbox::keyOf).toList());
             pruneIfDue();
         } catch (SQLException e) {
             // Only bookkeeping is lost: the messages are delivered and gone from the server.
-            LOG.warn("Could not record {} confirmed deletion(s) in the ledger: {}", uidls.size(), e.getMessage());
+            LOG.warn("Could not record {} deletion(s) in the ledger: {}", uidls.size(), e.getMessage());
         }
     }
 

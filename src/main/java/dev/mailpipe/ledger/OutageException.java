@@ -7,9 +7,17 @@ package dev.mailpipe.ledger;
  */
 public final class OutageException extends Exception {
 
-    /** @param what the unavailable part, e.g. "files sink" */
+    private final String what;
+
+    /** @param what the unavailable part, e.g. "files sink /data/out"; the same part gives the same text */
     public OutageException(String what, Throwable cause) {
         super(what + " unavailable: " + describe(cause), cause);
+        this.what = what;
+    }
+
+    /** The unavailable part, without the details of this one failure. */
+    public String what() {
+        return what;
     }
 
     private static String describe(Throwable cause) {

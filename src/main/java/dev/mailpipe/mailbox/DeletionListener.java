@@ -2,9 +2,12 @@ package dev.mailpipe.mailbox;
 
 import java.util.List;
 
-/** Told which messages the server has confirmed deleting, once the QUIT after their DELE succeeded. */
+/**
+ * Told which messages were deleted: their DELE was accepted and the session closed. (Angus Mail does
+ * not report a failed QUIT; a message seen again after this was not deleted after all.)
+ */
 @FunctionalInterface
 public interface DeletionListener {
 
-    void deletionsConfirmed(List<String> uidls);
+    void deletionsSent(List<String> uidls);
 }

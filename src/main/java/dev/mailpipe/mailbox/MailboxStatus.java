@@ -61,15 +61,17 @@ public final class MailboxStatus implements PollingConsumerPollStrategy, Excepti
      * A delivery failed for a reason other than the message (a sink, the ledger or the connection is
      * unavailable): reported once per distinct cause; nothing is deleted or dead-lettered meanwhile.
      */
-    public synchronized void deliveryOutage(String cause) {
-        if (!cause.equals(outage)) {
+    public synchronized void deliveryOutage(String what, String detail) {
+        if (!what.equals(outage)) {
             LOG.warn(
                     "Mailbox {}: {}. Messages stay on the server and are retried every {} ms; none is deleted or"
                             + " dead-lettered for this.",
                     mailbox.id(),
-                    cause,
+                    detail,
                     mailbox.pollDelay());
-            outage = cause;
+            outage = what;
+        } else {
+            LOG.debug("Mailbox {}: still {}", mailbox.id(), detail);
         }
     }
 
@@ -81,7 +83,7 @@ public final class MailboxStatus implements PollingConsumerPollStrategy, Excepti
         }
     }
 
-    /** The outage in effect, or null. */
+    /** The unavailable part in an outage in effect, or null. */
     public synchronized String outage() {
         return outage;
     }

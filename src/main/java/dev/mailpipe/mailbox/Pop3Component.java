@@ -41,8 +41,8 @@ public final class Pop3Component extends MailComponent {
         MailConfiguration configuration = getConfiguration().copy();
         configuration.configure(new URI(uri));
         if (!configuration.getProtocol().startsWith("pop3")) {
-            throw new IllegalArgumentException("mailpipe's mail component serves pop3 and pop3s only, not "
-                    + configuration.getProtocol());
+            throw new IllegalArgumentException(
+                    "mailpipe's mail component serves pop3 and pop3s only, not " + configuration.getProtocol());
         }
         Pop3Endpoint endpoint = new Pop3Endpoint(uri, this, configuration, deletions);
         setProperties(endpoint, parameters);

@@ -13,18 +13,20 @@ import org.apache.camel.component.mail.JavaMailSender;
 import org.apache.camel.component.mail.MailConsumer;
 import org.apache.camel.component.mail.MailMessage;
 import org.apache.camel.spi.IdempotentRepository;
+import org.apache.camel.util.KeyValueHolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * camel-mail's POP3 consumer with three changes mailpipe's guarantees need:
+ * camel-mail's POP3 consumer with the changes mailpipe's guarantees and speed need:
  *
  * <ul>
+ *   <li>the mail's headers are never copied into the exchange (see {@link #createExchange});
  *   <li>a completed message is flagged for deletion directly (camel-mail re-finds it by rescanning
  *       the whole folder and sends a NOOP for every commit, which is quadratic in the batch);
- *   <li>the batch's POP3 session is closed here, right after the batch, so a failed DELE or QUIT is
- *       seen: it is logged at WARN (camel-mail logs it at DEBUG) and confirmed deletions are reported
- *       to the {@link DeletionListener};
+ *   <li>the batch's POP3 session is closed here, right after the batch, so a failed DELE is seen:
+ *       it is logged at WARN (camel-mail logs it at DEBUG), and sent deletions are reported to the
+ *       {@link DeletionListener};
  *   <li>a failed message is left on the server without camel-mail's stack trace: the route's error
  *       handling has already said what failed, and a message another instance holds is left alone.
  * </ul>
@@ -52,24 +54,50 @@ public final class Pop3Consumer extends MailConsumer {
         return total;
     }
 
-    /** QUIT now, which makes the server apply the batch's DELEs; camel-mail would hide its failure. */
+    /**
+     * Sends the batch's DELEs and the QUIT that makes the server apply them. Angus Mail ignores a
+     * failed QUIT, so a deletion the server did not apply shows up when the message is seen again,
+     * which {@code ClaimMessage} reports; a failed DELE or a connection already lost is reported here.
+     */
     private void endSession(Folder folder) {
         List<String> deleted = List.copyOf(flaggedForDeletion);
         flaggedForDeletion.clear();
         try {
+            if (!folder.isOpen()) {
+                throw new MessagingException("connection lost during the batch");
+            }
             folder.close(true);
             if (!deleted.isEmpty()) {
-                deletions.deletionsConfirmed(deleted);
+                deletions.deletionsSent(deleted);
             }
-        } catch (MessagingException e) {
+        } catch (MessagingException | IllegalStateException e) {
+            if (deleted.isEmpty()) {
+                LOG.debug("Mailbox {}: session ended without a QUIT ({})", mailbox(), e.toString());
+                return;
+            }
             LOG.warn(
-                    "Mailbox {}: the server did not confirm deleting {} delivered message(s) (DELE/QUIT failed: {}). They"
-                            + " stay on the server and will be deleted at a later poll without being delivered again.",
-                    getEndpoint().getConfiguration().getMailStoreLogInformation(),
+                    "Mailbox {}: could not delete {} delivered message(s) ({}). They stay on the server and will be"
+                            + " deleted at a later poll without being delivered again.",
+                    mailbox(),
                     deleted.size(),
                     e.getMessage());
             LOG.debug("DELE/QUIT failure", e);
         }
+    }
+
+    /**
+     * Without camel-mail's binding on the exchange, the first header access does not read the mail's
+     * headers from the server: that would cost a TOP (or, on servers without TOP, a whole RETR held in
+     * memory) per message, and fail once the connection is gone. mailpipe's steps read the message
+     * only through {@code writeTo}.
+     */
+    @Override
+    protected Exchange createExchange(KeyValueHolder<String, Message> holder) throws MessagingException {
+        Exchange exchange = super.createExchange(holder);
+        if (exchange != null) {
+            exchange.removeProperty(Exchange.BINDING);
+        }
+        return exchange;
     }
 
     @Override
@@ -91,8 +119,11 @@ public final class Pop3Consumer extends MailConsumer {
             if (repository != null) {
                 repository.confirm(uid);
             }
-        } catch (MessagingException e) {
-            getExceptionHandler().handleException("Cannot flag message " + uid + " for deletion", exchange, e);
+        } catch (MessagingException | IllegalStateException e) {
+            // The session is gone (the connection dropped earlier in this batch): the message stays on
+            // the server, and the ledger has it as delivered, so a later session deletes it without
+            // delivering it again.
+            LOG.debug("Message {} could not be flagged for deletion in this session: {}", uid, e.toString());
         }
     }
 
@@ -104,6 +135,17 @@ public final class Pop3Consumer extends MailConsumer {
             repository.remove(uid);
         }
         LOG.debug("Message {} stays on the server after a failed delivery", uid, exchange.getException());
+    }
+
+    private String mailbox() {
+        org.apache.camel.component.mail.MailConfiguration configuration =
+                getEndpoint().getConfiguration();
+        return new MailboxId(
+                        configuration.getProtocol(),
+                        configuration.getHost(),
+                        configuration.getPort(),
+                        configuration.getUsername())
+                .toString();
     }
 
     private static Folder folderOf(Exchange exchange) {

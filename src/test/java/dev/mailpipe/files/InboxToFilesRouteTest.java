@@ -8,15 +8,14 @@ import com.icegreen.greenmail.user.GreenMailUser;
 import dev.mailpipe.mailbox.MailboxId;
 import dev.mailpipe.testing.MailpipeRouteTestSupport;
 import dev.mailpipe.testing.SampleMessages;
+import dev.mailpipe.testing.StoredMessages;
 import dev.mailpipe.testing.TestMailServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,17 +57,7 @@ class InboxToFilesRouteTest extends MailpipeRouteTestSupport {
     }
 
     private void assertStoredExactly(List<byte[]> sent, MailboxId mailbox) throws Exception {
-        List<Path> stored = emlFiles(sinkDir, mailbox);
-        assertThat(stored).hasSize(sent.size());
-        Set<String> storedContent = new HashSet<>();
-        for (Path file : stored) {
-            storedContent.add(new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1));
-        }
-        Set<String> sentContent = new HashSet<>();
-        for (byte[] raw : sent) {
-            sentContent.add(new String(raw, java.nio.charset.StandardCharsets.ISO_8859_1));
-        }
-        assertThat(storedContent).isEqualTo(sentContent);
+        StoredMessages.assertExactly(new FilesLayout(sinkDir, mailbox).mailboxFolder(), sent);
     }
 
     @Test
@@ -103,7 +92,8 @@ class InboxToFilesRouteTest extends MailpipeRouteTestSupport {
         startRoute("inbox-to-files.camel.yaml", settings("pop3s", port));
 
         await().atMost(Duration.ofSeconds(30)).until(() -> TestMailServer.messagesLeft(greenMail, user) == 1);
-        assertThat(emlFiles(sinkDir, mailbox)).hasSize(2);
+        assertThat(StoredMessages.emlFiles(new FilesLayout(sinkDir, mailbox).mailboxFolder()))
+                .hasSize(2);
         // It stays on the server across several more polls while the write keeps failing.
         await().pollDelay(Duration.ofSeconds(1)).until(() -> true);
         assertThat(TestMailServer.messagesLeft(greenMail, user)).isEqualTo(1);

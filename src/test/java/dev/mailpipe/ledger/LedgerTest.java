@@ -170,19 +170,23 @@ class LedgerTest {
 
     @ParameterizedTest
     @MethodSource("databases")
-    void confirmedDeletionsArePrunedAfterTheRetention(String database) throws Exception {
+    void deletedEntriesArePrunedAfterTheRetention(String database) throws Exception {
         Ledger ledger = open(database);
         for (String key : List.of("k1", "k2", "k3")) {
             ledger.claim(key, MAILBOX, key, "me", LEASE);
             ledger.markDelivered(key, null);
         }
         ledger.markDeleted(List.of("k1", "k2"));
-        assertThat(ledger.claim("k1", MAILBOX, "k1", "me", LEASE).deletionCommitted()).isTrue();
+        assertThat(ledger.claim("k1", MAILBOX, "k1", "me", LEASE).deletionCommitted())
+                .isTrue();
 
         clock.advance(Duration.ofDays(31));
-        assertThat(ledger.pruneDeletedBefore(clock.instant().minus(Duration.ofDays(30)))).isEqualTo(2);
+        assertThat(ledger.pruneDeletedBefore(clock.instant().minus(Duration.ofDays(30))))
+                .isEqualTo(2);
         assertThat(ledger.find("k1")).isEmpty();
-        assertThat(ledger.find("k3")).as("not confirmed deleted: may still be on the server").isPresent();
+        assertThat(ledger.find("k3"))
+                .as("never deleted: may still be on the server")
+                .isPresent();
     }
 
     @ParameterizedTest

@@ -2,9 +2,9 @@ package dev.mailpipe.mailbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mailpipe.testing.MutableClock;
 import java.time.Duration;
 import java.util.Optional;
-import dev.mailpipe.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 
 /** Which messages a poll takes: failed ones wait for the next regular poll; stored ones are not refetched when kept. */

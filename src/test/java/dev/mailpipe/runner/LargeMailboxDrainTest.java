@@ -4,16 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.user.GreenMailUser;
-import dev.mailpipe.Application;
 import dev.mailpipe.files.FilesLayout;
 import dev.mailpipe.mailbox.MailboxId;
+import dev.mailpipe.testing.RunnerProcess;
 import dev.mailpipe.testing.SampleMessages;
 import dev.mailpipe.testing.TestMailServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -52,31 +51,27 @@ class LargeMailboxDrainTest {
                         "sink.files.dir=" + sinkDir,
                         "ledger.dir=" + work.resolve("ledger"),
                         "camel.main.durationMaxIdleSeconds=3"));
-        ProcessBuilder command = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-Xmx256m",
-                        "-XX:+ExitOnOutOfMemoryError",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        Application.class.getName(),
-                        "--properties",
-                        settings.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(Path.of("target", "large-mailbox-drain.log").toFile());
-        Map<String, String> env = command.environment();
-        env.put("MAILBOX_HOST", "localhost");
-        env.put("MAILBOX_PORT", Integer.toString(port));
-        env.put("MAILBOX_USERNAME", TestMailServer.USER);
-        env.put("MAILBOX_PASSWORDFILE", password.toString());
-        env.put("MAILBOX_CAFILE", TestMailServer.caFile().toString());
-        env.put("MAILBOX_POLL_DELAY", "500");
-        env.put("CAMEL_MAIN_ROUTESINCLUDEPATTERN", "file:" + MailpipeRunnerTestPaths.routes() + "/*.yaml");
-        Process runner = command.start();
-        assertThat(runner.waitFor(5, TimeUnit.MINUTES)).as("runner finished").isTrue();
+        Map<String, String> env = Map.of(
+                "MAILBOX_HOST",
+                "localhost",
+                "MAILBOX_PORT",
+                Integer.toString(port),
+                "MAILBOX_USERNAME",
+                TestMailServer.USER,
+                "MAILBOX_PASSWORDFILE",
+                password.toString(),
+                "MAILBOX_CAFILE",
+                TestMailServer.caFile().toString(),
+                "MAILBOX_POLL_DELAY",
+                "500",
+                "CAMEL_MAIN_ROUTESINCLUDEPATTERN",
+                "file:" + MailpipeRunnerTestPaths.routes() + "/*.yaml");
+        Path log = Path.of("target", "large-mailbox-drain.log");
+        Files.deleteIfExists(log);
+        RunnerProcess runner =
+                RunnerProcess.start(settings, List.of("-Xmx256m", "-XX:+ExitOnOutOfMemoryError"), env, log);
 
-        assertThat(runner.exitValue())
-                .as("exit code; see target/large-mailbox-drain.log")
-                .isZero();
+        assertThat(runner.awaitExit(5)).as("exit code; see " + log).isZero();
         assertThat(TestMailServer.messagesLeft(greenMail, user)).isZero();
         Path folder = new FilesLayout(sinkDir, new MailboxId("pop3s", "localhost", port, TestMailServer.USER))
                 .mailboxFolder();

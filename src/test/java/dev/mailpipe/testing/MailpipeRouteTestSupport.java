@@ -1,14 +1,10 @@
 package dev.mailpipe.testing;
 
-import dev.mailpipe.files.FilesLayout;
-import dev.mailpipe.mailbox.MailboxId;
 import dev.mailpipe.runner.MailpipeBeans;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.test.junit5.CamelTestSupport;
@@ -35,7 +31,8 @@ public abstract class MailpipeRouteTestSupport extends CamelTestSupport {
         properties.setLocation("classpath:application.properties");
         settings.forEach(properties::addOverrideProperty);
         if (!settings.containsKey("ledger.dir")) {
-            properties.addOverrideProperty("ledger.dir", Files.createTempDirectory("mailpipe-ledger-").toString());
+            properties.addOverrideProperty(
+                    "ledger.dir", Files.createTempDirectory("mailpipe-ledger-").toString());
         }
         new MailpipeBeans().configure(context);
         // The shared route configuration (error handling) applies to every route, as in production.
@@ -46,18 +43,5 @@ public abstract class MailpipeRouteTestSupport extends CamelTestSupport {
                                     "file:" + PROJECT_DIR.resolve("routes").resolve(file)));
         }
         context.start();
-    }
-
-    /** The {@code .eml} files the files sink wrote for a mailbox. */
-    protected static List<Path> emlFiles(Path sinkDir, MailboxId mailbox) throws IOException {
-        Path folder = new FilesLayout(sinkDir, mailbox).mailboxFolder();
-        if (!Files.isDirectory(folder)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.list(folder)) {
-            return files.filter(f -> f.toString().endsWith(".eml") && Files.isRegularFile(f))
-                    .sorted()
-                    .toList();
-        }
     }
 }

@@ -1,0 +1,79 @@
+package dev.mailpipe.fault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.user.GreenMailUser;
+import dev.mailpipe.files.FilesLayout;
+import dev.mailpipe.mailbox.MailboxId;
+import dev.mailpipe.runner.MailpipeRunner;
+import dev.mailpipe.testing.CuttingProxy;
+import dev.mailpipe.testing.SampleMessages;
+import dev.mailpipe.testing.StoredMessages;
+import dev.mailpipe.testing.TestMailServer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The connection to the POP3 server is cut in the middle of a RETR, or between the DELEs and the
+ * QUIT (so the server never applies them), for the first sessions: in the end the mailbox is empty
+ * and every message is stored exactly once, byte for byte.
+ */
+@Tag("fault")
+class ConnectionCutFaultTest {
+
+    private static final int MESSAGES = 120;
+
+    @RegisterExtension
+    static final GreenMailExtension greenMail = TestMailServer.extension();
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @EnumSource(CuttingProxy.Cut.class)
+    void cutConnectionsLoseNothingAndDuplicateNothing(CuttingProxy.Cut cut) throws Exception {
+        GreenMailUser user = TestMailServer.user(greenMail);
+        List<byte[]> sent = new ArrayList<>();
+        for (int n = 1; n <= MESSAGES; n++) {
+            sent.add(SampleMessages.message(n));
+            TestMailServer.deliver(user, sent.get(n - 1));
+        }
+        try (CuttingProxy proxy = new CuttingProxy(greenMail.getPop3().getPort(), cut, 4)) {
+            Map<String, String> settings = new HashMap<>();
+            settings.put("mailbox.protocol", "pop3");
+            settings.put("mailbox.host", "localhost");
+            settings.put("mailbox.port", Integer.toString(proxy.port()));
+            settings.put("mailbox.username", TestMailServer.USER);
+            settings.put("mailbox.password", TestMailServer.PASSWORD);
+            settings.put("mailbox.pollDelay", "200");
+            settings.put("mailbox.batchSize", "25");
+            settings.put("sink.files.dir", dir.resolve("out").toString());
+            settings.put("ledger.dir", dir.resolve("ledger").toString());
+            settings.put("camel.main.routesIncludePattern", "file:" + routes() + "/*.yaml");
+            settings.put("camel.main.durationMaxIdleSeconds", "4");
+
+            assertThat(MailpipeRunner.run(Optional.empty(), settings)).isZero();
+
+            assertThat(proxy.cuts()).as("sessions cut").isEqualTo(4);
+            assertThat(TestMailServer.messagesLeft(greenMail, user)).isZero();
+            MailboxId mailbox = new MailboxId("pop3", "localhost", proxy.port(), TestMailServer.USER);
+            StoredMessages.assertExactly(new FilesLayout(dir.resolve("out"), mailbox).mailboxFolder(), sent);
+        }
+    }
+
+    private static Path routes() {
+        return Path.of(System.getProperty("mailpipe.project.dir", "."))
+                .resolve("routes")
+                .toAbsolutePath();
+    }
+}

@@ -1,0 +1,162 @@
+package dev.mailpipe.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A loopback TCP proxy in front of a plain POP3 server that drops connections at chosen protocol
+ * points, for the first sessions only: in the middle of a RETR reply, or when the client sends QUIT
+ * (so the server never applies the session's DELEs).
+ */
+public final class CuttingProxy implements AutoCloseable {
+
+    /** Where to cut a session. */
+    public enum Cut {
+        MID_RETR,
+        BEFORE_QUIT
+    }
+
+    private final ServerSocket listener;
+    private final int targetPort;
+    private final Cut cut;
+    private final int sessionsToCut;
+    private final AtomicInteger sessions = new AtomicInteger();
+    private final AtomicInteger cuts = new AtomicInteger();
+
+    public CuttingProxy(int targetPort, Cut cut, int sessionsToCut) throws IOException {
+        this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        this.targetPort = targetPort;
+        this.cut = cut;
+        this.sessionsToCut = sessionsToCut;
+        Thread acceptor = new Thread(this::accept, "cutting-proxy");
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    public int port() {
+        return listener.getLocalPort();
+    }
+
+    /** Sessions actually cut so far. */
+    public int cuts() {
+        return cuts.get();
+    }
+
+    private void accept() {
+        while (!listener.isClosed()) {
+            try {
+                Socket client = listener.accept();
+                Socket server = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+                boolean cutThis = sessions.incrementAndGet() <= sessionsToCut;
+                Session session = new Session(client, server, cutThis);
+                start("proxy-up", session::clientToServer);
+                start("proxy-down", session::serverToClient);
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private static void start(String name, Runnable work) {
+        Thread thread = new Thread(work, name);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** One proxied connection. */
+    private final class Session {
+        private final Socket client;
+        private final Socket server;
+        private final boolean cutThis;
+        private volatile boolean retrInFlight;
+
+        Session(Socket client, Socket server, boolean cutThis) {
+            this.client = client;
+            this.server = server;
+            this.cutThis = cutThis;
+        }
+
+        void clientToServer() {
+            try (InputStream in = client.getInputStream();
+                    OutputStream out = server.getOutputStream()) {
+                StringBuilder line = new StringBuilder();
+                int b;
+                while ((b = in.read()) != -1) {
+                    line.append((char) b);
+                    if (b != '\n') {
+                        continue;
+                    }
+                    String original = line.toString();
+                    String command = original.toUpperCase(Locale.ROOT);
+                    line.setLength(0);
+                    if (cutThis && cut == Cut.BEFORE_QUIT && command.startsWith("QUIT")) {
+                        cutNow();
+                        return;
+                    }
+                    if (command.startsWith("RETR")) {
+                        retrInFlight = true;
+                    }
+                    out.write(original.getBytes(StandardCharsets.ISO_8859_1));
+                    out.flush();
+                }
+            } catch (IOException e) {
+                drop();
+            }
+        }
+
+        void serverToClient() {
+            byte[] buffer = new byte[8192];
+            long retrBytes = 0;
+            try (InputStream in = server.getInputStream();
+                    OutputStream out = client.getOutputStream()) {
+                int n;
+                while ((n = in.read(buffer)) != -1) {
+                    if (cutThis && cut == Cut.MID_RETR && retrInFlight) {
+                        retrBytes += n;
+                        if (retrBytes > 200) {
+                            // Part of the message has reached the client; the rest never will.
+                            out.write(buffer, 0, Math.min(n, 100));
+                            out.flush();
+                            cutNow();
+                            return;
+                        }
+                    }
+                    out.write(buffer, 0, n);
+                    out.flush();
+                }
+            } catch (IOException e) {
+                drop();
+            }
+        }
+
+        private void cutNow() {
+            cuts.incrementAndGet();
+            drop();
+        }
+
+        private void drop() {
+            closeQuietly(client);
+            closeQuietly(server);
+        }
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // Closing a socket we are dropping on purpose; its error is irrelevant to the test.
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        listener.close();
+    }
+}
