@@ -17,6 +17,19 @@ public final class MailboxFailure {
 
     private MailboxFailure() {}
 
+    /**
+     * Whether the server refused the login because another client holds the maildrop (RFC 2449
+     * {@code [IN-USE]}, or the wording of servers without response codes): another mailpipe instance,
+     * or a mail client, is draining the same mailbox. Not an error; the next poll tries again.
+     */
+    public static boolean isMailboxInUse(Throwable failure) {
+        return find(chain(failure), t -> t instanceof AuthenticationFailedException)
+                .map(Throwable::getMessage)
+                .filter(message -> message != null
+                        && (message.contains("[IN-USE]") || message.matches("(?is).*\\b(locked|in use)\\b.*")))
+                .isPresent();
+    }
+
     /** Describes the most telling cause in the chain; never includes credentials. */
     public static String describe(Throwable failure, MailboxSettings mailbox) {
         List<Throwable> chain = chain(failure);

@@ -43,6 +43,13 @@ public final class MailboxStatus implements PollingConsumerPollStrategy, Excepti
 
     @Override
     public synchronized boolean rollback(Consumer consumer, Endpoint endpoint, int retryCounter, Exception cause) {
+        lastReported = cause;
+        if (MailboxFailure.isMailboxInUse(cause)) {
+            // Instances sharing a mailbox take turns; waiting for the lock is normal, not a problem.
+            LOG.debug(
+                    "Mailbox {} is locked by another client; trying again in {} ms", mailbox.id(), mailbox.pollDelay());
+            return false;
+        }
         String problem = MailboxFailure.describe(cause, mailbox);
         if (!problem.equals(lastProblem)) {
             LOG.error(
@@ -53,7 +60,6 @@ public final class MailboxStatus implements PollingConsumerPollStrategy, Excepti
         }
         LOG.debug("Poll of mailbox {} failed", mailbox.id(), cause);
         lastProblem = problem;
-        lastReported = cause;
         return false;
     }
 

@@ -7,7 +7,7 @@ import com.icegreen.greenmail.user.GreenMailUser;
 import dev.mailpipe.files.FilesLayout;
 import dev.mailpipe.mailbox.MailboxId;
 import dev.mailpipe.runner.MailpipeRunner;
-import dev.mailpipe.testing.CuttingProxy;
+import dev.mailpipe.testing.Pop3Proxy;
 import dev.mailpipe.testing.SampleMessages;
 import dev.mailpipe.testing.StoredMessages;
 import dev.mailpipe.testing.TestMailServer;
@@ -40,15 +40,17 @@ class ConnectionCutFaultTest {
     Path dir;
 
     @ParameterizedTest
-    @EnumSource(CuttingProxy.Cut.class)
-    void cutConnectionsLoseNothingAndDuplicateNothing(CuttingProxy.Cut cut) throws Exception {
+    @EnumSource(
+            value = Pop3Proxy.Cut.class,
+            names = {"MID_RETR", "BEFORE_QUIT"})
+    void cutConnectionsLoseNothingAndDuplicateNothing(Pop3Proxy.Cut cut) throws Exception {
         GreenMailUser user = TestMailServer.user(greenMail);
         List<byte[]> sent = new ArrayList<>();
         for (int n = 1; n <= MESSAGES; n++) {
             sent.add(SampleMessages.message(n));
             TestMailServer.deliver(user, sent.get(n - 1));
         }
-        try (CuttingProxy proxy = new CuttingProxy(greenMail.getPop3().getPort(), cut, 4)) {
+        try (Pop3Proxy proxy = new Pop3Proxy(greenMail.getPop3().getPort(), cut, 4)) {
             Map<String, String> settings = new HashMap<>();
             settings.put("mailbox.protocol", "pop3");
             settings.put("mailbox.host", "localhost");

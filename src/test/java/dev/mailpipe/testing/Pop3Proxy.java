@@ -11,16 +11,19 @@ import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A loopback TCP proxy in front of a plain POP3 server that drops connections at chosen protocol
- * points, for the first sessions only: in the middle of a RETR reply, or when the client sends QUIT
- * (so the server never applies the session's DELEs).
+ * A loopback TCP proxy in front of a plain POP3 server (GreenMail) that misbehaves on purpose:
+ * it drops connections at chosen protocol points for the first sessions only (in the middle of a
+ * RETR reply, or when the client sends QUIT, so the server never applies the session's DELEs), or
+ * it locks the maildrop like RFC 1939 servers do, answering a second concurrent login with
+ * {@code -ERR [IN-USE]}, which GreenMail itself never does.
  */
-public final class CuttingProxy implements AutoCloseable {
+public final class Pop3Proxy implements AutoCloseable {
 
-    /** Where to cut a session. */
+    /** How the proxy misbehaves. */
     public enum Cut {
         MID_RETR,
-        BEFORE_QUIT
+        BEFORE_QUIT,
+        LOCK_MAILDROP
     }
 
     private final ServerSocket listener;
@@ -29,8 +32,12 @@ public final class CuttingProxy implements AutoCloseable {
     private final int sessionsToCut;
     private final AtomicInteger sessions = new AtomicInteger();
     private final AtomicInteger cuts = new AtomicInteger();
+    private final AtomicInteger lockRefusals = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicReference<Session> lockHolder =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
-    public CuttingProxy(int targetPort, Cut cut, int sessionsToCut) throws IOException {
+    /** @param sessionsToCut how many sessions (the first ones) are cut; ignored for {@link Cut#LOCK_MAILDROP} */
+    public Pop3Proxy(int targetPort, Cut cut, int sessionsToCut) throws IOException {
         this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         this.targetPort = targetPort;
         this.cut = cut;
@@ -47,6 +54,11 @@ public final class CuttingProxy implements AutoCloseable {
     /** Sessions actually cut so far. */
     public int cuts() {
         return cuts.get();
+    }
+
+    /** Logins refused because another session held the maildrop. */
+    public int lockRefusals() {
+        return lockRefusals.get();
     }
 
     private void accept() {
@@ -103,9 +115,19 @@ public final class CuttingProxy implements AutoCloseable {
                     if (command.startsWith("RETR")) {
                         retrInFlight = true;
                     }
+                    if (cut == Cut.LOCK_MAILDROP
+                            && command.startsWith("PASS")
+                            && !lockHolder.compareAndSet(null, this)) {
+                        lockRefusals.incrementAndGet();
+                        OutputStream toClient = client.getOutputStream();
+                        toClient.write("-ERR [IN-USE] Unable to lock maildrop\r\n".getBytes(StandardCharsets.US_ASCII));
+                        toClient.flush();
+                        continue;
+                    }
                     out.write(original.getBytes(StandardCharsets.ISO_8859_1));
                     out.flush();
                 }
+                drop();
             } catch (IOException e) {
                 drop();
             }
@@ -142,6 +164,7 @@ public final class CuttingProxy implements AutoCloseable {
         }
 
         private void drop() {
+            lockHolder.compareAndSet(this, null);
             closeQuietly(client);
             closeQuietly(server);
         }

@@ -1,0 +1,116 @@
+package dev.mailpipe.fault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.user.GreenMailUser;
+import dev.mailpipe.files.FilesLayout;
+import dev.mailpipe.mailbox.MailboxId;
+import dev.mailpipe.testing.Pop3Proxy;
+import dev.mailpipe.testing.RunnerProcess;
+import dev.mailpipe.testing.SampleMessages;
+import dev.mailpipe.testing.StoredMessages;
+import dev.mailpipe.testing.TestMailServer;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two runner instances on one mailbox with a shared PostgreSQL ledger, behind a server that locks
+ * the maildrop (RFC 1939): each message is delivered once, and the instance that finds the mailbox
+ * locked backs off quietly (no warning, no error).
+ */
+@Tag("fault")
+class SharedLedgerFaultTest {
+
+    private static final int MESSAGES = 300;
+    private static final Pattern DELIVERED = Pattern.compile("Delivered (\\S+) as ");
+
+    @RegisterExtension
+    static final GreenMailExtension greenMail = TestMailServer.extension();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void twoInstancesDeliverEachMessageOnceAndTakeTurnsQuietly() throws Exception {
+        GreenMailUser user = TestMailServer.user(greenMail);
+        List<byte[]> sent = new ArrayList<>();
+        for (int n = 1; n <= MESSAGES; n++) {
+            sent.add(SampleMessages.message(n));
+            TestMailServer.deliver(user, sent.get(n - 1));
+        }
+        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
+                Pop3Proxy lockingServer =
+                        new Pop3Proxy(greenMail.getPop3().getPort(), Pop3Proxy.Cut.LOCK_MAILDROP, 0)) {
+            Path settings = Files.writeString(
+                    dir.resolve("mailpipe.properties"),
+                    String.join(
+                            "\n",
+                            "mailbox.protocol=pop3",
+                            "mailbox.host=localhost",
+                            "mailbox.port=" + lockingServer.port(),
+                            "mailbox.username=" + TestMailServer.USER,
+                            "mailbox.password=" + TestMailServer.PASSWORD,
+                            "mailbox.pollDelay=100",
+                            "mailbox.batchSize=10",
+                            "sink.files.dir=" + dir.resolve("out"),
+                            "ledger.url=" + postgres.getJdbcUrl("postgres", "postgres"),
+                            "ledger.username=postgres",
+                            "camel.main.routesIncludePattern=file:" + KillNineFaultTest.routes() + "/*.yaml",
+                            "camel.main.durationMaxIdleSeconds=5"));
+            List<String> jvm = List.of("-Xmx256m", "-Dlog4j2.configurationFile=" + deliveriesLogConfig());
+            RunnerProcess first = RunnerProcess.start(settings, jvm, Map.of(), dir.resolve("first.log"));
+            RunnerProcess second = RunnerProcess.start(settings, jvm, Map.of(), dir.resolve("second.log"));
+            assertThat(first.awaitExit(10)).isZero();
+            assertThat(second.awaitExit(10)).isZero();
+
+            List<String> deliveries = new ArrayList<>();
+            deliveries.addAll(delivered(first.log()));
+            deliveries.addAll(delivered(second.log()));
+            assertThat(deliveries)
+                    .as("one delivery per message")
+                    .hasSize(MESSAGES)
+                    .doesNotHaveDuplicates();
+            assertThat(lockingServer.lockRefusals())
+                    .as("the instances did compete")
+                    .isPositive();
+            for (Path log : List.of(first.log(), second.log())) {
+                // The proxy speaks plain POP3, which mailpipe rightly warns about once at start.
+                assertThat(Files.readAllLines(log))
+                        .as("quiet back-off in " + log)
+                        .filteredOn(line -> !line.contains("uses plain POP3 without STARTTLS"))
+                        .noneMatch(line -> line.contains(" WARN ") || line.contains(" ERROR "));
+            }
+            assertThat(TestMailServer.messagesLeft(greenMail, user)).isZero();
+            MailboxId mailbox = new MailboxId("pop3", "localhost", lockingServer.port(), TestMailServer.USER);
+            StoredMessages.assertExactly(new FilesLayout(dir.resolve("out"), mailbox).mailboxFolder(), sent);
+        }
+    }
+
+    private static List<String> delivered(Path log) throws Exception {
+        List<String> uidls = new ArrayList<>();
+        for (String line : Files.readAllLines(log)) {
+            Matcher delivered = DELIVERED.matcher(line);
+            if (delivered.find()) {
+                uidls.add(delivered.group(1));
+            }
+        }
+        return uidls;
+    }
+
+    private static Path deliveriesLogConfig() {
+        return Path.of(System.getProperty("mailpipe.project.dir", "."))
+                .resolve("src/test/resources/log4j2-deliveries.xml")
+                .toAbsolutePath();
+    }
+}
