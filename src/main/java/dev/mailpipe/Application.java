@@ -1,11 +1,17 @@
 package dev.mailpipe;
 
 import dev.mailpipe.demo.DemoRun;
+import dev.mailpipe.ledger.Ledger;
+import dev.mailpipe.ledger.LedgerCommand;
+import dev.mailpipe.ledger.LedgerSettings;
 import dev.mailpipe.runner.CommandLine;
 import dev.mailpipe.runner.ConfigurationException;
 import dev.mailpipe.runner.MailpipeRunner;
+import dev.mailpipe.runner.Settings;
+import dev.mailpipe.runner.StandaloneSettings;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Map;
 
 /** Entry point of {@code java -jar mailpipe.jar}: reads the command line and starts camel-main. */
@@ -35,6 +41,7 @@ public final class Application {
                 }
                 case DEMO -> new DemoRun(out, Path.of("mailpipe-out")).run();
                 case RUN -> MailpipeRunner.run(command.propertiesFile(), Map.of());
+                case LEDGER -> ledger(command, out, err);
             };
         } catch (Exception e) {
             ConfigurationException bad = ConfigurationException.in(e);
@@ -44,6 +51,15 @@ public final class Application {
             }
             err.println("mailpipe: failed: " + e);
             return 1;
+        }
+    }
+
+    private static int ledger(CommandLine command, PrintStream out, PrintStream err) throws Exception {
+        Settings settings = new Settings(StandaloneSettings.load(command.propertiesFile(), System.getenv()));
+        LedgerSettings where = LedgerSettings.from(settings);
+        try (Ledger ledger = Ledger.open(
+                where.url(), where.username().orElse(null), where.password().orElse(null), Clock.systemUTC())) {
+            return new LedgerCommand(ledger, out, err).run(command.arguments());
         }
     }
 }

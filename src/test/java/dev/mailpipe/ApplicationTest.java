@@ -2,9 +2,6 @@ package dev.mailpipe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -16,38 +13,30 @@ class ApplicationTest {
     @TempDir
     Path dir;
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-
-    private int run(String... args) {
-        return Application.run(
-                args,
-                new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
     @Test
     void helpPrintsUsage() {
-        assertThat(run("--help")).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8))
+        ApplicationRunner.Result result = ApplicationRunner.run("--help");
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out())
                 .contains("Usage:")
                 .contains("--demo")
-                .contains("--properties");
+                .contains("--properties")
+                .contains("ledger");
     }
 
     @Test
     void unknownArgumentIsBadUsage() {
-        assertThat(run("--frobnicate")).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8))
-                .contains("unknown argument '--frobnicate'")
-                .contains("Usage:");
+        ApplicationRunner.Result result = ApplicationRunner.run("--frobnicate");
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("unknown argument '--frobnicate'").contains("Usage:");
     }
 
     @Test
     void missingPropertiesFileIsBadUsage() {
-        assertThat(run("--properties", dir.resolve("nope.properties").toString()))
-                .isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("cannot read properties file");
+        ApplicationRunner.Result result = ApplicationRunner.run(
+                "--properties", dir.resolve("nope.properties").toString());
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("cannot read properties file");
     }
 
     @Test
@@ -55,9 +44,22 @@ class ApplicationTest {
         Path settings = Files.writeString(
                 dir.resolve("mailpipe.properties"),
                 "mailbox.username=alice\nmailbox.password=x\nsink.files.dir=" + dir.resolve("out") + "\n");
-        assertThat(run("--properties", settings.toString())).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8))
+        ApplicationRunner.Result result = ApplicationRunner.run("--properties", settings.toString());
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err())
                 .contains("configuration error: mailbox.host is not set")
                 .contains("MAILBOX_HOST");
+    }
+
+    @Test
+    void unreachableLedgerFailsFastNamingTheSettings() throws Exception {
+        Path settings = Files.writeString(
+                dir.resolve("mailpipe.properties"),
+                "mailbox.host=localhost\nmailbox.username=alice\nmailbox.password=x\nsink.files.dir="
+                        + dir.resolve("out")
+                        + "\nledger.url=jdbc:postgresql://127.0.0.1:1/mailpipe?connectTimeout=2\n");
+        ApplicationRunner.Result result = ApplicationRunner.run("--properties", settings.toString());
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("cannot open the ledger").contains("ledger.url");
     }
 }

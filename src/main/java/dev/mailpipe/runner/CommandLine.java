@@ -2,21 +2,25 @@ package dev.mailpipe.runner;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /** The parsed command line of {@code java -jar mailpipe.jar}. */
-public record CommandLine(Mode mode, Optional<Path> propertiesFile) {
+public record CommandLine(Mode mode, Optional<Path> propertiesFile, List<String> arguments) {
 
     /** What the process was asked to do. */
     public enum Mode {
         RUN,
         DEMO,
+        LEDGER,
         HELP
     }
 
     public static final String USAGE = """
             Usage: java -jar mailpipe.jar [--properties FILE]   drain the configured mailbox (runs until stopped)
                    java -jar mailpipe.jar --demo                drain a built-in demo mailbox into ./mailpipe-out, then exit
+                   java -jar mailpipe.jar [--properties FILE] ledger stats | list [STATE] [--limit N] | forget KEY
+                                                                inspect or repair the delivery ledger
                    java -jar mailpipe.jar --help                show this help
 
             Settings come from application.properties, then FILE (or $MAILPIPE_CONFIG), then
@@ -28,7 +32,13 @@ public record CommandLine(Mode mode, Optional<Path> propertiesFile) {
     public static CommandLine parse(String[] args, String configFromEnv) {
         Mode mode = Mode.RUN;
         Path properties = configFromEnv == null || configFromEnv.isBlank() ? null : Path.of(configFromEnv);
+        List<String> arguments = List.of();
         for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("ledger")) {
+                mode = Mode.LEDGER;
+                arguments = List.of(args).subList(i + 1, args.length);
+                break;
+            }
             switch (args[i]) {
                 case "--help", "-h" -> mode = Mode.HELP;
                 case "--demo" -> mode = Mode.DEMO;
@@ -41,9 +51,9 @@ public record CommandLine(Mode mode, Optional<Path> propertiesFile) {
                 default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
             }
         }
-        if (mode == Mode.RUN && properties != null && !Files.isReadable(properties)) {
+        if ((mode == Mode.RUN || mode == Mode.LEDGER) && properties != null && !Files.isReadable(properties)) {
             throw new IllegalArgumentException("cannot read properties file " + properties);
         }
-        return new CommandLine(mode, Optional.ofNullable(properties));
+        return new CommandLine(mode, Optional.ofNullable(properties), arguments);
     }
 }

@@ -1,0 +1,69 @@
+package dev.mailpipe.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mailpipe.ApplicationRunner;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code java -jar mailpipe.jar ledger stats|list|forget} against a real ledger file. */
+class LedgerCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private Path settings;
+
+    @BeforeEach
+    void fillLedger() throws Exception {
+        Path ledgerDir = Files.createDirectories(dir.resolve("ledger"));
+        settings = Files.writeString(dir.resolve("mailpipe.properties"), "ledger.dir=" + ledgerDir + "\n");
+        try (Ledger ledger =
+                Ledger.open("jdbc:sqlite:" + ledgerDir.resolve("ledger.sqlite"), null, null, Clock.systemUTC())) {
+            ledger.claim("a".repeat(64), "pop3s://alice@pop.example.org:995", "u1", "me", Duration.ofMinutes(1));
+            ledger.markDelivered("a".repeat(64), "<m1@example.org>");
+            ledger.claim("b".repeat(64), "pop3s://alice@pop.example.org:995", "u2", "me", Duration.ofMinutes(1));
+            ledger.recordFailure("b".repeat(64), "sink said no");
+        }
+    }
+
+    @Test
+    void statsCountsEntriesPerState() {
+        ApplicationRunner.Result result = ApplicationRunner.run("--properties", settings.toString(), "ledger", "stats");
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out()).contains("SEEN\t1").contains("DELIVERED\t1").contains("DEAD_LETTERED\t0");
+    }
+
+    @Test
+    void listShowsEntriesOfOneState() {
+        ApplicationRunner.Result result =
+                ApplicationRunner.run("--properties", settings.toString(), "ledger", "list", "seen", "--limit", "5");
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out()).contains("b".repeat(64) + "\tSEEN\t1\tu2\t-").contains("sink said no");
+        assertThat(result.out()).doesNotContain("a".repeat(64));
+    }
+
+    @Test
+    void forgetRemovesAnEntryOnceAndSaysWhenThereIsNone() {
+        String key = "a".repeat(64);
+        assertThat(ApplicationRunner.run("--properties", settings.toString(), "ledger", "forget", key)
+                        .exitCode())
+                .isZero();
+        ApplicationRunner.Result again =
+                ApplicationRunner.run("--properties", settings.toString(), "ledger", "forget", key);
+        assertThat(again.exitCode()).isEqualTo(1);
+        assertThat(again.err()).contains("No ledger entry " + key);
+    }
+
+    @Test
+    void unknownSubcommandIsBadUsage() {
+        ApplicationRunner.Result result = ApplicationRunner.run("--properties", settings.toString(), "ledger", "drop");
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("unknown subcommand 'drop'").contains("Usage:");
+    }
+}
