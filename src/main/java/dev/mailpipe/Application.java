@@ -4,6 +4,7 @@ import dev.mailpipe.demo.DemoRun;
 import dev.mailpipe.ledger.Ledger;
 import dev.mailpipe.ledger.LedgerCommand;
 import dev.mailpipe.ledger.LedgerSettings;
+import dev.mailpipe.mime.ParseCommand;
 import dev.mailpipe.runner.CommandLine;
 import dev.mailpipe.runner.ConfigurationException;
 import dev.mailpipe.runner.MailpipeRunner;
@@ -42,6 +43,7 @@ public final class Application {
                 case DEMO -> new DemoRun(out, Path.of("mailpipe-out")).run();
                 case RUN -> MailpipeRunner.run(command.propertiesFile(), Map.of());
                 case LEDGER -> ledger(command, out, err);
+                case PARSE -> new ParseCommand(out, err).run(command.arguments());
             };
         } catch (Exception e) {
             ConfigurationException bad = ConfigurationException.in(e);

@@ -13,6 +13,7 @@ public record CommandLine(Mode mode, Optional<Path> propertiesFile, List<String>
         RUN,
         DEMO,
         LEDGER,
+        PARSE,
         HELP
     }
 
@@ -21,6 +22,7 @@ public record CommandLine(Mode mode, Optional<Path> propertiesFile, List<String>
                    java -jar mailpipe.jar --demo                drain a built-in demo mailbox into ./mailpipe-out, then exit
                    java -jar mailpipe.jar [--properties FILE] ledger stats | list [STATE] [--limit N] | forget KEY
                                                                 inspect or repair the delivery ledger
+                   java -jar mailpipe.jar parse FILE...         print each message file as a JSON mail event, one per line
                    java -jar mailpipe.jar --help                show this help
 
             Settings come from application.properties, then FILE (or $MAILPIPE_CONFIG), then
@@ -34,8 +36,8 @@ public record CommandLine(Mode mode, Optional<Path> propertiesFile, List<String>
         Path properties = configFromEnv == null || configFromEnv.isBlank() ? null : Path.of(configFromEnv);
         List<String> arguments = List.of();
         for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("ledger")) {
-                mode = Mode.LEDGER;
+            if (args[i].equals("ledger") || args[i].equals("parse")) {
+                mode = args[i].equals("ledger") ? Mode.LEDGER : Mode.PARSE;
                 arguments = List.of(args).subList(i + 1, args.length);
                 break;
             }

@@ -1,0 +1,211 @@
+package dev.mailpipe.mime;
+
+import dev.mailpipe.mime.MailEvent.Address;
+import dev.mailpipe.mime.MailEvent.Authentication;
+import dev.mailpipe.mime.MailEvent.Defect;
+import dev.mailpipe.mime.MailEvent.Header;
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MailDateFormat;
+import jakarta.mail.internet.MimeUtility;
+import java.io.UnsupportedEncodingException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.text.ParsePosition;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Reads the event's fields from the message's top-level header fields, leniently, reporting defects. */
+final class HeaderFields {
+
+    private static final Pattern MESSAGE_ID = Pattern.compile("<[^<>\\s]+>");
+    private static final Pattern VERDICT = Pattern.compile("^\\s*(spf|dkim|dmarc)\\s*=\\s*([A-Za-z]+)");
+
+    private final List<Header> headers;
+    private final List<Defect> defects;
+
+    HeaderFields(List<Header> headers, List<Defect> defects) {
+        this.headers = headers;
+        this.defects = defects;
+    }
+
+    /** The raw body of the first field with this name, or null. */
+    String first(String name) {
+        return headers.stream()
+                .filter(h -> h.name().equalsIgnoreCase(name))
+                .map(h -> h.raw().strip())
+                .findFirst()
+                .orElse(null);
+    }
+
+    String firstDecoded(String name) {
+        return headers.stream()
+                .filter(h -> h.name().equalsIgnoreCase(name))
+                .map(h -> h.decoded().strip())
+                .findFirst()
+                .orElse(null);
+    }
+
+    /** The Date field as ISO-8601 with its offset; null (and a defect) when it cannot be read. */
+    String date() {
+        String raw = first("Date");
+        if (raw == null) {
+            return null;
+        }
+        String cleaned = raw.replaceAll("\\s*\\([^)]*\\)\\s*$", "")
+                .replaceAll("\\s+", " ")
+                .strip();
+        try {
+            return OffsetDateTime.parse(cleaned, DateTimeFormatter.RFC_1123_DATE_TIME)
+                    .toString();
+        } catch (DateTimeParseException e) {
+            Date lenient = new MailDateFormat().parse(raw, new ParsePosition(0));
+            if (lenient != null) {
+                return lenient.toInstant().atOffset(ZoneOffset.UTC).toString();
+            }
+            defects.add(new Defect("bad-date", "message", "unparseable Date '" + abbreviate(raw) + "'"));
+            return null;
+        }
+    }
+
+    /** Every address in every field with this name; group members are listed, the group name is not. */
+    List<Address> addresses(String name) {
+        List<Address> addresses = new ArrayList<>();
+        for (Header header : headers) {
+            if (!header.name().equalsIgnoreCase(name)) {
+                continue;
+            }
+            try {
+                for (InternetAddress address : InternetAddress.parseHeader(header.raw(), false)) {
+                    if (address.isGroup()) {
+                        for (InternetAddress member : address.getGroup(false)) {
+                            addresses.add(address(member));
+                        }
+                    } else {
+                        addresses.add(address(address));
+                    }
+                }
+            } catch (AddressException e) {
+                defects.add(new Defect(
+                        "bad-address",
+                        "message",
+                        name + " is not a valid address list: '" + abbreviate(header.raw()) + "'"));
+            }
+        }
+        return addresses;
+    }
+
+    private static Address address(InternetAddress address) {
+        String personal = address.getPersonal();
+        return new Address(personal == null || personal.isBlank() ? null : personal, address.getAddress());
+    }
+
+    /** The message ids in a field, in order, with their angle brackets. */
+    List<String> messageIds(String name) {
+        String raw = first(name);
+        List<String> ids = new ArrayList<>();
+        if (raw != null) {
+            Matcher matcher = MESSAGE_ID.matcher(raw);
+            while (matcher.find()) {
+                ids.add(matcher.group());
+            }
+        }
+        return ids;
+    }
+
+    /** SPF, DKIM and DMARC verdicts from Authentication-Results, then Received-SPF; null when neither is present. */
+    Authentication authentication() {
+        List<String> results = headers.stream()
+                .filter(h -> h.name().equalsIgnoreCase("Authentication-Results"))
+                .map(h -> h.decoded().strip())
+                .toList();
+        String receivedSpf = first("Received-SPF");
+        if (results.isEmpty() && receivedSpf == null) {
+            return null;
+        }
+        Map<String, String> verdicts = new LinkedHashMap<>();
+        for (String result : results) {
+            String[] clauses = result.split(";");
+            // The first clause is the authserv-id; the verdicts follow.
+            for (int i = 1; i < clauses.length; i++) {
+                Matcher verdict = VERDICT.matcher(clauses[i]);
+                if (verdict.find()) {
+                    verdicts.putIfAbsent(
+                            verdict.group(1).toLowerCase(Locale.ROOT),
+                            verdict.group(2).toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+        if (receivedSpf != null && !verdicts.containsKey("spf")) {
+            String[] words = receivedSpf.split("\\s+", 2);
+            if (words.length > 0 && !words[0].isEmpty()) {
+                verdicts.put("spf", words[0].toLowerCase(Locale.ROOT));
+            }
+        }
+        return new Authentication(verdicts.get("spf"), verdicts.get("dkim"), verdicts.get("dmarc"), results);
+    }
+
+    /** Spam-filter fields (X-Spam-*), by field name, first occurrence of each. */
+    Map<String, String> spam() {
+        Map<String, String> spam = new LinkedHashMap<>();
+        for (Header header : headers) {
+            if (header.name().toLowerCase(Locale.ROOT).startsWith("x-spam-")) {
+                spam.putIfAbsent(header.name(), header.decoded().strip());
+            }
+        }
+        return spam;
+    }
+
+    static String unfold(String value) {
+        return value == null ? "" : MimeUtility.unfold(value);
+    }
+
+    /** RFC 2047 encoded words decoded; text that is not valid encoding is kept as written. */
+    static String decodeWords(String raw) {
+        try {
+            return MimeUtility.decodeText(raw);
+        } catch (UnsupportedEncodingException | RuntimeException e) {
+            return raw;
+        }
+    }
+
+    static boolean hasEightBit(String text) {
+        return text.chars().anyMatch(c -> c > 0x7f);
+    }
+
+    /**
+     * Header text is read as ISO-8859-1, one char per byte; raw 8-bit headers are nearly always UTF-8
+     * (RFC 6532), so re-read them as UTF-8 when the bytes are valid UTF-8.
+     */
+    static String asUtf8(String latin1) {
+        if (!hasEightBit(latin1) || latin1.chars().anyMatch(c -> c > 0xff)) {
+            return latin1;
+        }
+        try {
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(latin1.getBytes(StandardCharsets.ISO_8859_1)))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            return latin1;
+        }
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 200 ? text : text.substring(0, 200) + "...";
+    }
+}
