@@ -31,6 +31,10 @@ import java.util.regex.Pattern;
 final class HeaderFields {
 
     private static final Pattern MESSAGE_ID = Pattern.compile("<[^<>\\s]+>");
+    /** RFC 3339 with seconds always written (OffsetDateTime.toString drops ":00"). */
+    private static final DateTimeFormatter RFC_3339 = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssXXX");
+
+    private static final Pattern ENCODED_WORD = Pattern.compile("=\\?[^?\\s]+\\?[bBqQ]\\?[^?\\s]*\\?=");
     private static final Pattern VERDICT = Pattern.compile("^\\s*(spf|dkim|dmarc)\\s*=\\s*([A-Za-z]+)");
 
     private final List<Header> headers;
@@ -73,7 +77,7 @@ final class HeaderFields {
         } catch (DateTimeParseException e) {
             Date lenient = new MailDateFormat().parse(raw, new ParsePosition(0));
             if (lenient != null) {
-                return lenient.toInstant().atOffset(ZoneOffset.UTC).toString();
+                return lenient.toInstant().atOffset(ZoneOffset.UTC).format(RFC_3339);
             }
             defects.add(new Defect("bad-date", "message", "unparseable Date '" + abbreviate(raw) + "'"));
             return null;
@@ -172,13 +176,33 @@ final class HeaderFields {
         return value == null ? "" : MimeUtility.unfold(value);
     }
 
-    /** RFC 2047 encoded words decoded; text that is not valid encoding is kept as written. */
+    /**
+     * RFC 2047 encoded words decoded, also those glued to other text (which the RFC forbids and
+     * mailers produce anyway); words that are not valid encoding are kept as written.
+     */
     static String decodeWords(String raw) {
+        String decoded;
         try {
-            return MimeUtility.decodeText(raw);
+            decoded = MimeUtility.decodeText(raw);
         } catch (UnsupportedEncodingException | RuntimeException e) {
-            return raw;
+            decoded = raw;
         }
+        if (!decoded.contains("=?")) {
+            return decoded;
+        }
+        Matcher word = ENCODED_WORD.matcher(decoded);
+        StringBuilder result = new StringBuilder();
+        while (word.find()) {
+            String replacement;
+            try {
+                replacement = MimeUtility.decodeWord(word.group());
+            } catch (jakarta.mail.internet.ParseException | UnsupportedEncodingException | RuntimeException e) {
+                replacement = word.group();
+            }
+            word.appendReplacement(result, Matcher.quoteReplacement(replacement));
+        }
+        word.appendTail(result);
+        return result.toString();
     }
 
     static boolean hasEightBit(String text) {

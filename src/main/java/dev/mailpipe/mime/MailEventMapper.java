@@ -392,7 +392,11 @@ public final class MailEventMapper {
         private String filename(MimePart part, String path) {
             try {
                 String name = part.getFileName();
-                return name == null || name.isBlank() ? null : HeaderFields.asUtf8(name);
+                if (name == null || name.isBlank()) {
+                    return null;
+                }
+                // Mailers put encoded words inside quoted file names, which RFC 2047 forbids but readers decode.
+                return HeaderFields.decodeWords(HeaderFields.asUtf8(name));
             } catch (MessagingException | RuntimeException e) {
                 defect("bad-filename", path, "unreadable file name; none used");
                 return null;
