@@ -6,19 +6,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Where the files sink puts things: {@code <sink.files.dir>/<mailbox slug>/<key>.eml}, and dead
- * letters under {@code <sink.files.dir>/dead-letter/<mailbox slug>/}. Keys are SHA-256 hex, so no
- * message content ever decides a path.
+ * Where the files sink puts things, under {@code <sink.files.dir>/<mailbox slug>/}: {@code <key>.eml}
+ * (raw), {@code <key>.json} (event), {@code <key>/<n>-<safe name>} (attachments); dead letters under
+ * {@code <sink.files.dir>/dead-letter/<mailbox slug>/}. Keys are SHA-256 hex and attachment names are
+ * sanitized, so no message content can place a file outside its folder.
  */
 public final class FilesLayout {
 
     public static final String DIR = "sink.files.dir";
     public static final String DEAD_LETTER_FOLDER = "dead-letter";
 
+    private final Path root;
     private final Path mailboxFolder;
     private final Path deadLetterFolder;
 
     public FilesLayout(Path root, MailboxId mailbox) {
+        this.root = root;
         this.mailboxFolder = root.resolve(mailbox.slug());
         this.deadLetterFolder = root.resolve(DEAD_LETTER_FOLDER).resolve(mailbox.slug());
     }
@@ -29,6 +32,21 @@ public final class FilesLayout {
 
     public Path emlFile(String key) {
         return mailboxFolder.resolve(checked(key) + ".eml");
+    }
+
+    /** The mail event, beside the raw message. */
+    public Path eventFile(String key) {
+        return mailboxFolder.resolve(checked(key) + ".json");
+    }
+
+    /** Attachment {@code index} of a message, under a folder of its own, with a safe name. */
+    public Path attachmentFile(String key, int index, String filename) {
+        return mailboxFolder.resolve(checked(key)).resolve(SafeFileNames.of(index, filename));
+    }
+
+    /** A path as the event refers to it: relative to {@code sink.files.dir}, with forward slashes. */
+    public String reference(Path file) {
+        return root.relativize(file).toString().replace('\\', '/');
     }
 
     public Path deadLetterEml(String key) {

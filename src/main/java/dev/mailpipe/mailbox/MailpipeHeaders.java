@@ -11,6 +11,8 @@ public final class MailpipeHeaders {
     public static final String KEY = "MailpipeKey";
     /** Path of the stored raw message ({@code .eml}) once the files sink has written it. */
     public static final String EML_FILE = "MailpipeEmlFile";
+    /** Path of the stored mail event ({@code .json}) once the files sink has written it. */
+    public static final String EVENT_FILE = "MailpipeEventFile";
     /** Size in bytes of the raw message as the server sent it. */
     public static final String SIZE = "MailpipeSize";
 

@@ -2,6 +2,7 @@ package dev.mailpipe.runner;
 
 import dev.mailpipe.files.FilesLayout;
 import dev.mailpipe.files.StoreDeadLetter;
+import dev.mailpipe.files.StoreMailEvent;
 import dev.mailpipe.files.StoreRawMessage;
 import dev.mailpipe.ledger.ClaimMessage;
 import dev.mailpipe.ledger.DeliveryFailures;
@@ -73,6 +74,7 @@ public final class MailpipeBeans implements CamelConfiguration {
         registry.bind("identifyMessage", new IdentifyMessage(mailbox.id()));
         registry.bind("claimMessage", new ClaimMessage(ledger, ledgerSettings));
         registry.bind("storeRawMessage", new StoreRawMessage(files));
+        registry.bind("storeMailEvent", new StoreMailEvent(files, clock));
         registry.bind("markDelivered", new MarkDelivered(ledger, status));
         registry.bind("deliveryFailures", new DeliveryFailures(ledger, status, mailbox.maxAttempts()));
         registry.bind("storeDeadLetter", new StoreDeadLetter(files));

@@ -103,4 +103,68 @@ class InboxToFilesRouteTest extends MailpipeRouteTestSupport {
         await().atMost(Duration.ofSeconds(30)).until(() -> TestMailServer.messagesLeft(greenMail, user) == 0);
         assertStoredExactly(sent, mailbox);
     }
+
+    @Test
+    void writesTheMailEventAndAttachmentsWithSafeNamesBesideTheRawMessage() throws Exception {
+        user = TestMailServer.user(greenMail);
+        String[] hostileNames = {
+            "../../escape.sh",
+            "/etc/passwd",
+            "CON",
+            "report.pdf",
+            "report.pdf",
+            "a\u0000b.txt",
+            "x".repeat(1_000) + ".bin"
+        };
+        StringBuilder raw = new StringBuilder("From: Mallory <mallory@example.org>\nTo: alice@localhost\n"
+                + "Subject: =?UTF-8?Q?Anh=C3=A4nge?=\nMessage-ID: <hostile@example.org>\nMIME-Version: 1.0\n"
+                + "Content-Type: multipart/mixed; boundary=\"b\"\n\n--b\nContent-Type: text/plain\n\nsee attached\n");
+        for (int i = 0; i < hostileNames.length; i++) {
+            raw.append("--b\nContent-Type: application/octet-stream\nContent-Disposition: attachment; filename=\"")
+                    .append(hostileNames[i].replace("\"", ""))
+                    .append("\"\nContent-Transfer-Encoding: base64\n\n")
+                    .append(java.util.Base64.getEncoder().encodeToString(("payload " + i).getBytes()))
+                    .append("\n");
+        }
+        raw.append("--b--\n");
+        byte[] bytes = raw.toString().replace("\n", "\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        TestMailServer.deliver(user, bytes);
+        int port = greenMail.getPop3s().getPort();
+        MailboxId mailbox = new MailboxId("pop3s", "localhost", port, TestMailServer.USER);
+        startRoute("inbox-to-files.camel.yaml", settings("pop3s", port));
+        await().atMost(Duration.ofSeconds(30)).until(() -> TestMailServer.messagesLeft(greenMail, user) == 0);
+
+        FilesLayout layout = new FilesLayout(sinkDir, mailbox);
+        String key = mailbox.keyOf("1");
+        String json = Files.readString(layout.eventFile(key));
+        assertThat(dev.mailpipe.testing.EventSchema.violations(json)).isEmpty();
+        com.fasterxml.jackson.databind.JsonNode event =
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+        assertThat(event.get("key").asText()).isEqualTo(key);
+        assertThat(event.get("uidl").asText()).isEqualTo("1");
+        assertThat(event.get("mailbox").asText()).isEqualTo(mailbox.toString());
+        assertThat(event.get("subject").asText()).isEqualTo("Anhänge");
+        assertThat(event.get("text").get("content").asText()).isEqualTo("see attached");
+        assertThat(event.get("attachments")).hasSize(hostileNames.length);
+        java.util.Set<Path> stored = new java.util.HashSet<>();
+        for (int i = 0; i < hostileNames.length; i++) {
+            com.fasterxml.jackson.databind.JsonNode attachment =
+                    event.get("attachments").get(i);
+            Path file = sinkDir.resolve(attachment.get("ref").asText()).normalize();
+            assertThat(file.getParent())
+                    .as("inside the message's folder")
+                    .isEqualTo(layout.mailboxFolder().resolve(key));
+            assertThat(Files.readString(file)).isEqualTo("payload " + i);
+            assertThat(attachment.get("sha256").asText())
+                    .isEqualTo(dev.mailpipe.mailbox.Sha256.hex(
+                            java.security.MessageDigest.getInstance("SHA-256").digest(("payload " + i).getBytes())));
+            stored.add(file);
+        }
+        assertThat(stored).as("no two attachments share a file").hasSize(hostileNames.length);
+        try (java.util.stream.Stream<Path> everything = Files.walk(sinkDir)) {
+            assertThat(everything.filter(Files::isRegularFile))
+                    .as("nothing written outside the mailbox folder")
+                    .allMatch(f -> f.startsWith(layout.mailboxFolder()));
+        }
+    }
 }

@@ -1,0 +1,69 @@
+package dev.mailpipe.files;
+
+import dev.mailpipe.ledger.OutageException;
+import dev.mailpipe.mailbox.MailpipeHeaders;
+import dev.mailpipe.mime.AttachmentStore;
+import dev.mailpipe.mime.MailEvent;
+import dev.mailpipe.mime.MailEventJson;
+import dev.mailpipe.mime.MailEventMapper;
+import dev.mailpipe.mime.MessageContext;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+
+/**
+ * The files sink for mail events: maps the stored {@code .eml} to a {@link MailEvent}, stores its
+ * attachments as {@code <key>/<n>-<safe name>} and the event as {@code <key>.json}, all with atomic
+ * writes. The event is in the exchange body afterwards, for the sinks that follow. Idempotent on the
+ * key: a redelivery writes the same names again.
+ */
+public final class StoreMailEvent implements Processor {
+
+    private final FilesLayout layout;
+    private final Clock clock;
+
+    public StoreMailEvent(FilesLayout layout, Clock clock) {
+        this.layout = layout;
+        this.clock = clock;
+    }
+
+    @Override
+    public void process(Exchange exchange) throws Exception {
+        org.apache.camel.Message message = exchange.getMessage();
+        String key = message.getHeader(MailpipeHeaders.KEY, String.class);
+        String eml = message.getHeader(MailpipeHeaders.EML_FILE, String.class);
+        if (key == null || eml == null) {
+            throw new IllegalStateException("No stored message on the exchange; run storeRawMessage first");
+        }
+        MessageContext context = new MessageContext(
+                key,
+                message.getHeader(MailpipeHeaders.MAILBOX, String.class),
+                message.getHeader(MailpipeHeaders.UIDL, String.class),
+                clock.instant());
+        AttachmentStore attachments = (index, filename, content) -> {
+            Path file = layout.attachmentFile(key, index, filename);
+            AtomicFiles.write(file, content::writeTo);
+            return layout.reference(file);
+        };
+        MailEvent event;
+        try {
+            event = new MailEventMapper(attachments).map(Path.of(eml), context);
+            byte[] json = MailEventJson.pretty(event).getBytes(StandardCharsets.UTF_8);
+            AtomicFiles.write(layout.eventFile(key), out -> out.write(json));
+        } catch (IOException e) {
+            // The mapper turns every problem of the message into a defect; what is left is the disk.
+            throw new OutageException("files sink " + layout.mailboxFolder(), e);
+        }
+        boolean attachmentsLost =
+                event.defects().stream().anyMatch(d -> d.code().equals("attachment-not-stored"));
+        if (attachmentsLost && !layout.acceptsWrites()) {
+            throw new OutageException(
+                    "files sink " + layout.mailboxFolder(), new IOException("attachments could not be stored"));
+        }
+        message.setHeader(MailpipeHeaders.EVENT_FILE, layout.eventFile(key).toString());
+        message.setBody(event);
+    }
+}
