@@ -35,6 +35,7 @@ final class HeaderFields {
     private static final DateTimeFormatter RFC_3339 = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssXXX");
 
     private static final Pattern ENCODED_WORD = Pattern.compile("=\\?[^?\\s]+\\?[bBqQ]\\?[^?\\s]*\\?=");
+    private static final Pattern PLAIN_ADDRESS = Pattern.compile("[^@\\s<>\"]+@[^@\\s<>\"]+");
     private static final Pattern VERDICT = Pattern.compile("^\\s*(spf|dkim|dmarc)\\s*=\\s*([A-Za-z]+)");
 
     private final List<Header> headers;
@@ -73,7 +74,7 @@ final class HeaderFields {
                 .strip();
         try {
             return OffsetDateTime.parse(cleaned, DateTimeFormatter.RFC_1123_DATE_TIME)
-                    .toString();
+                    .format(RFC_3339);
         } catch (DateTimeParseException e) {
             Date lenient = new MailDateFormat().parse(raw, new ParsePosition(0));
             if (lenient != null) {
@@ -100,6 +101,15 @@ final class HeaderFields {
                     } else {
                         addresses.add(address(address));
                     }
+                }
+                if (addresses.stream()
+                        .anyMatch(a -> a.address() == null
+                                || !PLAIN_ADDRESS.matcher(a.address()).matches())) {
+                    defects.add(new Defect(
+                            "bad-address",
+                            "message",
+                            name + " holds an address that is not" + " local@domain: '" + abbreviate(header.raw())
+                                    + "'; kept as written"));
                 }
             } catch (AddressException e) {
                 defects.add(new Defect(

@@ -158,6 +158,12 @@ public final class MailEventMapper {
             }
             ContentType type = contentType(part, path);
             if (type.match("multipart/*")) {
+                if (type.getParameter("boundary") == null) {
+                    defect(
+                            "missing-boundary",
+                            path,
+                            "multipart without a boundary parameter; boundary taken from the body");
+                }
                 walkMultipart(part, path, depth);
             } else {
                 leaf(part, path, type);

@@ -11,8 +11,9 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Bytes to Unicode for mail: the declared charset when it exists and fits the bytes, else UTF-8 when
- * the bytes are valid UTF-8, else windows-1252 (what unlabeled 8-bit mail almost always is).
+ * Bytes to Unicode for mail: the declared charset when it exists (bad bytes replaced), else UTF-8
+ * when the bytes are valid UTF-8, else windows-1252 (what unlabeled 8-bit mail almost always is).
+ * US-ASCII is the exception: 8-bit text labeled US-ASCII is mislabeled, so it takes the fallbacks.
  */
 final class TextDecoding {
 
@@ -29,6 +30,13 @@ final class TextDecoding {
             Optional<String> strict = strict(bytes, charset.get());
             if (strict.isPresent()) {
                 return new Decoded(strict.get(), charset.get().name(), Optional.empty());
+            }
+            if (!charset.get().equals(StandardCharsets.US_ASCII)) {
+                // A declared charset with a few bad bytes: keep the charset, mark what could not be read.
+                return new Decoded(
+                        new String(bytes, charset.get()),
+                        charset.get().name(),
+                        Optional.of("bytes are not valid " + charset.get().name() + "; replaced them with U+FFFD"));
             }
         }
         String problem = charset.isEmpty()
