@@ -122,6 +122,22 @@ class MailEventCorpusTest {
         }
     }
 
+    private static void assertAddressesAgree(String field, Map<String, String> raw, List<MailEvent.Address> ours) {
+        if (!raw.containsKey(field)) {
+            return;
+        }
+        List<Mailbox> theirs =
+                LenientAddressParser.DEFAULT.parseAddressList(raw.get(field)).flatten();
+        assertThat(ours)
+                .extracting(MailEvent.Address::address)
+                .as(field + " addresses as mime4j reads them")
+                .isEqualTo(theirs.stream().map(Mailbox::getAddress).toList());
+        assertThat(ours)
+                .extracting(MailEvent.Address::name)
+                .as(field + " names as mime4j decodes them")
+                .isEqualTo(theirs.stream().map(Mailbox::getName).toList());
+    }
+
     /** File names as mime4j decodes them: Content-Disposition filename, else Content-Type name. */
     private static List<String> mime4jFilenames(Path message) throws IOException {
         List<String> names = new ArrayList<>();

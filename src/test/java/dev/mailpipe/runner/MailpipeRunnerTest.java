@@ -7,6 +7,7 @@ import com.icegreen.greenmail.user.GreenMailUser;
 import dev.mailpipe.files.FilesLayout;
 import dev.mailpipe.mailbox.MailboxId;
 import dev.mailpipe.testing.SampleMessages;
+import dev.mailpipe.testing.StoredMessages;
 import dev.mailpipe.testing.TestMailServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +15,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,10 +47,7 @@ class MailpipeRunnerTest {
     private List<Path> storedFiles() throws Exception {
         MailboxId mailbox =
                 new MailboxId("pop3s", "localhost", greenMail.getPop3s().getPort(), TestMailServer.USER);
-        Path folder = new FilesLayout(sinkDir.resolve("out"), mailbox).mailboxFolder();
-        try (Stream<Path> files = Files.list(folder)) {
-            return files.sorted().toList();
-        }
+        return StoredMessages.emlFiles(new FilesLayout(sinkDir.resolve("out"), mailbox).mailboxFolder());
     }
 
     @Test
