@@ -23,7 +23,9 @@ public final class Pop3Proxy implements AutoCloseable {
     public enum Cut {
         MID_RETR,
         BEFORE_QUIT,
-        LOCK_MAILDROP
+        LOCK_MAILDROP,
+        /** Not a cut: removes UIDL from the CAPA answer, like a server without UIDL. */
+        HIDE_UIDL
     }
 
     private final ServerSocket listener;
@@ -134,6 +136,10 @@ public final class Pop3Proxy implements AutoCloseable {
         }
 
         void serverToClient() {
+            if (cut == Cut.HIDE_UIDL) {
+                serverToClientWithoutUidl();
+                return;
+            }
             byte[] buffer = new byte[8192];
             long retrBytes = 0;
             try (InputStream in = server.getInputStream();
@@ -153,6 +159,32 @@ public final class Pop3Proxy implements AutoCloseable {
                     out.write(buffer, 0, n);
                     out.flush();
                 }
+            } catch (IOException e) {
+                drop();
+            }
+        }
+
+        /** Relays line by line and drops the UIDL capability line. */
+        private void serverToClientWithoutUidl() {
+            try (InputStream in = server.getInputStream();
+                    OutputStream out = client.getOutputStream()) {
+                java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+                int b;
+                while ((b = in.read()) != -1) {
+                    line.write(b);
+                    if (b != '\n') {
+                        continue;
+                    }
+                    String text = line.toString(StandardCharsets.ISO_8859_1).trim();
+                    if (!text.equalsIgnoreCase("UIDL")) {
+                        line.writeTo(out);
+                        if (in.available() == 0) {
+                            out.flush();
+                        }
+                    }
+                    line.reset();
+                }
+                out.flush();
             } catch (IOException e) {
                 drop();
             }
