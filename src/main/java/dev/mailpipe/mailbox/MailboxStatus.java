@@ -89,16 +89,6 @@ public final class MailboxStatus implements PollingConsumerPollStrategy, Excepti
         }
     }
 
-    /** The unavailable part in an outage in effect, or null. */
-    public synchronized String outage() {
-        return outage;
-    }
-
-    /** The last unresolved problem, or null when the last poll worked. */
-    public synchronized String lastProblem() {
-        return lastProblem;
-    }
-
     @Override
     public void handleException(Throwable exception) {
         handleException(null, null, exception);
