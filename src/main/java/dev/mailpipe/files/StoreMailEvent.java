@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
@@ -18,7 +20,8 @@ import org.apache.camel.Processor;
  * The files sink for mail events: maps the stored {@code .eml} to a {@link MailEvent}, stores its
  * attachments as {@code <key>/<n>-<safe name>} and the event as {@code <key>.json}, all with atomic
  * writes. The event is in the exchange body afterwards, for the sinks that follow. Idempotent on the
- * key: a redelivery writes the same names again.
+ * key: a redelivery writes the same names again, and {@code receivedAt} is when the ledger first saw
+ * the message, so the event is the same too.
  */
 public final class StoreMailEvent implements Processor {
 
@@ -42,7 +45,8 @@ public final class StoreMailEvent implements Processor {
                 key,
                 message.getHeader(MailpipeHeaders.MAILBOX, String.class),
                 message.getHeader(MailpipeHeaders.UIDL, String.class),
-                clock.instant());
+                Optional.ofNullable(exchange.getProperty(MailpipeHeaders.FIRST_SEEN, Instant.class))
+                        .orElseGet(clock::instant));
         AttachmentStore attachments = (index, filename, content) -> {
             Path file = layout.attachmentFile(key, index, filename);
             AtomicFiles.write(file, content::writeTo);
@@ -64,6 +68,14 @@ public final class StoreMailEvent implements Processor {
                     "files sink " + layout.mailboxFolder(), new IOException("attachments could not be stored"));
         }
         message.setHeader(MailpipeHeaders.EVENT_FILE, layout.eventFile(key).toString());
+        message.setHeader(MailpipeHeaders.SUBJECT, event.subject());
+        event.from().stream()
+                .map(MailEvent.Address::address)
+                .filter(address -> address != null && address.contains("@"))
+                .findFirst()
+                .ifPresent(address -> message.setHeader(
+                        MailpipeHeaders.FROM_DOMAIN,
+                        address.substring(address.lastIndexOf('@') + 1).toLowerCase(java.util.Locale.ROOT)));
         message.setBody(event);
     }
 }

@@ -1,5 +1,8 @@
 package dev.mailpipe.ledger;
 
+import java.time.Instant;
+import java.util.Set;
+
 /**
  * The answer to "may this instance deliver this message now?".
  *
@@ -8,8 +11,17 @@ package dev.mailpipe.ledger;
  * @param state the final state (for {@link Outcome#ALREADY_DONE})
  * @param holder the instance holding the claim (for {@link Outcome#CLAIMED_ELSEWHERE})
  * @param deletionCommitted whether it was deleted in an earlier session (for {@link Outcome#ALREADY_DONE})
+ * @param firstSeen when the ledger first recorded the message (for {@link Outcome#DELIVER})
+ * @param sinksDone sinks that already have it from an earlier attempt (for {@link Outcome#DELIVER})
  */
-public record Claim(Outcome outcome, int attempts, DeliveryState state, String holder, boolean deletionCommitted) {
+public record Claim(
+        Outcome outcome,
+        int attempts,
+        DeliveryState state,
+        String holder,
+        boolean deletionCommitted,
+        Instant firstSeen,
+        Set<String> sinksDone) {
 
     /** What the route does with the message. */
     public enum Outcome {
@@ -21,15 +33,15 @@ public record Claim(Outcome outcome, int attempts, DeliveryState state, String h
         CLAIMED_ELSEWHERE
     }
 
-    static Claim deliver(int attempts) {
-        return new Claim(Outcome.DELIVER, attempts, DeliveryState.SEEN, null, false);
+    static Claim deliver(int attempts, Instant firstSeen, Set<String> sinksDone) {
+        return new Claim(Outcome.DELIVER, attempts, DeliveryState.SEEN, null, false, firstSeen, sinksDone);
     }
 
     static Claim alreadyDone(DeliveryState state, boolean deletionCommitted) {
-        return new Claim(Outcome.ALREADY_DONE, 0, state, null, deletionCommitted);
+        return new Claim(Outcome.ALREADY_DONE, 0, state, null, deletionCommitted, null, Set.of());
     }
 
     static Claim claimedElsewhere(String holder) {
-        return new Claim(Outcome.CLAIMED_ELSEWHERE, 0, DeliveryState.SEEN, holder, false);
+        return new Claim(Outcome.CLAIMED_ELSEWHERE, 0, DeliveryState.SEEN, holder, false, null, Set.of());
     }
 }

@@ -38,7 +38,11 @@ public final class ClaimMessage implements Processor {
             throw new OutageException("ledger", e);
         }
         switch (claim.outcome()) {
-            case DELIVER -> exchange.setProperty(MailpipeHeaders.ATTEMPTS_BEFORE, claim.attempts());
+            case DELIVER -> {
+                exchange.setProperty(MailpipeHeaders.ATTEMPTS_BEFORE, claim.attempts());
+                exchange.setProperty(MailpipeHeaders.FIRST_SEEN, claim.firstSeen());
+                exchange.setProperty(MailpipeHeaders.SINKS_DONE, claim.sinksDone());
+            }
             case ALREADY_DONE -> {
                 if (claim.deletionCommitted()) {
                     LOG.warn(

@@ -25,10 +25,10 @@ import java.util.Properties;
  */
 public final class Ledger implements AutoCloseable {
 
-    static final int SCHEMA_VERSION = 1;
+    static final int SCHEMA_VERSION = 2;
 
     private static final String COLUMNS = "message_key, mailbox, uidl, message_id, state, attempts, last_error,"
-            + " first_seen, updated, deleted_at, claimed_by";
+            + " first_seen, updated, deleted_at, claimed_by, sinks_done";
 
     private final String url;
     private final Properties credentials;
@@ -101,7 +101,8 @@ public final class Ledger implements AutoCloseable {
                         + " updated BIGINT NOT NULL,"
                         + " deleted_at BIGINT,"
                         + " claimed_by TEXT,"
-                        + " claimed_until BIGINT)");
+                        + " claimed_until BIGINT,"
+                        + " sinks_done TEXT)");
                 ddl.execute("CREATE INDEX IF NOT EXISTS mailpipe_messages_deleted ON mailpipe_messages (deleted_at)");
             }
             int version = 0;
@@ -114,6 +115,12 @@ public final class Ledger implements AutoCloseable {
             if (version > SCHEMA_VERSION) {
                 throw new SQLException("The ledger at " + url + " has schema version " + version
                         + ", newer than this mailpipe understands (" + SCHEMA_VERSION + "); upgrade mailpipe");
+            }
+            if (version == 1) {
+                // Version 2 records which sinks already have a message, so a retry skips them.
+                try (Statement alter = c.createStatement()) {
+                    alter.execute("ALTER TABLE mailpipe_messages ADD COLUMN sinks_done TEXT");
+                }
             }
             if (version < SCHEMA_VERSION) {
                 try (PreparedStatement insert =
@@ -147,7 +154,7 @@ public final class Ledger implements AutoCloseable {
                 insert.setString(6, owner);
                 insert.setLong(7, until);
                 if (insert.executeUpdate() == 1) {
-                    return Claim.deliver(0);
+                    return Claim.deliver(0, java.time.Instant.ofEpochMilli(now), java.util.Set.of());
                 }
             }
             try (PreparedStatement take = c.prepareStatement("UPDATE mailpipe_messages"
@@ -163,7 +170,7 @@ public final class Ledger implements AutoCloseable {
                 boolean taken = take.executeUpdate() == 1;
                 LedgerEntry entry = find(c, key).orElseThrow(() -> new SQLException("Ledger entry vanished: " + key));
                 if (taken) {
-                    return Claim.deliver(entry.attempts());
+                    return Claim.deliver(entry.attempts(), entry.firstSeen(), entry.sinksDone());
                 }
                 if (entry.state().isFinal()) {
                     return Claim.alreadyDone(entry.state(), entry.deletedAt().isPresent());
@@ -181,6 +188,22 @@ public final class Ledger implements AutoCloseable {
                 messageId,
                 clock.millis(),
                 key);
+    }
+
+    /**
+     * Records that one sink has the message, so a retry after a later sink failed (or a crash) does
+     * not send it there again. For sinks that are not idempotent on the key.
+     */
+    public synchronized void markSinkDone(String key, String sink) throws SQLException {
+        LedgerEntry entry = withConnection(c -> find(c, key)).orElseThrow(() -> new SQLException("No entry " + key));
+        java.util.Set<String> done = new java.util.TreeSet<>(entry.sinksDone());
+        if (done.add(sink)) {
+            update(
+                    "UPDATE mailpipe_messages SET sinks_done = ?, updated = ? WHERE message_key = ?",
+                    String.join(",", done),
+                    clock.millis(),
+                    key);
+        }
     }
 
     /** Counts a failed attempt that was the message's own fault, releases the claim, and returns the attempts so far. */
@@ -316,7 +339,12 @@ public final class Ledger implements AutoCloseable {
                 Instant.ofEpochMilli(row.getLong("first_seen")),
                 Instant.ofEpochMilli(row.getLong("updated")),
                 deleted ? Optional.of(Instant.ofEpochMilli(deletedAt)) : Optional.empty(),
-                Optional.ofNullable(row.getString("claimed_by")));
+                Optional.ofNullable(row.getString("claimed_by")),
+                sinks(row.getString("sinks_done")));
+    }
+
+    private static java.util.Set<String> sinks(String column) {
+        return column == null || column.isBlank() ? java.util.Set.of() : java.util.Set.of(column.split(","));
     }
 
     private int update(String sql, Object... parameters) throws SQLException {

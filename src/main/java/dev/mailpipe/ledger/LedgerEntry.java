@@ -15,4 +15,5 @@ public record LedgerEntry(
         Instant firstSeen,
         Instant updated,
         Optional<Instant> deletedAt,
-        Optional<String> claimedBy) {}
+        Optional<String> claimedBy,
+        java.util.Set<String> sinksDone) {}

@@ -25,6 +25,21 @@ public final class MailpipeHeaders {
      */
     public static final String LEAVE_ON_SERVER = "MailpipeLeaveOnServer";
 
+    /** Exchange property: when the ledger first recorded the message (an Instant); the event's receivedAt. */
+    public static final String FIRST_SEEN = "MailpipeFirstSeen";
+
+    /** Exchange property: the sinks that already have the message from an earlier attempt (a Set of names). */
+    public static final String SINKS_DONE = "MailpipeSinksDone";
+
+    /** The first From address's domain, lower case, once the mail event is made; for routing rules. */
+    public static final String FROM_DOMAIN = "MailpipeFromDomain";
+
+    /** The decoded Subject, once the mail event is made; for routing rules. */
+    public static final String SUBJECT = "MailpipeSubject";
+
+    /** Set by a route to publish the event to this Kafka topic instead of sink.kafka.topic. */
+    public static final String KAFKA_TOPIC = "MailpipeKafkaTopic";
+
     /** Exchange property: failed attempts recorded for this message before this one. */
     public static final String ATTEMPTS_BEFORE = "MailpipeAttemptsBefore";
 

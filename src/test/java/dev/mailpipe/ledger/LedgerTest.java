@@ -233,4 +233,35 @@ class LedgerTest {
         execute("INSERT INTO mailpipe_schema (version) VALUES (99)");
         assertThatThrownBy(() -> Ledger.open(url, "postgres", null, clock)).hasMessageContaining("schema version 99");
     }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void sinkProgressIsKeptForTheNextAttempt(String database) throws Exception {
+        Ledger ledger = open(database);
+        Claim first = ledger.claim("k1", MAILBOX, "u", "me", LEASE);
+        assertThat(first.sinksDone()).isEmpty();
+        ledger.markSinkDone("k1", "kafka");
+        ledger.markSinkDone("k1", "kafka");
+        ledger.recordFailure("k1", "imap rejected it");
+
+        Claim retry = ledger.claim("k1", MAILBOX, "u", "me", LEASE);
+        assertThat(retry.sinksDone()).containsExactly("kafka");
+        assertThat(retry.firstSeen()).isEqualTo(first.firstSeen());
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void migratesAVersionOneLedger(String database) throws Exception {
+        open(database).close();
+        execute(
+                "ALTER TABLE mailpipe_messages DROP COLUMN sinks_done",
+                "DELETE FROM mailpipe_schema",
+                "INSERT INTO mailpipe_schema (version) VALUES (1)");
+
+        try (Ledger migrated = Ledger.open(url, "postgres", null, clock)) {
+            migrated.claim("k1", MAILBOX, "u", "me", LEASE);
+            migrated.markSinkDone("k1", "kafka");
+            assertThat(migrated.find("k1").orElseThrow().sinksDone()).containsExactly("kafka");
+        }
+    }
 }
