@@ -4,6 +4,10 @@ import dev.mailpipe.files.FilesLayout;
 import dev.mailpipe.files.StoreDeadLetter;
 import dev.mailpipe.files.StoreMailEvent;
 import dev.mailpipe.files.StoreRawMessage;
+import dev.mailpipe.kafka.KafkaPublisher;
+import dev.mailpipe.kafka.KafkaSettings;
+import dev.mailpipe.kafka.PublishDeadLetter;
+import dev.mailpipe.kafka.PublishMailEvent;
 import dev.mailpipe.ledger.ClaimMessage;
 import dev.mailpipe.ledger.DeliveryFailures;
 import dev.mailpipe.ledger.Ledger;
@@ -75,14 +79,26 @@ public final class MailpipeBeans implements CamelConfiguration {
         registry.bind("claimMessage", new ClaimMessage(ledger, ledgerSettings));
         registry.bind("storeRawMessage", new StoreRawMessage(files));
         registry.bind("storeMailEvent", new StoreMailEvent(files, clock));
+        KafkaSettings kafka = KafkaSettings.from(settings);
+        KafkaPublisher publisher = null;
+        if (kafka.enabled()) {
+            publisher = new KafkaPublisher(kafka);
+            context.addService(publisher);
+        }
+        registry.bind(
+                "publishMailEvent",
+                new PublishMailEvent(
+                        kafka, publisher, ledger, java.time.Duration.ofMillis(mailbox.pollDelay()), clock));
+        registry.bind("publishDeadLetter", new PublishDeadLetter(kafka, publisher));
         registry.bind("markDelivered", new MarkDelivered(ledger, status));
         registry.bind("deliveryFailures", new DeliveryFailures(ledger, status, mailbox.maxAttempts()));
         registry.bind("storeDeadLetter", new StoreDeadLetter(files));
         registry.bind("markDeadLettered", new MarkDeadLettered(ledger, mailbox.maxAttempts()));
         LOG.info(
-                "Draining mailbox {} into {} (ledger {})",
+                "Draining mailbox {} into {} and {} (ledger {})",
                 mailbox,
                 files.mailboxFolder().toAbsolutePath(),
+                kafka,
                 ledgerSettings);
     }
 
