@@ -196,4 +196,34 @@ class KafkaSinkTest extends MailpipeRouteTestSupport {
         assertThat(Files.size(dir.resolve("out").resolve(stored.get("ref").asText())))
                 .isEqualTo(attachment.length);
     }
+
+    @Test
+    void theExampleRouteChoosesTopicsBySubjectRuleAndSenderDomain() throws Exception {
+        user = TestMailServer.user(greenMail);
+        String[][] mails = {
+            {"ann@alpha.example", "Lunch?"}, {"bob@beta.example", "Your invoice 42"}, {"cid@alpha.example", "Notes"}
+        };
+        for (String[] mail : mails) {
+            TestMailServer.deliver(
+                    user,
+                    ("From: " + mail[0] + "\r\nTo: alice@localhost\r\nSubject: " + mail[1]
+                                    + "\r\nContent-Type: text/plain\r\n\r\nbody\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+        }
+        startRoute("examples/inbox-to-kafka-by-rule.camel.yaml", settings("mail.rules"));
+        await().atMost(Duration.ofMinutes(1)).until(() -> left() == 0);
+
+        assertThat(readTopic("mail.rules.invoices", 1))
+                .extracting(record -> new ObjectMapper()
+                        .readTree(record.value())
+                        .get("subject")
+                        .asText())
+                .containsExactly("Your invoice 42");
+        assertThat(readTopic("mail.rules.from.alpha.example", 2))
+                .extracting(record -> new ObjectMapper()
+                        .readTree(record.value())
+                        .get("subject")
+                        .asText())
+                .containsExactlyInAnyOrder("Lunch?", "Notes");
+    }
 }
