@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Starts or stops a throwaway Dovecot (Debian's dovecot-core, -pop3d, -imapd) for the interop tests:
+# loopback only, high ports, one passwd-file user, Maildir storage, and the demo certificate
+# (SAN localhost/127.0.0.1, signed by src/main/resources/demo/demo-ca.pem).
+#
+#   scripts/dovecot-test-server.sh start DIR USER PASSWORD POP3 POP3S IMAP IMAPS
+#   scripts/dovecot-test-server.sh stop DIR
+#
+# DIR must not be under a folder the mail user cannot enter (not under /root); it is made 0755.
+# Mail for USER goes into DIR/home/USER/Maildir/{new,cur,tmp}, owned by uid/gid 65534.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+action=${1:?start or stop}
+dir=${2:?directory}
+
+if [ "$action" = stop ]; then
+  if [ -f "$dir/run/master.pid" ]; then
+    kill "$(cat "$dir/run/master.pid")" 2>/dev/null || true
+  fi
+  exit 0
+fi
+
+user=${3:?user}; password=${4:?password}
+pop3=${5:?pop3 port}; pop3s=${6:?pop3s port}; imap=${7:?imap port}; imaps=${8:?imaps port}
+mkdir -p "$dir/run" "$dir/state" "$dir/home/$user/Maildir/"{new,cur,tmp}
+chmod 0755 "$dir" "$dir/home"
+chown -R 65534:65534 "$dir/home"
+
+openssl pkcs12 -in "$here/src/main/resources/demo/demo-server.p12" -passin pass:changeit -nokeys -clcerts \
+  2>/dev/null | sed -n '/BEGIN CERTIFICATE/,/END CERTIFICATE/p' > "$dir/cert.pem"
+openssl pkcs12 -in "$here/src/main/resources/demo/demo-server.p12" -passin pass:changeit -nocerts -nodes \
+  2>/dev/null | sed -n '/BEGIN PRIVATE KEY/,/END PRIVATE KEY/p' > "$dir/key.pem"
+chmod 0600 "$dir/key.pem"
+
+echo "$user:{PLAIN}$password::::" > "$dir/passwd"
+cat > "$dir/dovecot.conf" <<CONF
+protocols = pop3 imap
+listen = 127.0.0.1
+base_dir = $dir/run
+state_dir = $dir/state
+log_path = $dir/dovecot.log
+ssl = yes
+ssl_cert = <$dir/cert.pem
+ssl_key = <$dir/key.pem
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+mail_location = maildir:~/Maildir
+default_login_user = dovenull
+default_internal_user = dovecot
+passdb {
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u $dir/passwd
+}
+userdb {
+  driver = static
+  args = uid=65534 gid=65534 home=$dir/home/%u
+}
+service pop3-login {
+  inet_listener pop3 {
+    port = $pop3
+  }
+  inet_listener pop3s {
+    port = $pop3s
+    ssl = yes
+  }
+}
+service imap-login {
+  inet_listener imap {
+    port = $imap
+  }
+  inet_listener imaps {
+    port = $imaps
+    ssl = yes
+  }
+}
+CONF
+dovecot -c "$dir/dovecot.conf"
+for _ in $(seq 1 50); do
+  [ -f "$dir/run/master.pid" ] && exec 3<>"/dev/tcp/127.0.0.1/$pop3" 2>/dev/null && exit 0
+  sleep 0.1
+done
+echo "Dovecot did not start; see $dir/dovecot.log" >&2
+exit 1

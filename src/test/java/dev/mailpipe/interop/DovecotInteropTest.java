@@ -1,0 +1,152 @@
+package dev.mailpipe.interop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.mailpipe.files.FilesLayout;
+import dev.mailpipe.mailbox.MailboxId;
+import dev.mailpipe.testing.MailpipeRouteTestSupport;
+import dev.mailpipe.testing.SampleMessages;
+import dev.mailpipe.testing.StoredMessages;
+import dev.mailpipe.testing.TestMailServer;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The shipped route against a real Dovecot 2.3 (Debian): plain POP3, POP3 with STARTTLS, and POP3S,
+ * TLS verified through mailbox.caFile. Skipped, saying why, when Dovecot is not installed.
+ */
+@Tag("interop")
+class DovecotInteropTest extends MailpipeRouteTestSupport {
+
+    private static final String USER = TestMailServer.USER;
+    private static Path server;
+    private static int pop3;
+    private static int pop3s;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startDovecot() throws Exception {
+        assumeTrue(
+                Files.isExecutable(Path.of("/usr/sbin/dovecot")),
+                "Dovecot is not installed (apt-get install dovecot-core dovecot-pop3d dovecot-imapd); skipping interop");
+        // Not under /root: Dovecot's users must be able to enter every parent folder.
+        server = Files.createTempDirectory(Path.of("/tmp"), "mailpipe-dovecot-");
+        pop3 = freePort();
+        pop3s = freePort();
+        run(
+                "start",
+                server.toString(),
+                USER,
+                TestMailServer.PASSWORD,
+                Integer.toString(pop3),
+                Integer.toString(pop3s),
+                Integer.toString(freePort()),
+                Integer.toString(freePort()));
+    }
+
+    @AfterAll
+    static void stopDovecot() throws Exception {
+        if (server != null) {
+            run("stop", server.toString());
+        }
+    }
+
+    private static void run(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(PROJECT_DIR
+                .resolve("scripts/dovecot-test-server.sh")
+                .toAbsolutePath()
+                .toString());
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).inheritIO().start();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as("dovecot-test-server.sh " + args[0]).isZero();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static Path maildir() {
+        return server.resolve("home").resolve(USER).resolve("Maildir");
+    }
+
+    /** Delivers the way an MDA does: write into tmp, rename into new, owned by the mail user. */
+    private static List<byte[]> deliver(int first, int count) throws IOException {
+        List<byte[]> sent = new ArrayList<>();
+        for (int n = first; n < first + count; n++) {
+            byte[] raw = SampleMessages.message(n);
+            Path tmp = maildir().resolve("tmp").resolve("m" + n + "." + System.nanoTime() + ".mailpipe");
+            Files.write(tmp, raw);
+            Files.setAttribute(tmp, "unix:uid", 65534);
+            Files.setAttribute(tmp, "unix:gid", 65534);
+            Files.move(tmp, maildir().resolve("new").resolve(tmp.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+            sent.add(raw);
+        }
+        return sent;
+    }
+
+    private static long messagesLeft() throws IOException {
+        long left = 0;
+        for (String folder : List.of("new", "cur")) {
+            try (Stream<Path> files = Files.list(maildir().resolve(folder))) {
+                left += files.count();
+            }
+        }
+        return left;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"pop3", "pop3-starttls", "pop3s"})
+    void drainsDovecotStoringEveryMessageByteIdentical(String mode) throws Exception {
+        int first = switch (mode) {
+            case "pop3" -> 1;
+            case "pop3-starttls" -> 101;
+            default -> 201;
+        };
+        List<byte[]> sent = deliver(first, 25);
+        boolean tls = !mode.equals("pop3");
+        String protocol = mode.equals("pop3s") ? "pop3s" : "pop3";
+        int port = mode.equals("pop3s") ? pop3s : pop3;
+        Map<String, String> settings = new HashMap<>();
+        settings.put("mailbox.protocol", protocol);
+        settings.put("mailbox.host", "localhost");
+        settings.put("mailbox.port", Integer.toString(port));
+        settings.put("mailbox.username", USER);
+        settings.put("mailbox.password", TestMailServer.PASSWORD);
+        settings.put("mailbox.starttls", Boolean.toString(mode.equals("pop3-starttls")));
+        if (tls) {
+            settings.put("mailbox.caFile", TestMailServer.caFile().toString());
+        }
+        settings.put("mailbox.pollDelay", "200");
+        settings.put("mailbox.batchSize", "10");
+        settings.put("sink.files.dir", dir.resolve("out").toString());
+        startRoute("inbox-to-files.camel.yaml", settings);
+
+        await().atMost(Duration.ofMinutes(1)).until(() -> messagesLeft() == 0);
+        MailboxId mailbox = new MailboxId(protocol, "localhost", port, USER);
+        StoredMessages.assertExactly(new FilesLayout(dir.resolve("out"), mailbox).mailboxFolder(), sent);
+    }
+}
