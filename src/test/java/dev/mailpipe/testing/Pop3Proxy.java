@@ -25,7 +25,9 @@ public final class Pop3Proxy implements AutoCloseable {
         BEFORE_QUIT,
         LOCK_MAILDROP,
         /** Not a cut: removes UIDL from the CAPA answer, like a server without UIDL. */
-        HIDE_UIDL
+        HIDE_UIDL,
+        /** Not a cut: relays any protocol unchanged (to count connections, or to refuse them). */
+        PASS_THROUGH
     }
 
     private final ServerSocket listener;
@@ -35,6 +37,7 @@ public final class Pop3Proxy implements AutoCloseable {
     private final AtomicInteger sessions = new AtomicInteger();
     private final AtomicInteger cuts = new AtomicInteger();
     private final AtomicInteger lockRefusals = new AtomicInteger();
+    private volatile boolean refusing;
     private final java.util.concurrent.atomic.AtomicReference<Session> lockHolder =
             new java.util.concurrent.atomic.AtomicReference<>();
 
@@ -58,6 +61,16 @@ public final class Pop3Proxy implements AutoCloseable {
         return cuts.get();
     }
 
+    /** Connections accepted so far. */
+    public int sessions() {
+        return sessions.get();
+    }
+
+    /** While refusing, new connections are closed at once: the server looks down. */
+    public void refuseConnections(boolean refuse) {
+        refusing = refuse;
+    }
+
     /** Logins refused because another session held the maildrop. */
     public int lockRefusals() {
         return lockRefusals.get();
@@ -67,6 +80,10 @@ public final class Pop3Proxy implements AutoCloseable {
         while (!listener.isClosed()) {
             try {
                 Socket client = listener.accept();
+                if (refusing) {
+                    closeQuietly(client);
+                    continue;
+                }
                 Socket server = new Socket(InetAddress.getLoopbackAddress(), targetPort);
                 boolean cutThis = sessions.incrementAndGet() <= sessionsToCut;
                 Session session = new Session(client, server, cutThis);
@@ -98,6 +115,10 @@ public final class Pop3Proxy implements AutoCloseable {
         }
 
         void clientToServer() {
+            if (cut == Cut.PASS_THROUGH) {
+                relay(client, server);
+                return;
+            }
             try (InputStream in = client.getInputStream();
                     OutputStream out = server.getOutputStream()) {
                 StringBuilder line = new StringBuilder();
@@ -114,7 +135,7 @@ public final class Pop3Proxy implements AutoCloseable {
                         cutNow();
                         return;
                     }
-                    if (command.startsWith("RETR")) {
+                    if (cut != Cut.PASS_THROUGH && command.startsWith("RETR")) {
                         retrInFlight = true;
                     }
                     if (cut == Cut.LOCK_MAILDROP
@@ -162,6 +183,22 @@ public final class Pop3Proxy implements AutoCloseable {
             } catch (IOException e) {
                 drop();
             }
+        }
+
+        /** Copies bytes one way until either side closes. */
+        private void relay(Socket from, Socket to) {
+            try (InputStream in = from.getInputStream();
+                    OutputStream out = to.getOutputStream()) {
+                byte[] buffer = new byte[8192];
+                int n;
+                while ((n = in.read(buffer)) != -1) {
+                    out.write(buffer, 0, n);
+                    out.flush();
+                }
+            } catch (IOException e) {
+                // The other direction or the test closed the connection.
+            }
+            drop();
         }
 
         /** Relays line by line and drops the UIDL capability line. */

@@ -35,6 +35,12 @@ public final class TestMailServer {
                 ServerSetup.dynamicPort(new ServerSetup[] {ServerSetupTest.POP3, ServerSetupTest.POP3S}));
     }
 
+    /** IMAP and IMAPS, for the IMAP sink; also static, also with the test certificate. */
+    public static GreenMailExtension imapExtension() {
+        return new GreenMailExtension(
+                ServerSetup.dynamicPort(new ServerSetup[] {ServerSetupTest.IMAP, ServerSetupTest.IMAPS}));
+    }
+
     /** PEM file of the CA that signed the POP3S server's certificate. */
     public static Path caFile() {
         return TLS_DIR.resolve("demo-ca.pem");

@@ -1,0 +1,189 @@
+package dev.mailpipe.imap;
+
+import org.apache.camel.Category;
+import org.apache.camel.Consumer;
+import org.apache.camel.Processor;
+import org.apache.camel.Producer;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.UriEndpoint;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.spi.UriPath;
+import org.apache.camel.support.DefaultEndpoint;
+
+/**
+ * APPENDs each exchange's raw message, byte for byte, into a folder of an IMAP server; verified TLS
+ * by default. Idempotent: a message already in the folder (same Message-ID or size, same bytes) is
+ * not appended again.
+ */
+@UriEndpoint(
+        firstVersion = "0.1.0",
+        scheme = "imap-append",
+        title = "IMAP Append",
+        syntax = "imap-append:host",
+        producerOnly = true,
+        category = {Category.MAIL},
+        headersClass = ImapAppendConstants.class)
+public final class ImapAppendEndpoint extends DefaultEndpoint {
+
+    @UriPath(description = "Host name of the IMAP server.")
+    @Metadata(required = true)
+    private String host;
+
+    @UriParam(description = "Port; 0 means the protocol's default (993 for imaps, 143 for imap).", defaultValue = "0")
+    private int port;
+
+    @UriParam(
+            description = "imaps (TLS from the first byte) or imap (plain, or STARTTLS).",
+            defaultValue = "imaps",
+            enums = "imap,imaps")
+    private String protocol = "imaps";
+
+    @UriParam(label = "security", description = "Login name.", secret = true)
+    private String username;
+
+    @UriParam(label = "security", description = "Password.", secret = true)
+    private String password;
+
+    @UriParam(
+            label = "security",
+            description =
+                    "PEM file of the CAs to trust instead of the JDK's. Certificates and host names are always verified.")
+    private String caFile;
+
+    @UriParam(
+            label = "security",
+            description = "imap only: require STARTTLS before logging in.",
+            defaultValue = "false")
+    private boolean starttls;
+
+    @UriParam(
+            description =
+                    "Target folder, '/' between levels (the server's separator is used); may hold Simple expressions such as Archive/${date:now:yyyy}.",
+            defaultValue = "INBOX")
+    private String folder = "INBOX";
+
+    @UriParam(
+            description =
+                    "Flags of the appended message, comma separated: \\\\Seen, \\\\Flagged, \\\\Answered, \\\\Draft or keywords.",
+            defaultValue = "\\Seen")
+    private String flags = "\\Seen";
+
+    @UriParam(description = "Create (and subscribe) a missing target folder.", defaultValue = "true")
+    private boolean createFolders = true;
+
+    @UriParam(description = "Connect and read timeout in milliseconds.", defaultValue = "30000")
+    private int timeout = 30_000;
+
+    public ImapAppendEndpoint(String uri, ImapAppendComponent component) {
+        super(uri, component);
+    }
+
+    @Override
+    public Producer createProducer() {
+        return new ImapAppendProducer(this);
+    }
+
+    @Override
+    public Consumer createConsumer(Processor processor) {
+        throw new UnsupportedOperationException("imap-append only appends; use camel-mail's imap: to read");
+    }
+
+    public String getHost() {
+        return host;
+    }
+
+    /** Host name of the IMAP server. */
+    public void setHost(String host) {
+        this.host = host;
+    }
+
+    public int getPort() {
+        return port;
+    }
+
+    /** Port; 0 means the protocol's default. */
+    public void setPort(int port) {
+        this.port = port;
+    }
+
+    public String getProtocol() {
+        return protocol;
+    }
+
+    /** imaps or imap. */
+    public void setProtocol(String protocol) {
+        this.protocol = protocol;
+    }
+
+    public String getUsername() {
+        return username;
+    }
+
+    /** Login name. */
+    public void setUsername(String username) {
+        this.username = username;
+    }
+
+    public String getPassword() {
+        return password;
+    }
+
+    /** Password. */
+    public void setPassword(String password) {
+        this.password = password;
+    }
+
+    public String getCaFile() {
+        return caFile;
+    }
+
+    /** PEM file of the CAs to trust instead of the JDK's. */
+    public void setCaFile(String caFile) {
+        this.caFile = caFile;
+    }
+
+    public boolean isStarttls() {
+        return starttls;
+    }
+
+    /** imap only: require STARTTLS. */
+    public void setStarttls(boolean starttls) {
+        this.starttls = starttls;
+    }
+
+    public String getFolder() {
+        return folder;
+    }
+
+    /** Target folder, may hold Simple expressions. */
+    public void setFolder(String folder) {
+        this.folder = folder;
+    }
+
+    public String getFlags() {
+        return flags;
+    }
+
+    /** Flags of the appended message, comma separated. */
+    public void setFlags(String flags) {
+        this.flags = flags;
+    }
+
+    public boolean isCreateFolders() {
+        return createFolders;
+    }
+
+    /** Create (and subscribe) a missing target folder. */
+    public void setCreateFolders(boolean createFolders) {
+        this.createFolders = createFolders;
+    }
+
+    public int getTimeout() {
+        return timeout;
+    }
+
+    /** Connect and read timeout in milliseconds. */
+    public void setTimeout(int timeout) {
+        this.timeout = timeout;
+    }
+}

@@ -1,0 +1,135 @@
+package dev.mailpipe.imap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.user.GreenMailUser;
+import com.icegreen.greenmail.util.ServerSetup;
+import com.icegreen.greenmail.util.ServerSetupTest;
+import dev.mailpipe.mailbox.TrustedCertificates;
+import dev.mailpipe.testing.MailpipeRouteTestSupport;
+import dev.mailpipe.testing.Pop3Proxy;
+import dev.mailpipe.testing.SampleMessages;
+import dev.mailpipe.testing.TestMailServer;
+import jakarta.mail.Folder;
+import jakarta.mail.Message;
+import jakarta.mail.Session;
+import jakarta.mail.Store;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The pop3-to-imap-migration example: POP3S to a local backup and into an IMAPS folder. */
+class MigrationRouteTest extends MailpipeRouteTestSupport {
+
+    /** Read first: installs the test certificate before GreenMail starts. */
+    private static final Path CA = TestMailServer.caFile();
+
+    @RegisterExtension
+    static final GreenMailExtension greenMail = new GreenMailExtension(
+            ServerSetup.dynamicPort(new ServerSetup[] {ServerSetupTest.POP3S, ServerSetupTest.IMAPS}));
+
+    @TempDir
+    Path dir;
+
+    private GreenMailUser user;
+
+    private List<byte[]> deliver(int count) {
+        user = TestMailServer.user(greenMail);
+        List<byte[]> sent = new ArrayList<>();
+        for (int n = 1; n <= count; n++) {
+            sent.add(SampleMessages.message(n));
+            TestMailServer.deliver(user, sent.get(n - 1));
+        }
+        return sent;
+    }
+
+    private Map<String, String> settings(int imapPort) {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("mailbox.host", "localhost");
+        settings.put("mailbox.port", Integer.toString(greenMail.getPop3s().getPort()));
+        settings.put("mailbox.username", TestMailServer.USER);
+        settings.put("mailbox.password", TestMailServer.PASSWORD);
+        settings.put("mailbox.caFile", CA.toString());
+        settings.put("mailbox.pollDelay", "300");
+        settings.put("mailbox.maxAttempts", "2");
+        settings.put("sink.files.dir", dir.resolve("out").toString());
+        settings.put("sink.imap.host", "localhost");
+        settings.put("sink.imap.port", Integer.toString(imapPort));
+        settings.put("sink.imap.username", TestMailServer.USER);
+        settings.put("sink.imap.password", TestMailServer.PASSWORD);
+        settings.put("sink.imap.caFile", CA.toString());
+        settings.put("sink.imap.folder", "Archive/Migrated");
+        return settings;
+    }
+
+    private int left() {
+        return TestMailServer.messagesLeft(greenMail, user);
+    }
+
+    private List<String> archived() throws Exception {
+        Properties properties = new Properties();
+        properties.put("mail.imaps.ssl.socketFactory", TrustedCertificates.socketFactoryTrusting(CA, "test"));
+        try (Store store = Session.getInstance(properties).getStore("imaps")) {
+            store.connect("localhost", greenMail.getImaps().getPort(), TestMailServer.USER, TestMailServer.PASSWORD);
+            Folder folder = store.getFolder("Archive").getFolder("Migrated");
+            if (!folder.exists()) {
+                return List.of();
+            }
+            folder.open(Folder.READ_ONLY);
+            List<String> messages = new ArrayList<>();
+            for (Message message : folder.getMessages()) {
+                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                message.writeTo(bytes);
+                messages.add(bytes.toString(StandardCharsets.ISO_8859_1));
+            }
+            return messages;
+        }
+    }
+
+    private static List<String> asText(List<byte[]> sent) {
+        return sent.stream()
+                .map(raw -> new String(raw, StandardCharsets.ISO_8859_1))
+                .toList();
+    }
+
+    @Test
+    void migratesEveryMessageIntoTheImapFolderByteForByte() throws Exception {
+        List<byte[]> sent = deliver(20);
+        startRoute(
+                "examples/pop3-to-imap-migration.camel.yaml",
+                settings(greenMail.getImaps().getPort()));
+
+        await().atMost(Duration.ofMinutes(1)).until(() -> left() == 0);
+        assertThat(archived()).containsExactlyInAnyOrderElementsOf(asText(sent));
+    }
+
+    @Test
+    void nothingIsDeletedFromThePop3MailboxWhileTheImapServerIsDown() throws Exception {
+        List<byte[]> sent = deliver(8);
+        try (Pop3Proxy imap = new Pop3Proxy(greenMail.getImaps().getPort(), Pop3Proxy.Cut.PASS_THROUGH, 0)) {
+            imap.refuseConnections(true);
+            startRoute("examples/pop3-to-imap-migration.camel.yaml", settings(imap.port()));
+            // Many more polls than mailbox.maxAttempts (2) while the IMAP server is away.
+            await().pollDelay(Duration.ofSeconds(4))
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> true);
+            assertThat(left()).isEqualTo(8);
+            assertThat(archived()).isEmpty();
+
+            imap.refuseConnections(false);
+            await().atMost(Duration.ofMinutes(1)).until(() -> left() == 0);
+        }
+        assertThat(archived()).containsExactlyInAnyOrderElementsOf(asText(sent));
+    }
+}
