@@ -40,6 +40,8 @@ class DovecotInteropTest extends MailpipeRouteTestSupport {
     private static Path server;
     private static int pop3;
     private static int pop3s;
+    private static int imap;
+    private static int imaps;
 
     @TempDir
     Path dir;
@@ -53,6 +55,8 @@ class DovecotInteropTest extends MailpipeRouteTestSupport {
         server = Files.createTempDirectory(Path.of("/tmp"), "mailpipe-dovecot-");
         pop3 = freePort();
         pop3s = freePort();
+        imap = freePort();
+        imaps = freePort();
         run(
                 "start",
                 server.toString(),
@@ -60,8 +64,8 @@ class DovecotInteropTest extends MailpipeRouteTestSupport {
                 TestMailServer.PASSWORD,
                 Integer.toString(pop3),
                 Integer.toString(pop3s),
-                Integer.toString(freePort()),
-                Integer.toString(freePort()));
+                Integer.toString(imap),
+                Integer.toString(imaps));
     }
 
     @AfterAll
@@ -148,5 +152,46 @@ class DovecotInteropTest extends MailpipeRouteTestSupport {
         await().atMost(Duration.ofMinutes(1)).until(() -> messagesLeft() == 0);
         MailboxId mailbox = new MailboxId(protocol, "localhost", port, USER);
         StoredMessages.assertExactly(new FilesLayout(dir.resolve("out"), mailbox).mailboxFolder(), sent);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"imaps", "imap-starttls"})
+    void appendsIntoDovecotFoldersByteIdenticalAndOnce(String mode) throws Exception {
+        String folder = "Archive/" + mode;
+        String uri = "imap-append:localhost?username=" + USER + "&password=RAW(" + TestMailServer.PASSWORD + ")"
+                + "&caFile=" + TestMailServer.caFile() + "&folder=RAW(" + folder + ")"
+                + (mode.equals("imaps")
+                        ? "&protocol=imaps&port=" + imaps
+                        : "&protocol=imap&starttls=true&port=" + imap);
+        context.start();
+        List<String> sent = new ArrayList<>();
+        for (int n = 301; n <= 310; n++) {
+            byte[] raw = SampleMessages.message(n);
+            sent.add(new String(raw, java.nio.charset.StandardCharsets.ISO_8859_1));
+            template.sendBody(uri, raw);
+            template.sendBody(uri, raw);
+        }
+
+        java.util.Properties properties = new java.util.Properties();
+        properties.put(
+                "mail.imaps.ssl.socketFactory",
+                dev.mailpipe.mailbox.TrustedCertificates.socketFactoryTrusting(TestMailServer.caFile(), "test"));
+        try (jakarta.mail.Store store =
+                jakarta.mail.Session.getInstance(properties).getStore("imaps")) {
+            store.connect("localhost", imaps, USER, TestMailServer.PASSWORD);
+            char separator = store.getDefaultFolder().getSeparator();
+            jakarta.mail.Folder archive = store.getFolder(folder.replace('/', separator));
+            archive.open(jakarta.mail.Folder.READ_ONLY);
+            List<String> stored = new ArrayList<>();
+            for (jakarta.mail.Message message : archive.getMessages()) {
+                java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+                message.writeTo(bytes);
+                stored.add(bytes.toString(java.nio.charset.StandardCharsets.ISO_8859_1));
+                assertThat(message.getReceivedDate()).isEqualTo(message.getSentDate());
+                assertThat(message.getFlags().contains(jakarta.mail.Flags.Flag.SEEN))
+                        .isTrue();
+            }
+            assertThat(stored).as("each message once, byte for byte").containsExactlyInAnyOrderElementsOf(sent);
+        }
     }
 }
