@@ -1,0 +1,113 @@
+package dev.mailpipe.fault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.user.GreenMailUser;
+import com.icegreen.greenmail.util.ServerSetup;
+import com.icegreen.greenmail.util.ServerSetupTest;
+import dev.mailpipe.mailbox.TrustedCertificates;
+import dev.mailpipe.testing.RunnerProcess;
+import dev.mailpipe.testing.SampleMessages;
+import dev.mailpipe.testing.TestMailServer;
+import jakarta.mail.Folder;
+import jakarta.mail.Message;
+import jakarta.mail.Session;
+import jakarta.mail.Store;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** kill -9 of a runner migrating POP3 into IMAP, repeatedly: every message ends up in the folder exactly once. */
+@Tag("fault")
+class MigrationKillNineFaultTest {
+
+    private static final Path CA = TestMailServer.caFile();
+    private static final int MESSAGES = 120;
+
+    @RegisterExtension
+    static final GreenMailExtension greenMail = new GreenMailExtension(
+            ServerSetup.dynamicPort(new ServerSetup[] {ServerSetupTest.POP3S, ServerSetupTest.IMAPS}));
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void killsNeverLeaveASecondCopyInTheImapFolder() throws Exception {
+        GreenMailUser user = TestMailServer.user(greenMail);
+        List<String> sent = new ArrayList<>();
+        for (int n = 1; n <= MESSAGES; n++) {
+            byte[] raw = SampleMessages.message(n);
+            sent.add(new String(raw, StandardCharsets.ISO_8859_1));
+            TestMailServer.deliver(user, raw);
+        }
+        Path settings = Files.writeString(
+                dir.resolve("mailpipe.properties"),
+                String.join(
+                        "\n",
+                        "mailbox.host=localhost",
+                        "mailbox.port=" + greenMail.getPop3s().getPort(),
+                        "mailbox.username=" + TestMailServer.USER,
+                        "mailbox.password=" + TestMailServer.PASSWORD,
+                        "mailbox.caFile=" + CA,
+                        "mailbox.pollDelay=200",
+                        "mailbox.batchSize=20",
+                        "sink.files.dir=" + dir.resolve("out"),
+                        "ledger.dir=" + dir.resolve("ledger"),
+                        "ledger.claimSeconds=2",
+                        "sink.imap.host=localhost",
+                        "sink.imap.port=" + greenMail.getImaps().getPort(),
+                        "sink.imap.username=" + TestMailServer.USER,
+                        "sink.imap.password=" + TestMailServer.PASSWORD,
+                        "sink.imap.caFile=" + CA,
+                        "sink.imap.folder=Migrated",
+                        "camel.main.routesIncludePattern=file:" + KillNineFaultTest.routes()
+                                + "/examples/pop3-to-imap-migration.camel.yaml,file:" + KillNineFaultTest.routes()
+                                + "/mailpipe-errors.camel.yaml",
+                        "camel.main.durationMaxIdleSeconds=5"));
+        Path log = Path.of("target", "fault-migration-kill-nine.log");
+        Files.deleteIfExists(log);
+        Random random = new Random(5);
+        for (int kill = 1; kill <= 6; kill++) {
+            RunnerProcess runner = RunnerProcess.start(settings, List.of("-Xmx256m"), Map.of(), log);
+            Thread.sleep(3_000 + random.nextInt(3_000));
+            runner.killHard();
+        }
+        int leftBeforeLastRun = TestMailServer.messagesLeft(greenMail, user);
+        assertThat(RunnerProcess.start(settings, List.of("-Xmx256m"), Map.of(), log)
+                        .awaitExit(10))
+                .as("final run; see " + log)
+                .isZero();
+
+        assertThat(leftBeforeLastRun).as("the kills interrupted the migration").isPositive();
+        assertThat(TestMailServer.messagesLeft(greenMail, user)).isZero();
+        assertThat(migrated()).as("each message once in the folder").containsExactlyInAnyOrderElementsOf(sent);
+    }
+
+    private List<String> migrated() throws Exception {
+        Properties properties = new Properties();
+        properties.put("mail.imaps.ssl.socketFactory", TrustedCertificates.socketFactoryTrusting(CA, "test"));
+        try (Store store = Session.getInstance(properties).getStore("imaps")) {
+            store.connect("localhost", greenMail.getImaps().getPort(), TestMailServer.USER, TestMailServer.PASSWORD);
+            Folder folder = store.getFolder("Migrated");
+            folder.open(Folder.READ_ONLY);
+            List<String> messages = new ArrayList<>();
+            for (Message message : folder.getMessages()) {
+                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                message.writeTo(bytes);
+                messages.add(bytes.toString(StandardCharsets.ISO_8859_1));
+            }
+            return messages;
+        }
+    }
+}
