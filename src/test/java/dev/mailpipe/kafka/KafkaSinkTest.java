@@ -226,4 +226,31 @@ class KafkaSinkTest extends MailpipeRouteTestSupport {
                         .asText())
                 .containsExactlyInAnyOrder("Lunch?", "Notes");
     }
+
+    @Test
+    void rawCopiesAndDeadLettersGoToTheirTopics() throws Exception {
+        List<byte[]> sent = deliver(3);
+        // Message 2's file cannot be written (a folder is in the way): it fails on its own and is dead-lettered.
+        Path blocked =
+                new FilesLayout(dir.resolve("out"), mailbox()).emlFile(mailbox().keyOf("2"));
+        Files.createDirectories(blocked.resolve("occupied"));
+        Map<String, String> settings = settings("mail.events.dl");
+        settings.put("sink.kafka.rawTopic", "mail.raw.dl");
+        settings.put("sink.kafka.deadLetterTopic", "mail.dead.dl");
+        startRoute("inbox-to-files.camel.yaml", settings);
+        await().atMost(Duration.ofMinutes(1)).until(() -> left() == 0);
+
+        List<ConsumerRecord<String, byte[]>> raw = readTopic("mail.raw.dl", 2);
+        assertThat(raw).hasSize(2);
+        for (ConsumerRecord<String, byte[]> record : raw) {
+            int n = record.key().equals(mailbox().keyOf("1")) ? 1 : 3;
+            assertThat(record.value()).isEqualTo(sent.get(n - 1));
+        }
+        List<ConsumerRecord<String, byte[]>> dead = readTopic("mail.dead.dl", 1);
+        assertThat(dead).hasSize(1);
+        assertThat(dead.get(0).key()).isEqualTo(mailbox().keyOf("2"));
+        JsonNode report = new ObjectMapper().readTree(dead.get(0).value());
+        assertThat(report.get("uidl").asText()).isEqualTo("2");
+        assertThat(report.get("reason").asText()).contains("FileSinkException");
+    }
 }
