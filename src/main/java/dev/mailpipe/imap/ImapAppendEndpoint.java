@@ -46,6 +46,11 @@ public final class ImapAppendEndpoint extends DefaultEndpoint {
 
     @UriParam(
             label = "security",
+            description = "File holding the password (a trailing newline is ignored); used when password is not set.")
+    private String passwordFile;
+
+    @UriParam(
+            label = "security",
             description =
                     "PEM file of the CAs to trust instead of the JDK's. Certificates and host names are always verified.")
     private String caFile;
@@ -131,6 +136,15 @@ public final class ImapAppendEndpoint extends DefaultEndpoint {
     /** Password. */
     public void setPassword(String password) {
         this.password = password;
+    }
+
+    public String getPasswordFile() {
+        return passwordFile;
+    }
+
+    /** File holding the password, used when password is not set. */
+    public void setPasswordFile(String passwordFile) {
+        this.passwordFile = passwordFile;
     }
 
     public String getCaFile() {

@@ -21,6 +21,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
@@ -52,6 +53,7 @@ public final class ImapAppendProducer extends DefaultProducer {
     private final ImapAppendEndpoint endpoint;
     private final Map<String, Folder> folders = new HashMap<>();
     private Session session;
+    private String password;
     private Store store;
     private Expression folderName;
 
@@ -64,6 +66,7 @@ public final class ImapAppendProducer extends DefaultProducer {
     protected void doStart() throws Exception {
         super.doStart();
         session = Session.getInstance(sessionProperties());
+        password = password();
         folderName = endpoint.getCamelContext().resolveLanguage("simple").createExpression(endpoint.getFolder());
     }
 
@@ -71,6 +74,17 @@ public final class ImapAppendProducer extends DefaultProducer {
     protected void doStop() throws Exception {
         disconnect();
         super.doStop();
+    }
+
+    private String password() throws IOException {
+        if (endpoint.getPassword() != null && !endpoint.getPassword().isBlank()) {
+            return endpoint.getPassword();
+        }
+        if (endpoint.getPasswordFile() != null && !endpoint.getPasswordFile().isBlank()) {
+            return Files.readString(Path.of(endpoint.getPasswordFile()), java.nio.charset.StandardCharsets.UTF_8)
+                    .strip();
+        }
+        return null;
     }
 
     private Properties sessionProperties() {
@@ -184,7 +198,7 @@ public final class ImapAppendProducer extends DefaultProducer {
                     endpoint.getHost(),
                     endpoint.getPort() == 0 ? -1 : endpoint.getPort(),
                     endpoint.getUsername(),
-                    endpoint.getPassword());
+                    password);
             store = fresh;
         }
         return store;
