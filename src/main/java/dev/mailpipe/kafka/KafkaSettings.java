@@ -25,8 +25,6 @@ public record KafkaSettings(
         int deliveryTimeoutMs,
         Map<String, String> security) {
 
-    public static final String BROKERS = "sink.kafka.brokers";
-
     /** mailpipe setting -> Kafka producer property, for clusters with TLS and SASL. */
     private static final Map<String, String> SECURITY_OPTIONS = Map.of(
             "sink.kafka.securityProtocol", "security.protocol",
@@ -41,7 +39,7 @@ public record KafkaSettings(
         SECURITY_OPTIONS.forEach(
                 (key, option) -> settings.optional(key).ifPresent(value -> security.put(option, value)));
         return new KafkaSettings(
-                settings.optional(BROKERS),
+                settings.optional("sink.kafka.brokers"),
                 settings.string("sink.kafka.topic", "mail.events"),
                 settings.optional("sink.kafka.deadLetterTopic"),
                 settings.optional("sink.kafka.rawTopic"),

@@ -8,11 +8,9 @@ import dev.mailpipe.files.FilesLayout;
 import dev.mailpipe.mailbox.MailboxId;
 import dev.mailpipe.runner.MailpipeRunner;
 import dev.mailpipe.testing.Pop3Proxy;
-import dev.mailpipe.testing.SampleMessages;
 import dev.mailpipe.testing.StoredMessages;
 import dev.mailpipe.testing.TestMailServer;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,11 +43,7 @@ class ConnectionCutFaultTest {
             names = {"MID_RETR", "BEFORE_QUIT"})
     void cutConnectionsLoseNothingAndDuplicateNothing(Pop3Proxy.Cut cut) throws Exception {
         GreenMailUser user = TestMailServer.user(greenMail);
-        List<byte[]> sent = new ArrayList<>();
-        for (int n = 1; n <= MESSAGES; n++) {
-            sent.add(SampleMessages.message(n));
-            TestMailServer.deliver(user, sent.get(n - 1));
-        }
+        List<byte[]> sent = TestMailServer.deliverSamples(user, MESSAGES);
         try (Pop3Proxy proxy = new Pop3Proxy(greenMail.getPop3().getPort(), cut, 4)) {
             Map<String, String> settings = new HashMap<>();
             settings.put("mailbox.protocol", "pop3");

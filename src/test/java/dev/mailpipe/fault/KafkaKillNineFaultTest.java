@@ -7,7 +7,6 @@ import com.icegreen.greenmail.user.GreenMailUser;
 import dev.mailpipe.mailbox.MailboxId;
 import dev.mailpipe.testing.KafkaBroker;
 import dev.mailpipe.testing.RunnerProcess;
-import dev.mailpipe.testing.SampleMessages;
 import dev.mailpipe.testing.TestMailServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +16,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.junit.jupiter.api.Tag;
@@ -45,22 +43,14 @@ class KafkaKillNineFaultTest {
     @Test
     void killsNeitherLoseRecordsNorProduceDifferingDuplicates() throws Exception {
         GreenMailUser user = TestMailServer.user(greenMail);
-        for (int n = 1; n <= MESSAGES; n++) {
-            TestMailServer.deliver(user, SampleMessages.message(n));
-        }
+        TestMailServer.deliverSamples(user, MESSAGES);
         int port = greenMail.getPop3s().getPort();
         try (KafkaBroker kafka = KafkaBroker.start()) {
             Path settings = Files.writeString(
                     dir.resolve("mailpipe.properties"),
                     String.join(
                             "\n",
-                            "mailbox.host=localhost",
-                            "mailbox.port=" + port,
-                            "mailbox.username=" + TestMailServer.USER,
-                            "mailbox.password=" + TestMailServer.PASSWORD,
-                            "mailbox.caFile=" + TestMailServer.caFile(),
-                            "mailbox.pollDelay=200",
-                            "mailbox.batchSize=20",
+                            String.join("\n", RunnerProcess.pop3sSettings(port)),
                             "sink.files.dir=" + dir.resolve("out"),
                             "ledger.dir=" + dir.resolve("ledger"),
                             "ledger.claimSeconds=2",
@@ -70,15 +60,9 @@ class KafkaKillNineFaultTest {
                             "camel.main.durationMaxIdleSeconds=5"));
             Path log = Path.of("target", "fault-kafka-kill-nine.log");
             Files.deleteIfExists(log);
-            Random random = new Random(11);
-            for (int kill = 1; kill <= KILLS; kill++) {
-                RunnerProcess runner = RunnerProcess.start(settings, List.of("-Xmx256m"), Map.of(), log);
-                Thread.sleep(3_000 + random.nextInt(3_000));
-                runner.killHard();
-            }
+            RunnerProcess.killRepeatedly(settings, log, KILLS, 11);
             int leftBeforeLastRun = TestMailServer.messagesLeft(greenMail, user);
-            assertThat(RunnerProcess.start(settings, List.of("-Xmx256m"), Map.of(), log)
-                            .awaitExit(10))
+            assertThat(RunnerProcess.runToEnd(settings, log))
                     .as("final run; see " + log)
                     .isZero();
 

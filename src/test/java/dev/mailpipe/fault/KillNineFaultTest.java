@@ -7,15 +7,11 @@ import com.icegreen.greenmail.user.GreenMailUser;
 import dev.mailpipe.files.FilesLayout;
 import dev.mailpipe.mailbox.MailboxId;
 import dev.mailpipe.testing.RunnerProcess;
-import dev.mailpipe.testing.SampleMessages;
 import dev.mailpipe.testing.StoredMessages;
 import dev.mailpipe.testing.TestMailServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -41,23 +37,13 @@ class KillNineFaultTest {
     @Test
     void repeatedKillNineLosesNothingAndDuplicatesNothing() throws Exception {
         GreenMailUser user = TestMailServer.user(greenMail);
-        List<byte[]> sent = new ArrayList<>();
-        for (int n = 1; n <= MESSAGES; n++) {
-            sent.add(SampleMessages.message(n));
-            TestMailServer.deliver(user, sent.get(n - 1));
-        }
+        List<byte[]> sent = TestMailServer.deliverSamples(user, MESSAGES);
         int port = greenMail.getPop3s().getPort();
         Path settings = Files.writeString(
                 dir.resolve("mailpipe.properties"),
                 String.join(
                         "\n",
-                        "mailbox.host=localhost",
-                        "mailbox.port=" + port,
-                        "mailbox.username=" + TestMailServer.USER,
-                        "mailbox.password=" + TestMailServer.PASSWORD,
-                        "mailbox.caFile=" + TestMailServer.caFile(),
-                        "mailbox.pollDelay=200",
-                        "mailbox.batchSize=20",
+                        String.join("\n", RunnerProcess.pop3sSettings(port)),
                         "sink.files.dir=" + dir.resolve("out"),
                         "ledger.dir=" + dir.resolve("ledger"),
                         // A killed runner's claim on its message in flight must not hold up the restarts for long.
@@ -66,18 +52,11 @@ class KillNineFaultTest {
                         "camel.main.durationMaxIdleSeconds=5"));
         Path log = Path.of("target", "fault-kill-nine.log");
         Files.deleteIfExists(log);
-        Random random = new Random(42);
-        int leftBefore = MESSAGES;
-        for (int kill = 1; kill <= KILLS; kill++) {
-            RunnerProcess runner = RunnerProcess.start(settings, List.of("-Xmx256m"), Map.of(), log);
-            // Start-up and the first poll take about 2.5 s; kill at a different point of the drain every time.
-            Thread.sleep(2_500 + random.nextInt(3_500));
-            runner.killHard();
-            Files.writeString(log, "---- kill -9 number " + kill + " ----\n", java.nio.file.StandardOpenOption.APPEND);
-        }
-        leftBefore = TestMailServer.messagesLeft(greenMail, user);
-        RunnerProcess last = RunnerProcess.start(settings, List.of("-Xmx256m"), Map.of(), log);
-        assertThat(last.awaitExit(10)).as("final run's exit code; see " + log).isZero();
+        RunnerProcess.killRepeatedly(settings, log, KILLS, 42);
+        int leftBefore = TestMailServer.messagesLeft(greenMail, user);
+        assertThat(RunnerProcess.runToEnd(settings, log))
+                .as("final run's exit code; see " + log)
+                .isZero();
 
         assertThat(leftBefore).as("the kills interrupted a drain in progress").isGreaterThan(0);
         assertThat(TestMailServer.messagesLeft(greenMail, user)).isZero();

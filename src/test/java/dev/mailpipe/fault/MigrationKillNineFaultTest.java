@@ -6,23 +6,15 @@ import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.user.GreenMailUser;
 import com.icegreen.greenmail.util.ServerSetup;
 import com.icegreen.greenmail.util.ServerSetupTest;
-import dev.mailpipe.mailbox.TrustedCertificates;
+import dev.mailpipe.testing.ImapFolders;
 import dev.mailpipe.testing.RunnerProcess;
 import dev.mailpipe.testing.SampleMessages;
 import dev.mailpipe.testing.TestMailServer;
-import jakarta.mail.Folder;
-import jakarta.mail.Message;
-import jakarta.mail.Session;
-import jakarta.mail.Store;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import java.util.Random;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -55,13 +47,9 @@ class MigrationKillNineFaultTest {
                 dir.resolve("mailpipe.properties"),
                 String.join(
                         "\n",
-                        "mailbox.host=localhost",
-                        "mailbox.port=" + greenMail.getPop3s().getPort(),
-                        "mailbox.username=" + TestMailServer.USER,
-                        "mailbox.password=" + TestMailServer.PASSWORD,
-                        "mailbox.caFile=" + CA,
-                        "mailbox.pollDelay=200",
-                        "mailbox.batchSize=20",
+                        String.join(
+                                "\n",
+                                RunnerProcess.pop3sSettings(greenMail.getPop3s().getPort())),
                         "sink.files.dir=" + dir.resolve("out"),
                         "ledger.dir=" + dir.resolve("ledger"),
                         "ledger.claimSeconds=2",
@@ -77,15 +65,9 @@ class MigrationKillNineFaultTest {
                         "camel.main.durationMaxIdleSeconds=5"));
         Path log = Path.of("target", "fault-migration-kill-nine.log");
         Files.deleteIfExists(log);
-        Random random = new Random(5);
-        for (int kill = 1; kill <= 6; kill++) {
-            RunnerProcess runner = RunnerProcess.start(settings, List.of("-Xmx256m"), Map.of(), log);
-            Thread.sleep(3_000 + random.nextInt(3_000));
-            runner.killHard();
-        }
+        RunnerProcess.killRepeatedly(settings, log, 6, 5);
         int leftBeforeLastRun = TestMailServer.messagesLeft(greenMail, user);
-        assertThat(RunnerProcess.start(settings, List.of("-Xmx256m"), Map.of(), log)
-                        .awaitExit(10))
+        assertThat(RunnerProcess.runToEnd(settings, log))
                 .as("final run; see " + log)
                 .isZero();
 
@@ -95,19 +77,6 @@ class MigrationKillNineFaultTest {
     }
 
     private List<String> migrated() throws Exception {
-        Properties properties = new Properties();
-        properties.put("mail.imaps.ssl.socketFactory", TrustedCertificates.socketFactoryTrusting(CA, "test"));
-        try (Store store = Session.getInstance(properties).getStore("imaps")) {
-            store.connect("localhost", greenMail.getImaps().getPort(), TestMailServer.USER, TestMailServer.PASSWORD);
-            Folder folder = store.getFolder("Migrated");
-            folder.open(Folder.READ_ONLY);
-            List<String> messages = new ArrayList<>();
-            for (Message message : folder.getMessages()) {
-                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-                message.writeTo(bytes);
-                messages.add(bytes.toString(StandardCharsets.ISO_8859_1));
-            }
-            return messages;
-        }
+        return ImapFolders.messages(greenMail.getImaps().getPort(), "Migrated");
     }
 }

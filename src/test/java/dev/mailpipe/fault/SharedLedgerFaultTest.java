@@ -8,7 +8,6 @@ import dev.mailpipe.files.FilesLayout;
 import dev.mailpipe.mailbox.MailboxId;
 import dev.mailpipe.testing.Pop3Proxy;
 import dev.mailpipe.testing.RunnerProcess;
-import dev.mailpipe.testing.SampleMessages;
 import dev.mailpipe.testing.StoredMessages;
 import dev.mailpipe.testing.TestMailServer;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -44,11 +43,7 @@ class SharedLedgerFaultTest {
     @Test
     void twoInstancesDeliverEachMessageOnceAndTakeTurnsQuietly() throws Exception {
         GreenMailUser user = TestMailServer.user(greenMail);
-        List<byte[]> sent = new ArrayList<>();
-        for (int n = 1; n <= MESSAGES; n++) {
-            sent.add(SampleMessages.message(n));
-            TestMailServer.deliver(user, sent.get(n - 1));
-        }
+        List<byte[]> sent = TestMailServer.deliverSamples(user, MESSAGES);
         try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
                 Pop3Proxy lockingServer =
                         new Pop3Proxy(greenMail.getPop3().getPort(), Pop3Proxy.Cut.LOCK_MAILDROP, 0)) {

@@ -7,24 +7,15 @@ import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.user.GreenMailUser;
 import com.icegreen.greenmail.util.ServerSetup;
 import com.icegreen.greenmail.util.ServerSetupTest;
-import dev.mailpipe.mailbox.TrustedCertificates;
+import dev.mailpipe.testing.ImapFolders;
 import dev.mailpipe.testing.MailpipeRouteTestSupport;
 import dev.mailpipe.testing.Pop3Proxy;
-import dev.mailpipe.testing.SampleMessages;
 import dev.mailpipe.testing.TestMailServer;
-import jakarta.mail.Folder;
-import jakarta.mail.Message;
-import jakarta.mail.Session;
-import jakarta.mail.Store;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,21 +37,11 @@ class MigrationRouteTest extends MailpipeRouteTestSupport {
 
     private List<byte[]> deliver(int count) {
         user = TestMailServer.user(greenMail);
-        List<byte[]> sent = new ArrayList<>();
-        for (int n = 1; n <= count; n++) {
-            sent.add(SampleMessages.message(n));
-            TestMailServer.deliver(user, sent.get(n - 1));
-        }
-        return sent;
+        return TestMailServer.deliverSamples(user, count);
     }
 
     private Map<String, String> settings(int imapPort) {
-        Map<String, String> settings = new HashMap<>();
-        settings.put("mailbox.host", "localhost");
-        settings.put("mailbox.port", Integer.toString(greenMail.getPop3s().getPort()));
-        settings.put("mailbox.username", TestMailServer.USER);
-        settings.put("mailbox.password", TestMailServer.PASSWORD);
-        settings.put("mailbox.caFile", CA.toString());
+        Map<String, String> settings = TestMailServer.pop3sSettings(greenMail);
         settings.put("mailbox.pollDelay", "300");
         settings.put("mailbox.maxAttempts", "2");
         settings.put("sink.files.dir", dir.resolve("out").toString());
@@ -78,23 +59,7 @@ class MigrationRouteTest extends MailpipeRouteTestSupport {
     }
 
     private List<String> archived() throws Exception {
-        Properties properties = new Properties();
-        properties.put("mail.imaps.ssl.socketFactory", TrustedCertificates.socketFactoryTrusting(CA, "test"));
-        try (Store store = Session.getInstance(properties).getStore("imaps")) {
-            store.connect("localhost", greenMail.getImaps().getPort(), TestMailServer.USER, TestMailServer.PASSWORD);
-            Folder folder = store.getFolder("Archive").getFolder("Migrated");
-            if (!folder.exists()) {
-                return List.of();
-            }
-            folder.open(Folder.READ_ONLY);
-            List<String> messages = new ArrayList<>();
-            for (Message message : folder.getMessages()) {
-                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-                message.writeTo(bytes);
-                messages.add(bytes.toString(StandardCharsets.ISO_8859_1));
-            }
-            return messages;
-        }
+        return ImapFolders.messages(greenMail.getImaps().getPort(), "Archive/Migrated");
     }
 
     private static List<String> asText(List<byte[]> sent) {

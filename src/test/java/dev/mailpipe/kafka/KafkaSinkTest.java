@@ -13,7 +13,6 @@ import dev.mailpipe.mailbox.MailboxId;
 import dev.mailpipe.testing.EventSchema;
 import dev.mailpipe.testing.KafkaBroker;
 import dev.mailpipe.testing.MailpipeRouteTestSupport;
-import dev.mailpipe.testing.SampleMessages;
 import dev.mailpipe.testing.TestMailServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -62,12 +60,7 @@ class KafkaSinkTest extends MailpipeRouteTestSupport {
     }
 
     private Map<String, String> settings(String topic) {
-        Map<String, String> settings = new HashMap<>();
-        settings.put("mailbox.host", "localhost");
-        settings.put("mailbox.port", Integer.toString(greenMail.getPop3s().getPort()));
-        settings.put("mailbox.username", TestMailServer.USER);
-        settings.put("mailbox.password", TestMailServer.PASSWORD);
-        settings.put("mailbox.caFile", TestMailServer.caFile().toString());
+        Map<String, String> settings = TestMailServer.pop3sSettings(greenMail);
         settings.put("mailbox.pollDelay", "300");
         settings.put("mailbox.maxAttempts", "2");
         settings.put("sink.files.dir", dir.resolve("out").toString());
@@ -80,12 +73,7 @@ class KafkaSinkTest extends MailpipeRouteTestSupport {
 
     private List<byte[]> deliver(int count) {
         user = TestMailServer.user(greenMail);
-        List<byte[]> sent = new ArrayList<>();
-        for (int n = 1; n <= count; n++) {
-            sent.add(SampleMessages.message(n));
-            TestMailServer.deliver(user, sent.get(n - 1));
-        }
-        return sent;
+        return TestMailServer.deliverSamples(user, count);
     }
 
     private int left() {

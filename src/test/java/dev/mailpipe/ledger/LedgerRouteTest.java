@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,9 +40,7 @@ class LedgerRouteTest extends MailpipeRouteTestSupport {
     @BeforeEach
     void deliverMessages() throws Exception {
         user = TestMailServer.user(greenMail);
-        for (int n = 1; n <= MESSAGES; n++) {
-            TestMailServer.deliver(user, SampleMessages.message(n));
-        }
+        TestMailServer.deliverSamples(user, MESSAGES);
         mailbox = new MailboxId("pop3s", "localhost", greenMail.getPop3s().getPort(), TestMailServer.USER);
         files = new FilesLayout(dir.resolve("out"), mailbox);
         Files.createDirectories(dir.resolve("ledger"));
@@ -56,12 +53,7 @@ class LedgerRouteTest extends MailpipeRouteTestSupport {
     }
 
     private Map<String, String> settings() {
-        Map<String, String> settings = new HashMap<>();
-        settings.put("mailbox.host", "localhost");
-        settings.put("mailbox.port", Integer.toString(mailbox.port()));
-        settings.put("mailbox.username", TestMailServer.USER);
-        settings.put("mailbox.password", TestMailServer.PASSWORD);
-        settings.put("mailbox.caFile", TestMailServer.caFile().toString());
+        Map<String, String> settings = TestMailServer.pop3sSettings(greenMail);
         settings.put("mailbox.pollDelay", "100");
         settings.put("mailbox.maxAttempts", "3");
         settings.put("sink.files.dir", dir.resolve("out").toString());

@@ -6,7 +6,6 @@ import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.user.GreenMailUser;
 import dev.mailpipe.files.FilesLayout;
 import dev.mailpipe.mailbox.MailboxId;
-import dev.mailpipe.testing.SampleMessages;
 import dev.mailpipe.testing.StoredMessages;
 import dev.mailpipe.testing.TestMailServer;
 import java.nio.file.Files;
@@ -29,12 +28,7 @@ class MailpipeRunnerTest {
     Path sinkDir;
 
     private Map<String, String> settings(boolean delete) {
-        Map<String, String> settings = new HashMap<>();
-        settings.put("mailbox.host", "localhost");
-        settings.put("mailbox.port", Integer.toString(greenMail.getPop3s().getPort()));
-        settings.put("mailbox.username", TestMailServer.USER);
-        settings.put("mailbox.password", TestMailServer.PASSWORD);
-        settings.put("mailbox.caFile", TestMailServer.caFile().toString());
+        Map<String, String> settings = TestMailServer.pop3sSettings(greenMail);
         settings.put("mailbox.delete", Boolean.toString(delete));
         settings.put("mailbox.pollDelay", "200");
         settings.put("sink.files.dir", sinkDir.resolve("out").toString());
@@ -53,9 +47,7 @@ class MailpipeRunnerTest {
     @Test
     void restartOnAMailboxKeptOnTheServerDeliversNothingTwice() throws Exception {
         GreenMailUser user = TestMailServer.user(greenMail);
-        for (int n = 1; n <= 10; n++) {
-            TestMailServer.deliver(user, SampleMessages.message(n));
-        }
+        TestMailServer.deliverSamples(user, 10);
 
         assertThat(MailpipeRunner.run(Optional.empty(), settings(false))).isZero();
         List<Path> first = storedFiles();
@@ -76,9 +68,7 @@ class MailpipeRunnerTest {
     @Test
     void secondRunAfterDrainingFindsNothingAndStoresNothingNew() throws Exception {
         GreenMailUser user = TestMailServer.user(greenMail);
-        for (int n = 1; n <= 10; n++) {
-            TestMailServer.deliver(user, SampleMessages.message(n));
-        }
+        TestMailServer.deliverSamples(user, 10);
 
         assertThat(MailpipeRunner.run(Optional.empty(), settings(true))).isZero();
         assertThat(MailpipeRunner.run(Optional.empty(), settings(true))).isZero();

@@ -63,4 +63,35 @@ public final class RunnerProcess {
     public Path log() {
         return log;
     }
+
+    /**
+     * Starts the runner and SIGKILLs it {@code kills} times, each after {@code 3 to 6 s} (past
+     * start-up, into the drain, somewhere else every time, repeatable through {@code seed}).
+     */
+    public static void killRepeatedly(Path settings, Path log, int kills, long seed) throws Exception {
+        java.util.Random random = new java.util.Random(seed);
+        for (int kill = 1; kill <= kills; kill++) {
+            RunnerProcess runner = start(settings, List.of("-Xmx256m"), Map.of(), log);
+            Thread.sleep(3_000 + random.nextInt(3_000));
+            runner.killHard();
+            Files.writeString(log, "---- kill -9 number " + kill + " ----\n", java.nio.file.StandardOpenOption.APPEND);
+        }
+    }
+
+    /** Runs the runner until it stops by itself (camel.main.durationMaxIdleSeconds) and returns its exit code. */
+    public static int runToEnd(Path settings, Path log) throws Exception {
+        return start(settings, List.of("-Xmx256m"), Map.of(), log).awaitExit(10);
+    }
+
+    /** The mailbox settings of the test server's POP3S account, as lines of a properties file. */
+    public static List<String> pop3sSettings(int port) {
+        return List.of(
+                "mailbox.host=localhost",
+                "mailbox.port=" + port,
+                "mailbox.username=" + TestMailServer.USER,
+                "mailbox.password=" + TestMailServer.PASSWORD,
+                "mailbox.caFile=" + TestMailServer.caFile(),
+                "mailbox.pollDelay=200",
+                "mailbox.batchSize=20");
+    }
 }

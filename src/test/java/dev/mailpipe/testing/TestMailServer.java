@@ -14,6 +14,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -56,6 +60,28 @@ public final class TestMailServer {
         } catch (MessagingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Delivers sample messages 1..count and returns their raw bytes, in order. */
+    public static List<byte[]> deliverSamples(GreenMailUser user, int count) {
+        List<byte[]> sent = new ArrayList<>();
+        for (int n = 1; n <= count; n++) {
+            byte[] raw = SampleMessages.message(n);
+            deliver(user, raw);
+            sent.add(raw);
+        }
+        return sent;
+    }
+
+    /** The mailbox.* settings of the POP3S account, with verified TLS; a map the test may change. */
+    public static Map<String, String> pop3sSettings(GreenMailExtension greenMail) {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("mailbox.host", "localhost");
+        settings.put("mailbox.port", Integer.toString(greenMail.getPop3s().getPort()));
+        settings.put("mailbox.username", USER);
+        settings.put("mailbox.password", PASSWORD);
+        settings.put("mailbox.caFile", caFile().toString());
+        return settings;
     }
 
     /** Messages still in the user's inbox (POP3 deletes take effect at QUIT). */
