@@ -45,13 +45,18 @@ public final class KafkaPublisher extends ServiceSupport {
     @Override
     protected void doStart() {
         plain = new KafkaProducer<>(config("none"), new StringSerializer(), new ByteArraySerializer());
-        compressed = new KafkaProducer<>(config("gzip"), new StringSerializer(), new ByteArraySerializer());
+        // Only the raw copies are compressed; without a raw topic there is no second connection.
+        if (settings.rawTopic().isPresent()) {
+            compressed = new KafkaProducer<>(config("gzip"), new StringSerializer(), new ByteArraySerializer());
+        }
     }
 
     @Override
     protected void doStop() {
         if (plain != null) {
             plain.close();
+        }
+        if (compressed != null) {
             compressed.close();
         }
     }

@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The durable delivery record of every message, one row per message key, in SQLite (embedded
@@ -143,30 +145,33 @@ public final class Ledger implements AutoCloseable {
         long now = clock.millis();
         long until = now + lease.toMillis();
         return withConnection(c -> {
-            try (PreparedStatement insert = c.prepareStatement("INSERT INTO mailpipe_messages"
-                    + " (message_key, mailbox, uidl, state, attempts, first_seen, updated, claimed_by, claimed_until)"
-                    + " VALUES (?, ?, ?, 'SEEN', 0, ?, ?, ?, ?) ON CONFLICT (message_key) DO NOTHING")) {
-                insert.setString(1, key);
-                insert.setString(2, mailbox);
-                insert.setString(3, uidl);
-                insert.setLong(4, now);
-                insert.setLong(5, now);
-                insert.setString(6, owner);
-                insert.setLong(7, until);
+            try (PreparedStatement insert = bound(
+                    c,
+                    "INSERT INTO mailpipe_messages"
+                            + " (message_key, mailbox, uidl, state, attempts, first_seen, updated, claimed_by,"
+                            + " claimed_until) VALUES (?, ?, ?, 'SEEN', 0, ?, ?, ?, ?) ON CONFLICT (message_key) DO NOTHING",
+                    key,
+                    mailbox,
+                    uidl,
+                    now,
+                    now,
+                    owner,
+                    until)) {
                 if (insert.executeUpdate() == 1) {
-                    return Claim.deliver(0, java.time.Instant.ofEpochMilli(now), java.util.Set.of());
+                    return Claim.deliver(0, Instant.ofEpochMilli(now), Set.of());
                 }
             }
-            try (PreparedStatement take = c.prepareStatement("UPDATE mailpipe_messages"
-                    + " SET claimed_by = ?, claimed_until = ?, updated = ?"
-                    + " WHERE message_key = ? AND state = 'SEEN'"
-                    + " AND (claimed_by IS NULL OR claimed_by = ? OR claimed_until < ?)")) {
-                take.setString(1, owner);
-                take.setLong(2, until);
-                take.setLong(3, now);
-                take.setString(4, key);
-                take.setString(5, owner);
-                take.setLong(6, now);
+            try (PreparedStatement take = bound(
+                    c,
+                    "UPDATE mailpipe_messages SET claimed_by = ?, claimed_until = ?, updated = ?"
+                            + " WHERE message_key = ? AND state = 'SEEN'"
+                            + " AND (claimed_by IS NULL OR claimed_by = ? OR claimed_until < ?)",
+                    owner,
+                    until,
+                    now,
+                    key,
+                    owner,
+                    now)) {
                 boolean taken = take.executeUpdate() == 1;
                 LedgerEntry entry = find(c, key).orElseThrow(() -> new SQLException("Ledger entry vanished: " + key));
                 if (taken) {
@@ -196,7 +201,7 @@ public final class Ledger implements AutoCloseable {
      */
     public synchronized void markSinkDone(String key, String sink) throws SQLException {
         LedgerEntry entry = withConnection(c -> find(c, key)).orElseThrow(() -> new SQLException("No entry " + key));
-        java.util.Set<String> done = new java.util.TreeSet<>(entry.sinksDone());
+        Set<String> done = new TreeSet<>(entry.sinksDone());
         if (done.add(sink)) {
             update(
                     "UPDATE mailpipe_messages SET sinks_done = ?, updated = ? WHERE message_key = ?",
@@ -343,19 +348,25 @@ public final class Ledger implements AutoCloseable {
                 sinks(row.getString("sinks_done")));
     }
 
-    private static java.util.Set<String> sinks(String column) {
-        return column == null || column.isBlank() ? java.util.Set.of() : java.util.Set.of(column.split(","));
+    private static Set<String> sinks(String column) {
+        return column == null || column.isBlank() ? Set.of() : Set.of(column.split(","));
     }
 
     private int update(String sql, Object... parameters) throws SQLException {
         return withConnection(c -> {
-            try (PreparedStatement statement = c.prepareStatement(sql)) {
-                for (int i = 0; i < parameters.length; i++) {
-                    statement.setObject(i + 1, parameters[i]);
-                }
+            try (PreparedStatement statement = bound(c, sql, parameters)) {
                 return statement.executeUpdate();
             }
         });
+    }
+
+    /** A statement with its parameters set, in order. */
+    private static PreparedStatement bound(Connection c, String sql, Object... parameters) throws SQLException {
+        PreparedStatement statement = c.prepareStatement(sql);
+        for (int i = 0; i < parameters.length; i++) {
+            statement.setObject(i + 1, parameters[i]);
+        }
+        return statement;
     }
 
     /** Errors are for people reading the ledger; a few kilobytes say all there is to say. */

@@ -12,8 +12,7 @@ import org.apache.camel.support.service.ServiceSupport;
  * Decides which messages a poll takes (camel-mail's {@code idempotentRepository} hook): a message
  * whose delivery failed is held back until the next regular poll, so greedy draining never spins on
  * it; with {@code mailbox.delete=false}, a message stored in this run is not fetched again.
- * In memory only: after a restart every message still on the server is fetched once more, which the
- * key-named, overwrite-in-place sinks make harmless.
+ * In memory only, for this run's polling; what survives a restart is the ledger's business.
  */
 public final class DeliveryTracker extends ServiceSupport implements IdempotentRepository {
 

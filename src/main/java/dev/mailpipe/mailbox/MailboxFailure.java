@@ -15,6 +15,10 @@ import javax.net.ssl.SSLException;
 /** Turns a connection or login failure into one sentence a user can act on. */
 public final class MailboxFailure {
 
+    /** A locked maildrop in the words of servers without response codes; not "account locked". */
+    private static final java.util.regex.Pattern MAILDROP_LOCKED =
+            java.util.regex.Pattern.compile("(?is).*\\b(mailbox|maildrop)\\b.*\\b(locked|in use|busy)\\b.*");
+
     private MailboxFailure() {}
 
     /**
@@ -26,7 +30,8 @@ public final class MailboxFailure {
         return find(chain(failure), t -> t instanceof AuthenticationFailedException)
                 .map(Throwable::getMessage)
                 .filter(message -> message != null
-                        && (message.contains("[IN-USE]") || message.matches("(?is).*\\b(locked|in use)\\b.*")))
+                        && (message.contains("[IN-USE]")
+                                || MAILDROP_LOCKED.matcher(message).matches()))
                 .isPresent();
     }
 

@@ -61,8 +61,9 @@ public final class UidlKeys implements MailUidGenerator {
     }
 
     /**
-     * Camel re-asks for every message of the folder on each commit; one UIDL listing per session
-     * answers them all (Angus sends a single UIDL for the whole folder and caches the result).
+     * camel-mail asks for the key of each message it looks at; without a listing, every answer would
+     * be a {@code UIDL n} round trip. One listing per session answers them all (Angus sends a single
+     * UIDL for the whole folder and caches the result).
      */
     private void listOnce(POP3Folder folder, Message message) throws MessagingException {
         if (listed.contains(message)) {
