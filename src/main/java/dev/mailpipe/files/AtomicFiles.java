@@ -43,8 +43,21 @@ public final class AtomicFiles {
      * read from) is thrown as it is, so callers can tell a full disk from a dropped connection.
      */
     public static long write(Path target, Content content) throws Exception {
+        try (Pending pending = writePending(target, content)) {
+            pending.commit();
+            return pending.size();
+        }
+    }
+
+    /**
+     * The first half of {@link #write}: the content goes into the temporary file, which is neither
+     * durable nor visible under {@code target} until {@link Pending#commit}. Lets a slow producer
+     * (a download) hand the fsync and rename to another thread. Failures as in {@link #write}.
+     */
+    public static Pending writePending(Path target, Content content) throws Exception {
         Path folder = target.toAbsolutePath().getParent();
         Path part = folder.resolve("." + target.getFileName() + "." + UUID.randomUUID() + PART_SUFFIX);
+        boolean written = false;
         try {
             onFileSystem(() -> Files.createDirectories(folder));
             long size;
@@ -59,21 +72,65 @@ public final class AtomicFiles {
                     // The content producer may have wrapped our stream's failure; surface it as the file's.
                     throw fileFailureIn(e).orElse(e);
                 }
-                onFileSystem(() -> {
-                    channel.force(true);
-                    return null;
-                });
                 size = counter.count();
             }
-            onFileSystem(() ->
-                    Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING));
+            written = true;
+            return new Pending(part, target.toAbsolutePath(), size);
+        } finally {
+            if (!written) {
+                deleteQuietly(part);
+            }
+        }
+    }
+
+    /** A complete file under its temporary name; {@link #close} removes it unless it was committed. */
+    public static final class Pending implements AutoCloseable {
+        private final Path part;
+        private final Path target;
+        private final long size;
+        private boolean committed;
+
+        private Pending(Path part, Path target, long size) {
+            this.part = part;
+            this.target = target;
+            this.size = size;
+        }
+
+        /** The temporary file, readable until the commit. */
+        public Path part() {
+            return part;
+        }
+
+        public Path target() {
+            return target;
+        }
+
+        public long size() {
+            return size;
+        }
+
+        /** Makes the file durable and visible: fsync, atomic rename over the target, fsync of the folder. */
+        public synchronized void commit() throws FileSinkException {
             onFileSystem(() -> {
-                syncFolder(folder);
+                try (FileChannel channel = FileChannel.open(part, StandardOpenOption.WRITE)) {
+                    channel.force(true);
+                }
                 return null;
             });
-            return size;
-        } finally {
-            deleteQuietly(part);
+            onFileSystem(() ->
+                    Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING));
+            committed = true;
+            onFileSystem(() -> {
+                syncFolder(target.getParent());
+                return null;
+            });
+        }
+
+        @Override
+        public synchronized void close() {
+            if (!committed) {
+                deleteQuietly(part);
+            }
         }
     }
 

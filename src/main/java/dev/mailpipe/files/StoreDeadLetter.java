@@ -3,6 +3,8 @@ package dev.mailpipe.files;
 import dev.mailpipe.mailbox.MailpipeHeaders;
 import jakarta.mail.Message;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.mail.MailMessage;
@@ -23,13 +25,29 @@ public final class StoreDeadLetter implements org.apache.camel.Processor {
     public void process(Exchange exchange) throws Exception {
         org.apache.camel.Message in = exchange.getMessage();
         String key = in.getHeader(MailpipeHeaders.KEY, String.class);
-        Message mail = exchange.getIn(MailMessage.class).getOriginalMessage();
-        AtomicFiles.write(layout.deadLetterEml(key), mail::writeTo);
+        Path downloaded = downloaded(exchange);
+        if (downloaded != null) {
+            // Already downloaded: copy those bytes rather than RETR the message again.
+            AtomicFiles.write(layout.deadLetterEml(key), out -> Files.copy(downloaded, out));
+        } else {
+            Message mail = exchange.getIn(MailMessage.class).getOriginalMessage();
+            AtomicFiles.write(layout.deadLetterEml(key), mail::writeTo);
+        }
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String reason = "mailbox: " + in.getHeader(MailpipeHeaders.MAILBOX) + "\n"
                 + "uidl: " + in.getHeader(MailpipeHeaders.UIDL) + "\n"
                 + "dead-lettered: " + Instant.now() + "\n"
                 + "last error: " + failure + "\n";
         AtomicFiles.write(layout.deadLetterReason(key), out -> out.write(reason.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** The message's bytes on disk, stored or still pending, if the download got that far. */
+    private static Path downloaded(Exchange exchange) {
+        String stored = exchange.getMessage().getHeader(MailpipeHeaders.EML_FILE, String.class);
+        if (stored != null) {
+            return Path.of(stored);
+        }
+        AtomicFiles.Pending download = exchange.getProperty(MailpipeHeaders.RAW_DOWNLOAD, AtomicFiles.Pending.class);
+        return download != null && Files.isRegularFile(download.part()) ? download.part() : null;
     }
 }

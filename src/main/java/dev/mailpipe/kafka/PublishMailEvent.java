@@ -36,8 +36,10 @@ public final class PublishMailEvent implements Processor {
     private final Ledger ledger;
     private final Duration backOff;
     private final Clock clock;
-    private OutageException outage;
-    private Instant outageAt = Instant.MIN;
+    /** The last outage and when it happened; read and written by the route's worker threads. */
+    private volatile RecentOutage recent;
+
+    private record RecentOutage(OutageException failure, Instant at) {}
 
     /** @param backOff after an outage, how long the next messages fail at once instead of waiting out the timeout */
     public PublishMailEvent(
@@ -65,9 +67,10 @@ public final class PublishMailEvent implements Processor {
         if (event == null) {
             throw new IllegalStateException("No mail event in the body; run storeMailEvent first");
         }
-        if (outage != null && clock.instant().isBefore(outageAt.plus(backOff))) {
+        RecentOutage last = recent;
+        if (last != null && clock.instant().isBefore(last.at().plus(backOff))) {
             // The cluster was unreachable a moment ago: fail at once rather than wait out the timeout per message.
-            throw outage;
+            throw last.failure();
         }
         String topic = message.getHeader(MailpipeHeaders.KAFKA_TOPIC, settings.topic(), String.class);
         Map<String, String> headers = recordHeaders(event);
@@ -77,11 +80,10 @@ public final class PublishMailEvent implements Processor {
                 publishRaw(settings.rawTopic().get(), key, message, headers);
             }
         } catch (OutageException e) {
-            outage = e;
-            outageAt = clock.instant();
+            recent = new RecentOutage(e, clock.instant());
             throw e;
         }
-        outage = null;
+        recent = null;
         try {
             ledger.markSinkDone(key, SINK);
         } catch (SQLException e) {

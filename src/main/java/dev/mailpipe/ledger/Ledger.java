@@ -22,8 +22,9 @@ import java.util.TreeSet;
 /**
  * The durable delivery record of every message, one row per message key, in SQLite (embedded
  * default) or PostgreSQL (shared by several instances) through the same JDBC statements. Every
- * write is committed before the method returns; SQLite runs with {@code synchronous=FULL}, so a
- * commit is fsync'd. Thread-safe; one connection, re-opened after a failure.
+ * write is committed before the method returns. On SQLite (WAL) claims and delivery records are
+ * not fsync'd one by one ({@link #syncToDisk} covers them in one go); every other write is
+ * ({@code synchronous=FULL}). Thread-safe; one connection, re-opened after a failure.
  */
 public final class Ledger implements AutoCloseable {
 
@@ -36,6 +37,8 @@ public final class Ledger implements AutoCloseable {
     private final Properties credentials;
     private final Clock clock;
     private Connection connection;
+    /** The SQLite connection's current {@code synchronous} setting: true FULL, false NORMAL, null unknown. */
+    private Boolean fullSync;
 
     private Ledger(String url, Properties credentials, Clock clock) {
         this.url = url;
@@ -60,11 +63,10 @@ public final class Ledger implements AutoCloseable {
     private Connection connection() throws SQLException {
         if (connection == null || connection.isClosed()) {
             connection = DriverManager.getConnection(url, credentials);
-            if (url.startsWith("jdbc:sqlite:")) {
+            fullSync = null;
+            if (isSqlite()) {
                 try (Statement pragma = connection.createStatement()) {
                     pragma.execute("PRAGMA journal_mode=WAL");
-                    // FULL: every commit is fsync'd before it returns, so a delivered record survives a crash.
-                    pragma.execute("PRAGMA synchronous=FULL");
                     pragma.execute("PRAGMA busy_timeout=10000");
                 }
             }
@@ -72,10 +74,34 @@ public final class Ledger implements AutoCloseable {
         return connection;
     }
 
-    /** Runs one unit of work; a failed connection is dropped so the next call opens a fresh one. */
+    private boolean isSqlite() {
+        return url.startsWith("jdbc:sqlite:");
+    }
+
+    /**
+     * SQLite in WAL mode: FULL fsyncs the log at every commit, so the record survives a power cut;
+     * NORMAL commits survive a crash of the process (the log is in the OS's cache) and are fsync'd
+     * with the next FULL commit. PostgreSQL commits are always durable.
+     */
+    private void syncMode(Connection c, boolean full) throws SQLException {
+        if (isSqlite() && !Boolean.valueOf(full).equals(fullSync)) {
+            try (Statement pragma = c.createStatement()) {
+                pragma.execute(full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+            }
+            fullSync = full;
+        }
+    }
+
+    /** Runs one unit of work with durable commits; a failed connection is dropped so the next call opens a fresh one. */
     private <T> T withConnection(SqlWork<T> work) throws SQLException {
+        return withConnection(true, work);
+    }
+
+    private <T> T withConnection(boolean durable, SqlWork<T> work) throws SQLException {
         try {
-            return work.run(connection());
+            Connection c = connection();
+            syncMode(c, durable);
+            return work.run(c);
         } catch (SQLException e) {
             closeQuietly();
             throw e;
@@ -138,13 +164,15 @@ public final class Ledger implements AutoCloseable {
     /**
      * Claims a message for delivery by {@code owner} for {@code lease}: the first sight of a key
      * records it; a key already delivered or dead-lettered is reported done; a key claimed by another
-     * owner whose lease has not run out is reported as claimed elsewhere.
+     * owner whose lease has not run out is reported as claimed elsewhere. On SQLite the claim is not
+     * fsync'd on its own (it runs before every download, and a claim lost to a power cut only means
+     * the message is claimed afresh); the delivery record that follows is.
      */
     public synchronized Claim claim(String key, String mailbox, String uidl, String owner, Duration lease)
             throws SQLException {
         long now = clock.millis();
         long until = now + lease.toMillis();
-        return withConnection(c -> {
+        return withConnection(false, c -> {
             try (PreparedStatement insert = bound(
                     c,
                     "INSERT INTO mailpipe_messages"
@@ -185,9 +213,13 @@ public final class Ledger implements AutoCloseable {
         });
     }
 
-    /** Records that every sink has the message; committed (and fsync'd) before it returns. */
+    /**
+     * Records that every sink has the message; committed before it returns. On SQLite the commit
+     * survives a crash of the process at once, and a power cut after {@link #syncToDisk}, which the
+     * consumer calls before the batch's DELEs: one fsync per batch instead of one per message.
+     */
     public synchronized void markDelivered(String key, String messageId) throws SQLException {
-        update(
+        updateWithoutFsync(
                 "UPDATE mailpipe_messages SET state = 'DELIVERED', message_id = ?, updated = ?,"
                         + " claimed_by = NULL, claimed_until = NULL WHERE message_key = ?",
                 messageId,
@@ -350,6 +382,33 @@ public final class Ledger implements AutoCloseable {
 
     private static Set<String> sinks(String column) {
         return column == null || column.isBlank() ? Set.of() : Set.of(column.split(","));
+    }
+
+    /**
+     * Makes every commit so far durable. On SQLite, a FULL checkpoint fsyncs the write-ahead log
+     * and copies it into the database; it fails if another connection keeps it from completing.
+     */
+    public synchronized void syncToDisk() throws SQLException {
+        if (!isSqlite()) {
+            return;
+        }
+        withConnection(c -> {
+            try (Statement checkpoint = c.createStatement();
+                    ResultSet result = checkpoint.executeQuery("PRAGMA wal_checkpoint(FULL)")) {
+                if (result.next() && result.getInt(1) != 0) {
+                    throw new SQLException("the ledger's checkpoint was blocked by another connection");
+                }
+            }
+            return null;
+        });
+    }
+
+    private int updateWithoutFsync(String sql, Object... parameters) throws SQLException {
+        return withConnection(false, c -> {
+            try (PreparedStatement statement = bound(c, sql, parameters)) {
+                return statement.executeUpdate();
+            }
+        });
     }
 
     private int update(String sql, Object... parameters) throws SQLException {

@@ -33,6 +33,12 @@ public final class LedgerDeletions implements DeletionListener {
         this.clock = clock;
     }
 
+    /** Delivery records are committed without their own fsync; one fsync covers the batch before its DELEs. */
+    @Override
+    public void beforeDeletions() throws SQLException {
+        ledger.syncToDisk();
+    }
+
     @Override
     public void deletionsSent(List<String> uidls) {
         try {

@@ -7,8 +7,9 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
 /**
- * Last route step: every sink has the message, so the ledger records it delivered, durably, before
- * the route completes and the consumer flags the message for deletion.
+ * Last route step: every sink has the message, so the ledger records it delivered before the route
+ * completes and the consumer flags the message for deletion. The record is on disk before the DELE
+ * is sent: the consumer has the ledger fsync the batch's records first ({@code Ledger.syncToDisk}).
  */
 public final class MarkDelivered implements Processor {
 

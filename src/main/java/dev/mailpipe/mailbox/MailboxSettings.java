@@ -37,6 +37,8 @@ public record MailboxSettings(
     public static final String POLL_DELAY = "mailbox.pollDelay";
     public static final String BATCH_SIZE = "mailbox.batchSize";
     public static final String MAX_ATTEMPTS = "mailbox.maxAttempts";
+    /** Read by the shipped route's threads step; checked here so a bad value fails the start clearly. */
+    public static final String SINK_THREADS = "mailbox.sinkThreads";
 
     /** Reads and checks every mailbox property; throws a {@link ConfigurationException} naming the first bad one. */
     public static MailboxSettings from(Settings settings) {
@@ -60,8 +62,9 @@ public record MailboxSettings(
         });
         boolean delete = settings.bool(DELETE, true);
         long pollDelay = settings.number(POLL_DELAY, 60_000, 1, Long.MAX_VALUE);
-        int batchSize = (int) settings.number(BATCH_SIZE, 50, 1, 10_000);
+        int batchSize = (int) settings.number(BATCH_SIZE, 500, 1, 10_000);
         int maxAttempts = (int) settings.number(MAX_ATTEMPTS, 5, 1, 1_000);
+        settings.number(SINK_THREADS, 4, 1, 64);
         return new MailboxSettings(
                 protocol, host, port, username, password, starttls, caFile, delete, pollDelay, batchSize, maxAttempts);
     }

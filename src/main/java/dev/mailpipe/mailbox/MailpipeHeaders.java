@@ -11,6 +11,13 @@ public final class MailpipeHeaders {
     public static final String KEY = "MailpipeKey";
     /** Path of the stored raw message ({@code .eml}) once the files sink has written it. */
     public static final String EML_FILE = "MailpipeEmlFile";
+    /**
+     * Exchange property: the downloaded raw message in its temporary file (an {@code
+     * AtomicFiles.Pending}), until the files sink commits it as {@link #EML_FILE}.
+     */
+    public static final String RAW_DOWNLOAD = "MailpipeRawDownload";
+    /** Exchange property: bytes the download step received from the server (a Long). */
+    public static final String DOWNLOADED_BYTES = "MailpipeDownloadedBytes";
     /** Path of the stored mail event ({@code .json}) once the files sink has written it. */
     public static final String EVENT_FILE = "MailpipeEventFile";
     /** Size in bytes of the raw message as the server sent it. */

@@ -5,6 +5,7 @@ import jakarta.mail.Folder;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Queue;
 import org.apache.camel.Exchange;
@@ -28,15 +29,22 @@ import org.slf4j.LoggerFactory;
  *       it is logged at WARN (camel-mail logs it at DEBUG), and sent deletions are reported to the
  *       {@link DeletionListener};
  *   <li>a failed message is left on the server without camel-mail's stack trace: the route's error
- *       handling has already said what failed, and a message another instance holds is left alone.
+ *       handling has already said what failed, and a message another instance holds is left alone;
+ *   <li>messages are handed to the route asynchronously (see {@link #processExchange}), so parsing
+ *       and the sinks of one message overlap the download of the next.
  * </ul>
  */
 public final class Pop3Consumer extends MailConsumer {
 
     private static final Logger LOG = LoggerFactory.getLogger(Pop3Consumer.class);
+    static final long BATCH_BYTES = 256L * 1024 * 1024;
 
     private final DeletionListener deletions;
-    private final List<String> flaggedForDeletion = new ArrayList<>();
+    private final List<String> flaggedForDeletion = Collections.synchronizedList(new ArrayList<>());
+    private final Object inFlightLock = new Object();
+    private int inFlight;
+    /** Bytes downloaded in the current batch (this consumer's thread only). */
+    private long batchBytes;
 
     Pop3Consumer(Pop3Endpoint endpoint, Processor processor, JavaMailSender sender, DeletionListener deletions) {
         super(endpoint, processor, sender);
@@ -47,11 +55,55 @@ public final class Pop3Consumer extends MailConsumer {
     public int processBatch(Queue<Object> exchanges) throws Exception {
         Folder folder = exchanges.isEmpty() ? null : folderOf((Exchange) exchanges.peek());
         flaggedForDeletion.clear();
-        int total = super.processBatch(exchanges);
+        batchBytes = 0;
+        int total;
+        try {
+            total = super.processBatch(exchanges);
+        } finally {
+            awaitInFlight();
+        }
         if (folder != null) {
             endSession(folder);
         }
         return total;
+    }
+
+    /**
+     * Hands the message to the route without waiting for it to finish: the route's first steps
+     * (claim, download) run here, on the thread that owns the POP3 session, and the rest runs on the
+     * route's {@code threads} step while this thread downloads the next message. Completion still
+     * flags the message (see {@link #processCommit}), and the batch's QUIT waits for all of them.
+     */
+    @Override
+    protected void processExchange(Exchange exchange) {
+        synchronized (inFlightLock) {
+            inFlight++;
+        }
+        getAsyncProcessor().process(exchange, doneSync -> {
+            synchronized (inFlightLock) {
+                inFlight--;
+                inFlightLock.notifyAll();
+            }
+        });
+        // Set by the download step, which has run on this thread by now.
+        batchBytes += exchange.getProperty(MailpipeHeaders.DOWNLOADED_BYTES, 0L, Long.class);
+    }
+
+    /**
+     * A batch also ends once it has downloaded {@link #BATCH_BYTES}, so a mailbox of large messages
+     * still has its deletions committed regularly; greedy polling starts the next batch at once.
+     */
+    @Override
+    public boolean isBatchAllowed() {
+        return super.isBatchAllowed() && batchBytes < BATCH_BYTES;
+    }
+
+    private void awaitInFlight() throws InterruptedException {
+        synchronized (inFlightLock) {
+            while (inFlight > 0) {
+                inFlightLock.wait();
+            }
+        }
     }
 
     /**
@@ -65,6 +117,10 @@ public final class Pop3Consumer extends MailConsumer {
         try {
             if (!folder.isOpen()) {
                 throw new MessagingException("connection lost during the batch");
+            }
+            if (!deliveriesDurable(deleted.size())) {
+                folder.close(false);
+                return;
             }
             folder.close(true);
             if (!deleted.isEmpty()) {
@@ -82,6 +138,22 @@ public final class Pop3Consumer extends MailConsumer {
                     deleted.size(),
                     e.getMessage());
             LOG.debug("DELE/QUIT failure", e);
+        }
+    }
+
+    /** Whether the records the batch's deletions rely on are on disk; if not, the DELEs wait for a later session. */
+    private boolean deliveriesDurable(int deletions) {
+        try {
+            this.deletions.beforeDeletions();
+            return true;
+        } catch (Exception e) {
+            LOG.warn(
+                    "Mailbox {}: the ledger could not make this batch's delivery records durable ({}); its {}"
+                            + " deletion(s) wait for a later poll, and nothing is delivered twice.",
+                    mailbox(),
+                    e.getMessage(),
+                    deletions);
+            return false;
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.mailpipe.runner;
 
+import dev.mailpipe.files.DownloadRawMessage;
 import dev.mailpipe.files.FilesLayout;
 import dev.mailpipe.files.StoreDeadLetter;
 import dev.mailpipe.files.StoreMailEvent;
@@ -77,6 +78,7 @@ public final class MailpipeBeans implements CamelConfiguration {
         registry.bind("deliveryTracker", new DeliveryTracker(mailbox, clock));
         registry.bind("identifyMessage", new IdentifyMessage(mailbox.id()));
         registry.bind("claimMessage", new ClaimMessage(ledger, ledgerSettings));
+        registry.bind("downloadRawMessage", new DownloadRawMessage(files));
         registry.bind("storeRawMessage", new StoreRawMessage(files));
         registry.bind("storeMailEvent", new StoreMailEvent(files, clock));
         KafkaSettings kafka = KafkaSettings.from(settings);

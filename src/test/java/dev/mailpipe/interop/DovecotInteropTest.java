@@ -6,22 +6,18 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.mailpipe.files.FilesLayout;
 import dev.mailpipe.mailbox.MailboxId;
+import dev.mailpipe.testing.DovecotServer;
 import dev.mailpipe.testing.MailpipeRouteTestSupport;
 import dev.mailpipe.testing.SampleMessages;
 import dev.mailpipe.testing.StoredMessages;
 import dev.mailpipe.testing.TestMailServer;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -37,11 +33,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class DovecotInteropTest extends MailpipeRouteTestSupport {
 
     private static final String USER = TestMailServer.USER;
-    private static Path server;
-    private static int pop3;
-    private static int pop3s;
-    private static int imap;
-    private static int imaps;
+    private static DovecotServer server;
 
     @TempDir
     Path dir;
@@ -49,77 +41,27 @@ class DovecotInteropTest extends MailpipeRouteTestSupport {
     @BeforeAll
     static void startDovecot() throws Exception {
         assumeTrue(
-                Files.isExecutable(Path.of("/usr/sbin/dovecot")),
+                DovecotServer.installed(),
                 "Dovecot is not installed (apt-get install dovecot-core dovecot-pop3d dovecot-imapd); skipping interop");
         // Not under /root: Dovecot's users must be able to enter every parent folder.
-        server = Files.createTempDirectory(Path.of("/tmp"), "mailpipe-dovecot-");
-        pop3 = freePort();
-        pop3s = freePort();
-        imap = freePort();
-        imaps = freePort();
-        run(
-                "start",
-                server.toString(),
-                USER,
-                TestMailServer.PASSWORD,
-                Integer.toString(pop3),
-                Integer.toString(pop3s),
-                Integer.toString(imap),
-                Integer.toString(imaps));
+        server = DovecotServer.start(Path.of("/tmp", "mailpipe-interop"), USER, TestMailServer.PASSWORD);
     }
 
     @AfterAll
     static void stopDovecot() throws Exception {
         if (server != null) {
-            run("stop", server.toString());
+            server.close();
         }
     }
 
-    private static void run(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(PROJECT_DIR
-                .resolve("scripts/dovecot-test-server.sh")
-                .toAbsolutePath()
-                .toString());
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).inheritIO().start();
-        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as("dovecot-test-server.sh " + args[0]).isZero();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static Path maildir() {
-        return server.resolve("home").resolve(USER).resolve("Maildir");
-    }
-
-    /** Delivers the way an MDA does: write into tmp, rename into new, owned by the mail user. */
     private static List<byte[]> deliver(int first, int count) throws IOException {
         List<byte[]> sent = new ArrayList<>();
         for (int n = first; n < first + count; n++) {
             byte[] raw = SampleMessages.message(n);
-            Path tmp = maildir().resolve("tmp").resolve("m" + n + "." + System.nanoTime() + ".mailpipe");
-            Files.write(tmp, raw);
-            Files.setAttribute(tmp, "unix:uid", 65534);
-            Files.setAttribute(tmp, "unix:gid", 65534);
-            Files.move(tmp, maildir().resolve("new").resolve(tmp.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+            server.deliver("m" + n + "." + System.nanoTime() + ".mailpipe", raw);
             sent.add(raw);
         }
         return sent;
-    }
-
-    private static long messagesLeft() throws IOException {
-        long left = 0;
-        for (String folder : List.of("new", "cur")) {
-            try (Stream<Path> files = Files.list(maildir().resolve(folder))) {
-                left += files.count();
-            }
-        }
-        return left;
     }
 
     @ParameterizedTest
@@ -133,7 +75,7 @@ class DovecotInteropTest extends MailpipeRouteTestSupport {
         List<byte[]> sent = deliver(first, 25);
         boolean tls = !mode.equals("pop3");
         String protocol = mode.equals("pop3s") ? "pop3s" : "pop3";
-        int port = mode.equals("pop3s") ? pop3s : pop3;
+        int port = mode.equals("pop3s") ? server.pop3sPort() : server.pop3Port();
         Map<String, String> settings = new HashMap<>();
         settings.put("mailbox.protocol", protocol);
         settings.put("mailbox.host", "localhost");
@@ -149,7 +91,7 @@ class DovecotInteropTest extends MailpipeRouteTestSupport {
         settings.put("sink.files.dir", dir.resolve("out").toString());
         startRoute("inbox-to-files.camel.yaml", settings);
 
-        await().atMost(Duration.ofMinutes(1)).until(() -> messagesLeft() == 0);
+        await().atMost(Duration.ofMinutes(1)).until(() -> server.messagesLeft() == 0);
         MailboxId mailbox = new MailboxId(protocol, "localhost", port, USER);
         StoredMessages.assertExactly(new FilesLayout(dir.resolve("out"), mailbox).mailboxFolder(), sent);
     }
@@ -161,8 +103,8 @@ class DovecotInteropTest extends MailpipeRouteTestSupport {
         String uri = "imap-append:localhost?username=" + USER + "&password=RAW(" + TestMailServer.PASSWORD + ")"
                 + "&caFile=" + TestMailServer.caFile() + "&folder=RAW(" + folder + ")"
                 + (mode.equals("imaps")
-                        ? "&protocol=imaps&port=" + imaps
-                        : "&protocol=imap&starttls=true&port=" + imap);
+                        ? "&protocol=imaps&port=" + server.imapsPort()
+                        : "&protocol=imap&starttls=true&port=" + server.imapPort());
         context.start();
         List<String> sent = new ArrayList<>();
         for (int n = 301; n <= 310; n++) {
@@ -178,7 +120,7 @@ class DovecotInteropTest extends MailpipeRouteTestSupport {
                 dev.mailpipe.mailbox.TrustedCertificates.socketFactoryTrusting(TestMailServer.caFile(), "test"));
         try (jakarta.mail.Store store =
                 jakarta.mail.Session.getInstance(properties).getStore("imaps")) {
-            store.connect("localhost", imaps, USER, TestMailServer.PASSWORD);
+            store.connect("localhost", server.imapsPort(), USER, TestMailServer.PASSWORD);
             char separator = store.getDefaultFolder().getSeparator();
             jakarta.mail.Folder archive = store.getFolder(folder.replace('/', separator));
             archive.open(jakarta.mail.Folder.READ_ONLY);

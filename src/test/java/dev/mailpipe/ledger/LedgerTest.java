@@ -264,4 +264,34 @@ class LedgerTest {
             assertThat(migrated.find("k1").orElseThrow().sinksDone()).containsExactly("kafka");
         }
     }
+
+    /**
+     * Delivery records are committed into SQLite's write-ahead log without an fsync each; syncToDisk
+     * checkpoints them into the database file itself, which alone (no -wal beside it) then has them.
+     */
+    @org.junit.jupiter.api.Test
+    void syncToDiskPutsDeliveryRecordsIntoTheDatabaseFile() throws Exception {
+        Ledger ledger = open("sqlite");
+        Path file = Path.of(url.substring("jdbc:sqlite:".length()));
+        ledger.claim("k1", MAILBOX, "u", "me", LEASE);
+        ledger.markDelivered("k1", "<id@example.org>");
+        assertThat(stateInDatabaseFileAlone(file)).as("still only in the log").isNull();
+
+        ledger.syncToDisk();
+
+        assertThat(stateInDatabaseFileAlone(file)).isEqualTo("DELIVERED");
+    }
+
+    private static String stateInDatabaseFileAlone(Path file) throws Exception {
+        Path copy = dir.resolve("copy-" + System.nanoTime() + ".sqlite");
+        java.nio.file.Files.copy(file, copy);
+        try (Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + copy);
+                Statement s = c.createStatement();
+                java.sql.ResultSet rows =
+                        s.executeQuery("SELECT state FROM mailpipe_messages WHERE message_key = 'k1'")) {
+            return rows.next() ? rows.getString(1) : null;
+        } catch (java.sql.SQLException e) {
+            return null; // the copied file has no table yet: the schema itself is still in the log
+        }
+    }
 }

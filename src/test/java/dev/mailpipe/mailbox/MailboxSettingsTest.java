@@ -34,7 +34,7 @@ class MailboxSettingsTest {
         assertThat(mailbox.protocol()).isEqualTo("pop3s");
         assertThat(mailbox.port()).isEqualTo(995);
         assertThat(mailbox.delete()).isTrue();
-        assertThat(mailbox.batchSize()).isEqualTo(50);
+        assertThat(mailbox.batchSize()).isEqualTo(500);
         assertThat(mailbox.caFile()).isEmpty();
         assertThat(mailbox.id()).hasToString("pop3s://alice@pop.example.org:995");
     }
@@ -66,6 +66,14 @@ class MailboxSettingsTest {
         assertThatThrownBy(this::read).hasMessageContaining("mailbox.port must be between 1 and 65535");
         values.put("mailbox.port", "pop");
         assertThatThrownBy(this::read).hasMessageContaining("mailbox.port must be a whole number, got 'pop'");
+    }
+
+    @Test
+    void sinkThreadsMustBeBetweenOneAndSixtyFour() {
+        values.put("mailbox.sinkThreads", "0");
+        assertThatThrownBy(this::read).hasMessageContaining("mailbox.sinkThreads must be between 1 and 64");
+        values.put("mailbox.sinkThreads", "8");
+        assertThat(read().batchSize()).isEqualTo(500);
     }
 
     @Test

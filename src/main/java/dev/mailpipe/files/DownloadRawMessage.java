@@ -1,0 +1,60 @@
+package dev.mailpipe.files;
+
+import dev.mailpipe.ledger.OutageException;
+import dev.mailpipe.mailbox.MailpipeHeaders;
+import jakarta.mail.FolderClosedException;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.StoreClosedException;
+import java.io.IOException;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.component.mail.MailMessage;
+import org.apache.camel.support.SynchronizationAdapter;
+
+/**
+ * First half of the files sink's raw copy, run on the thread that owns the POP3 session: streams
+ * the message from the server (RETR) into a temporary file beside {@code <key>.eml}, byte for byte,
+ * and leaves it on the exchange for {@link StoreRawMessage}. The temporary file is removed when the
+ * exchange ends without that commit. A full or unwritable disk, or a dropped connection, is
+ * reported as an outage; any other failure is this message's own.
+ */
+public final class DownloadRawMessage implements Processor {
+
+    private final FilesLayout layout;
+
+    public DownloadRawMessage(FilesLayout layout) {
+        this.layout = layout;
+    }
+
+    @Override
+    public void process(Exchange exchange) throws Exception {
+        String key = exchange.getMessage().getHeader(MailpipeHeaders.KEY, String.class);
+        if (key == null) {
+            throw new IllegalStateException("No message key on the exchange; run identifyMessage first");
+        }
+        Message mail = exchange.getIn(MailMessage.class).getOriginalMessage();
+        AtomicFiles.Pending download;
+        try {
+            // POP3Message.writeTo streams RETR into our buffered file: the message never sits whole in the heap.
+            download = AtomicFiles.writePending(layout.emlFile(key), mail::writeTo);
+        } catch (FileSinkException e) {
+            throw StoreRawMessage.classified(e, layout);
+        } catch (FolderClosedException | StoreClosedException | IOException e) {
+            throw new OutageException("mailbox connection", e);
+        } catch (MessagingException e) {
+            if (e.getCause() instanceof IOException) {
+                throw new OutageException("mailbox connection", e);
+            }
+            throw e;
+        }
+        exchange.setProperty(MailpipeHeaders.RAW_DOWNLOAD, download);
+        exchange.setProperty(MailpipeHeaders.DOWNLOADED_BYTES, download.size());
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                download.close();
+            }
+        });
+    }
+}

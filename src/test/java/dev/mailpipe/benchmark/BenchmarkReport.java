@@ -1,0 +1,88 @@
+package dev.mailpipe.benchmark;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+
+/** The benchmark's markdown: medians per contender and mailbox, ratios to contender (a), every run. */
+final class BenchmarkReport {
+
+    private BenchmarkReport() {}
+
+    static String markdown(List<Measurement> results, String largeCheck) {
+        StringBuilder md = new StringBuilder();
+        md.append("Run on ")
+                .append(java.time.LocalDate.now())
+                .append(", ")
+                .append(Runtime.getRuntime().availableProcessors())
+                .append(" cores, Java ")
+                .append(System.getProperty("java.version"))
+                .append(". Medians of each contender's runs; ratios are to (a) on the same mailbox and link.\n\n");
+        md.append("| link | N | contender | runs | drain s | msg/s | MB/s | peak RSS MB | CPU s | msg/s ÷ (a) |\n");
+        md.append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        Map<String, List<Measurement>> groups = new LinkedHashMap<>();
+        results.stream()
+                .sorted(java.util.Comparator.comparing(Measurement::link)
+                        .reversed()
+                        .thenComparingInt(Measurement::messages)
+                        .thenComparing(Measurement::contender))
+                .forEach(m ->
+                        groups.computeIfAbsent(key(m), k -> new ArrayList<>()).add(m));
+        for (List<Measurement> group : groups.values()) {
+            Measurement first = group.get(0);
+            double drain = median(group, Measurement::drainSeconds);
+            double baseline = groups.entrySet().stream()
+                    .filter(e -> e.getKey().equals(key(first.link(), first.messages(), Contender.ANGUS.label)))
+                    .mapToDouble(e -> median(e.getValue(), Measurement::drainSeconds))
+                    .findFirst()
+                    .orElse(Double.NaN);
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %,d | %s | %d | %.1f | %.0f | %.1f | %.0f | %.1f | %.2f |%n",
+                    first.link(),
+                    first.messages(),
+                    first.contender(),
+                    group.size(),
+                    drain,
+                    first.messages() / drain,
+                    first.mailboxBytes() / 1e6 / drain,
+                    median(group, Measurement::peakRssMegabytes),
+                    median(group, Measurement::cpuSeconds),
+                    baseline / drain));
+        }
+        md.append("\nLarge message: ").append(largeCheck).append("\n\nEvery run, in the order they ran:\n\n");
+        md.append("| link | N | contender | run | drain s | msg/s | peak RSS MB | CPU s |\n");
+        md.append("|---|---:|---|---:|---:|---:|---:|---:|\n");
+        for (Measurement m : results) {
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %,d | %s | %d | %.1f | %.0f | %.0f | %.1f |%n",
+                    m.link(),
+                    m.messages(),
+                    m.contender(),
+                    m.run(),
+                    m.drainSeconds(),
+                    m.messagesPerSecond(),
+                    m.peakRssMegabytes(),
+                    m.cpuSeconds()));
+        }
+        return md.toString();
+    }
+
+    private static String key(Measurement m) {
+        return key(m.link(), m.messages(), m.contender());
+    }
+
+    private static String key(String link, int messages, String contender) {
+        return link + "|" + messages + "|" + contender;
+    }
+
+    static double median(List<Measurement> group, ToDoubleFunction<Measurement> value) {
+        double[] values = group.stream().mapToDouble(value).sorted().toArray();
+        int middle = values.length / 2;
+        return values.length % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
+    }
+}
