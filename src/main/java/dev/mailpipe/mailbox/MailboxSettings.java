@@ -23,6 +23,7 @@ public record MailboxSettings(
         boolean delete,
         long pollDelay,
         int batchSize,
+        long batchBytes,
         int maxAttempts) {
 
     public static final String PROTOCOL = "mailbox.protocol";
@@ -36,6 +37,7 @@ public record MailboxSettings(
     public static final String DELETE = "mailbox.delete";
     public static final String POLL_DELAY = "mailbox.pollDelay";
     public static final String BATCH_SIZE = "mailbox.batchSize";
+    public static final String BATCH_BYTES = "mailbox.batchBytes";
     public static final String MAX_ATTEMPTS = "mailbox.maxAttempts";
     /** Read by the shipped route's threads step; checked here so a bad value fails the start clearly. */
     public static final String SINK_THREADS = "mailbox.sinkThreads";
@@ -63,10 +65,22 @@ public record MailboxSettings(
         boolean delete = settings.bool(DELETE, true);
         long pollDelay = settings.number(POLL_DELAY, 60_000, 1, Long.MAX_VALUE);
         int batchSize = (int) settings.number(BATCH_SIZE, 500, 1, 10_000);
+        long batchBytes = settings.number(BATCH_BYTES, 256L * 1024 * 1024, 1, Long.MAX_VALUE);
         int maxAttempts = (int) settings.number(MAX_ATTEMPTS, 5, 1, 1_000);
         settings.number(SINK_THREADS, 4, 1, 64);
         return new MailboxSettings(
-                protocol, host, port, username, password, starttls, caFile, delete, pollDelay, batchSize, maxAttempts);
+                protocol,
+                host,
+                port,
+                username,
+                password,
+                starttls,
+                caFile,
+                delete,
+                pollDelay,
+                batchSize,
+                batchBytes,
+                maxAttempts);
     }
 
     private static String password(Settings settings) {

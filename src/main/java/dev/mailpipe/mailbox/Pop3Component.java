@@ -20,9 +20,12 @@ public final class Pop3Component extends MailComponent {
     private static final PropertyConfigurer COMPONENT_OPTIONS = new MailComponentConfigurer();
 
     private final DeletionListener deletions;
+    private final long batchBytes;
 
-    public Pop3Component(DeletionListener deletions) {
+    /** @param batchBytes a batch (POP3 session) also ends once it has downloaded this many bytes */
+    public Pop3Component(DeletionListener deletions, long batchBytes) {
         this.deletions = deletions;
+        this.batchBytes = batchBytes;
     }
 
     /** camel-mail's generated option binder; Camel finds configurers by class name, and ours is a subclass. */
@@ -44,7 +47,7 @@ public final class Pop3Component extends MailComponent {
             throw new IllegalArgumentException(
                     "mailpipe's mail component serves pop3 and pop3s only, not " + configuration.getProtocol());
         }
-        Pop3Endpoint endpoint = new Pop3Endpoint(uri, this, configuration, deletions);
+        Pop3Endpoint endpoint = new Pop3Endpoint(uri, this, configuration, deletions, batchBytes);
         setProperties(endpoint, parameters);
         if (configuration.getHost() == null || configuration.getHost().isBlank()) {
             throw new IllegalArgumentException("No host in " + uri);

@@ -37,18 +37,24 @@ import org.slf4j.LoggerFactory;
 public final class Pop3Consumer extends MailConsumer {
 
     private static final Logger LOG = LoggerFactory.getLogger(Pop3Consumer.class);
-    static final long BATCH_BYTES = 256L * 1024 * 1024;
 
     private final DeletionListener deletions;
+    private final long batchByteLimit;
     private final List<String> flaggedForDeletion = Collections.synchronizedList(new ArrayList<>());
     private final Object inFlightLock = new Object();
     private int inFlight;
     /** Bytes downloaded in the current batch (this consumer's thread only). */
     private long batchBytes;
 
-    Pop3Consumer(Pop3Endpoint endpoint, Processor processor, JavaMailSender sender, DeletionListener deletions) {
+    Pop3Consumer(
+            Pop3Endpoint endpoint,
+            Processor processor,
+            JavaMailSender sender,
+            DeletionListener deletions,
+            long batchByteLimit) {
         super(endpoint, processor, sender);
         this.deletions = deletions;
+        this.batchByteLimit = batchByteLimit;
     }
 
     @Override
@@ -90,12 +96,12 @@ public final class Pop3Consumer extends MailConsumer {
     }
 
     /**
-     * A batch also ends once it has downloaded {@link #BATCH_BYTES}, so a mailbox of large messages
-     * still has its deletions committed regularly; greedy polling starts the next batch at once.
+     * A batch also ends once it has downloaded {@code mailbox.batchBytes}, so a mailbox of large
+     * messages still has its deletions committed regularly; greedy polling starts the next batch at once.
      */
     @Override
     public boolean isBatchAllowed() {
-        return super.isBatchAllowed() && batchBytes < BATCH_BYTES;
+        return super.isBatchAllowed() && batchBytes < batchByteLimit;
     }
 
     private void awaitInFlight() throws InterruptedException {

@@ -10,15 +10,22 @@ import org.apache.camel.component.mail.MailEndpoint;
 public final class Pop3Endpoint extends MailEndpoint {
 
     private final DeletionListener deletions;
+    private final long batchBytes;
 
-    Pop3Endpoint(String uri, Pop3Component component, MailConfiguration configuration, DeletionListener deletions) {
+    Pop3Endpoint(
+            String uri,
+            Pop3Component component,
+            MailConfiguration configuration,
+            DeletionListener deletions,
+            long batchBytes) {
         super(uri, component, configuration);
         this.deletions = deletions;
+        this.batchBytes = batchBytes;
     }
 
     @Override
     public Consumer createConsumer(Processor processor, JavaMailSender sender) throws Exception {
-        Pop3Consumer consumer = new Pop3Consumer(this, processor, sender, deletions);
+        Pop3Consumer consumer = new Pop3Consumer(this, processor, sender, deletions, batchBytes);
         consumer.setHandleFailedMessage(getConfiguration().isHandleFailedMessage());
         consumer.setSkipFailedMessage(getConfiguration().isSkipFailedMessage());
         consumer.setMaxMessagesPerPoll(getMaxMessagesPerPoll());

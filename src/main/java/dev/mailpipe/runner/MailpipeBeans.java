@@ -67,8 +67,8 @@ public final class MailpipeBeans implements CamelConfiguration {
 
         Registry registry = context.getRegistry();
         // The pop3/pop3s schemes resolve to camel-mail's component with mailpipe's consumer.
-        Pop3Component pop3 =
-                new Pop3Component(new LedgerDeletions(ledger, mailbox.id(), ledgerSettings.retention(), clock));
+        Pop3Component pop3 = new Pop3Component(
+                new LedgerDeletions(ledger, mailbox.id(), ledgerSettings.retention(), clock), mailbox.batchBytes());
         registry.bind("pop3", pop3);
         registry.bind("pop3s", pop3);
         registry.bind("mailboxCredentials", new MailboxCredentials(mailbox));

@@ -14,7 +14,18 @@ class DeliveryTrackerTest {
 
     private static MailboxSettings mailbox(boolean delete) {
         return new MailboxSettings(
-                "pop3s", "pop.example.org", 995, "alice", "x", false, Optional.empty(), delete, 60_000, 50, 5);
+                "pop3s",
+                "pop.example.org",
+                995,
+                "alice",
+                "x",
+                false,
+                Optional.empty(),
+                delete,
+                60_000,
+                50,
+                1_000_000,
+                5);
     }
 
     @Test
