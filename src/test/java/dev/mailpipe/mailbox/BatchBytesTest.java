@@ -42,28 +42,11 @@ class BatchBytesTest extends MailpipeRouteTestSupport {
             sent.add(raw);
         }
         try (Pop3Proxy counting = new Pop3Proxy(greenMail.getPop3().getPort(), Pop3Proxy.Cut.PASS_THROUGH, 0)) {
-            startRoute(
-                    "inbox-to-files.camel.yaml",
-                    Map.of(
-                            "mailbox.protocol",
-                            "pop3",
-                            "mailbox.host",
-                            "localhost",
-                            "mailbox.port",
-                            Integer.toString(counting.port()),
-                            "mailbox.username",
-                            TestMailServer.USER,
-                            "mailbox.password",
-                            TestMailServer.PASSWORD,
-                            // Only greedy re-polls during the test: each session is a batch.
-                            "mailbox.pollDelay",
-                            "600000",
-                            "mailbox.batchBytes",
-                            "100000",
-                            "sink.files.dir",
-                            dir.resolve("out").toString(),
-                            "ledger.dir",
-                            dir.resolve("ledger").toString()));
+            Map<String, String> settings = plainPop3Settings(counting.port(), dir);
+            // Only greedy re-polls during the test: each session is a batch.
+            settings.put("mailbox.pollDelay", "600000");
+            settings.put("mailbox.batchBytes", "100000");
+            startRoute("inbox-to-files.camel.yaml", settings);
             await().atMost(Duration.ofSeconds(60)).until(() -> TestMailServer.messagesLeft(greenMail, user) == 0);
 
             MailboxId mailbox = new MailboxId("pop3", "localhost", counting.port(), TestMailServer.USER);

@@ -45,25 +45,9 @@ class ServerWithoutUidlTest extends MailpipeRouteTestSupport {
         }
         try (Pop3Proxy noUidl = new Pop3Proxy(greenMail.getPop3().getPort(), Pop3Proxy.Cut.HIDE_UIDL, 0);
                 LogCapture log = LogCapture.begin()) {
-            startRoute(
-                    "inbox-to-files.camel.yaml",
-                    Map.of(
-                            "mailbox.protocol",
-                            "pop3",
-                            "mailbox.host",
-                            "localhost",
-                            "mailbox.port",
-                            Integer.toString(noUidl.port()),
-                            "mailbox.username",
-                            TestMailServer.USER,
-                            "mailbox.password",
-                            TestMailServer.PASSWORD,
-                            "mailbox.pollDelay",
-                            "200",
-                            "sink.files.dir",
-                            dir.resolve("out").toString(),
-                            "ledger.dir",
-                            dir.resolve("ledger").toString()));
+            Map<String, String> settings = plainPop3Settings(noUidl.port(), dir);
+            settings.put("mailbox.pollDelay", "200");
+            startRoute("inbox-to-files.camel.yaml", settings);
             await().atMost(Duration.ofSeconds(30)).until(() -> TestMailServer.messagesLeft(greenMail, user) == 0);
 
             MailboxId mailbox = new MailboxId("pop3", "localhost", noUidl.port(), TestMailServer.USER);

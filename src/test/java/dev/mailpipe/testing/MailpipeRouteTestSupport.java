@@ -25,6 +25,22 @@ public abstract class MailpipeRouteTestSupport extends CamelTestSupport {
         configuration.withUseAdviceWith(true).withUseRouteBuilder(false);
     }
 
+    /**
+     * Settings for the test account over plain POP3 on {@code port} (GreenMail or a proxy in front
+     * of it), storing under {@code dir}/out with the ledger in {@code dir}/ledger; add to taste.
+     */
+    protected static Map<String, String> plainPop3Settings(int port, Path dir) {
+        Map<String, String> settings = new java.util.HashMap<>();
+        settings.put("mailbox.protocol", "pop3");
+        settings.put("mailbox.host", "localhost");
+        settings.put("mailbox.port", Integer.toString(port));
+        settings.put("mailbox.username", TestMailServer.USER);
+        settings.put("mailbox.password", TestMailServer.PASSWORD);
+        settings.put("sink.files.dir", dir.resolve("out").toString());
+        settings.put("ledger.dir", dir.resolve("ledger").toString());
+        return settings;
+    }
+
     /** Applies the settings over the bundled defaults, binds mailpipe's beans, loads the route and starts. */
     protected void startRoute(String routeFile, Map<String, String> settings) throws Exception {
         PropertiesComponent properties = context.getPropertiesComponent();
