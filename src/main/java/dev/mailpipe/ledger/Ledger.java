@@ -219,7 +219,8 @@ public final class Ledger implements AutoCloseable {
      * consumer calls before the batch's DELEs: one fsync per batch instead of one per message.
      */
     public synchronized void markDelivered(String key, String messageId) throws SQLException {
-        updateWithoutFsync(
+        update(
+                false,
                 "UPDATE mailpipe_messages SET state = 'DELIVERED', message_id = ?, updated = ?,"
                         + " claimed_by = NULL, claimed_until = NULL WHERE message_key = ?",
                 messageId,
@@ -403,16 +404,13 @@ public final class Ledger implements AutoCloseable {
         });
     }
 
-    private int updateWithoutFsync(String sql, Object... parameters) throws SQLException {
-        return withConnection(false, c -> {
-            try (PreparedStatement statement = bound(c, sql, parameters)) {
-                return statement.executeUpdate();
-            }
-        });
+    private int update(String sql, Object... parameters) throws SQLException {
+        return update(true, sql, parameters);
     }
 
-    private int update(String sql, Object... parameters) throws SQLException {
-        return withConnection(c -> {
+    /** One statement in its own commit; {@code durable} false leaves the fsync to {@link #syncToDisk}. */
+    private int update(boolean durable, String sql, Object... parameters) throws SQLException {
+        return withConnection(durable, c -> {
             try (PreparedStatement statement = bound(c, sql, parameters)) {
                 return statement.executeUpdate();
             }

@@ -1,5 +1,6 @@
 package dev.mailpipe.benchmark;
 
+import dev.mailpipe.mailbox.Sha256;
 import dev.mailpipe.testing.DovecotServer;
 import dev.mailpipe.testing.TestMailServer;
 import java.io.IOException;
@@ -11,7 +12,6 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -162,7 +162,7 @@ public final class DrainBenchmark {
         // the last run's expunge, then wait until a session sees the whole mailbox.
         Thread.sleep(1_100);
         dovecot.deliverLinks(messages);
-        awaitVisible(dovecot.pop3sPort(), size);
+        awaitVisible(size);
         Path timeFile = work.resolve("time.txt");
         Files.deleteIfExists(timeFile);
         List<String> command = new ArrayList<>(List.of(
@@ -219,7 +219,8 @@ public final class DrainBenchmark {
         return measurement;
     }
 
-    private void awaitVisible(int port, int size) throws Exception {
+    /** Waits until a POP3S session on Dovecot itself (not through the slow link) lists all {@code size} messages. */
+    private void awaitVisible(int size) throws Exception {
         java.util.Properties properties = new java.util.Properties();
         properties.put(
                 "mail.pop3s.ssl.socketFactory",
@@ -227,7 +228,7 @@ public final class DrainBenchmark {
         for (int attempt = 1; ; attempt++) {
             try (jakarta.mail.Store store =
                     jakarta.mail.Session.getInstance(properties).getStore("pop3s")) {
-                store.connect("localhost", port, setup.user(), TestMailServer.PASSWORD);
+                store.connect("localhost", dovecot.pop3sPort(), setup.user(), TestMailServer.PASSWORD);
                 jakarta.mail.Folder inbox = store.getFolder("INBOX");
                 inbox.open(jakarta.mail.Folder.READ_ONLY);
                 int visible = inbox.getMessageCount();
@@ -289,12 +290,12 @@ public final class DrainBenchmark {
         return order;
     }
 
-    static String sha256(Path file) throws Exception {
-        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+    private static String sha256(Path file) throws Exception {
+        MessageDigest digest = Sha256.newDigest();
         try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
             in.transferTo(java.io.OutputStream.nullOutputStream());
         }
-        return HexFormat.of().formatHex(digest.digest());
+        return Sha256.hex(digest.digest());
     }
 
     private static double seconds(long startedNanos) {

@@ -17,8 +17,4 @@ record Measurement(
     double messagesPerSecond() {
         return messages / drainSeconds;
     }
-
-    double megabytesPerSecond() {
-        return mailboxBytes / 1e6 / drainSeconds;
-    }
 }

@@ -1,5 +1,6 @@
 package dev.mailpipe.benchmark;
 
+import dev.mailpipe.mailbox.Sha256;
 import dev.mailpipe.testing.DovecotServer;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -9,12 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 
@@ -136,12 +135,7 @@ public final class MessageMix {
      * attachment's SHA-256 (hex), never holding the attachment in memory.
      */
     public static String writeLargeMessage(Path file, int megabytes) throws IOException {
-        MessageDigest sha256;
-        try {
-            sha256 = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        MessageDigest sha256 = Sha256.newDigest();
         Random random = new Random(megabytes);
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
             StringBuilder head = new StringBuilder();
@@ -163,7 +157,7 @@ public final class MessageMix {
             out.write("\n--large--\n".getBytes(StandardCharsets.US_ASCII));
         }
         DovecotServer.ownByMailUser(file);
-        return HexFormat.of().formatHex(sha256.digest());
+        return Sha256.hex(sha256.digest());
     }
 
     private static void headers(StringBuilder mail, int n, Random random, Charset charset) {
