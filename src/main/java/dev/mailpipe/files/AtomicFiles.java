@@ -10,7 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Writes a file so that readers and crashes only ever see the old content or the complete new one:
@@ -20,6 +21,12 @@ public final class AtomicFiles {
 
     /** Suffix of temporary files; a crash can leave one behind, never a half-written target. */
     public static final String PART_SUFFIX = ".part";
+
+    /** This process, so instances sharing a folder (a shared ledger) never pick the same temporary name. */
+    private static final String PROCESS = ProcessHandle.current().pid() + "-"
+            + Long.toHexString(ThreadLocalRandom.current().nextLong());
+
+    private static final AtomicLong PARTS = new AtomicLong();
 
     private static final int BUFFER_BYTES = 64 * 1024;
 
@@ -56,10 +63,13 @@ public final class AtomicFiles {
      */
     public static Pending writePending(Path target, Content content) throws Exception {
         Path folder = target.toAbsolutePath().getParent();
-        Path part = folder.resolve("." + target.getFileName() + "." + UUID.randomUUID() + PART_SUFFIX);
+        Path part = folder.resolve("." + target.getFileName() + "." + uniquePartName() + PART_SUFFIX);
         boolean written = false;
         try {
-            onFileSystem(() -> Files.createDirectories(folder));
+            // createDirectories throws and catches an exception when the folder exists, the usual case.
+            if (!Files.isDirectory(folder)) {
+                onFileSystem(() -> Files.createDirectories(folder));
+            }
             long size;
             try (FileChannel channel = onFileSystem(
                     () -> FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))) {
@@ -81,6 +91,15 @@ public final class AtomicFiles {
                 deleteQuietly(part);
             }
         }
+    }
+
+    /**
+     * Unique among the temporary files of every process (a CREATE_NEW would fail on a clash rather
+     * than overwrite). A counter, not a random UUID: that reads the system's secure random source
+     * for each of a message's files.
+     */
+    private static String uniquePartName() {
+        return PROCESS + "-" + PARTS.incrementAndGet();
     }
 
     /** A complete file under its temporary name; {@link #close} removes it unless it was committed. */

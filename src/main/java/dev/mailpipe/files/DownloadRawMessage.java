@@ -2,14 +2,13 @@ package dev.mailpipe.files;
 
 import dev.mailpipe.ledger.OutageException;
 import dev.mailpipe.mailbox.MailpipeHeaders;
+import dev.mailpipe.mailbox.RawMessage;
 import jakarta.mail.FolderClosedException;
-import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.StoreClosedException;
 import java.io.IOException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
-import org.apache.camel.component.mail.MailMessage;
 import org.apache.camel.support.SynchronizationAdapter;
 
 /**
@@ -33,11 +32,10 @@ public final class DownloadRawMessage implements Processor {
         if (key == null) {
             throw new IllegalStateException("No message key on the exchange; run identifyMessage first");
         }
-        Message mail = exchange.getIn(MailMessage.class).getOriginalMessage();
         AtomicFiles.Pending download;
         try {
-            // POP3Message.writeTo streams RETR into our buffered file: the message never sits whole in the heap.
-            download = AtomicFiles.writePending(layout.emlFile(key), mail::writeTo);
+            // RETR streams into our buffered file: the message never sits whole in the heap.
+            download = AtomicFiles.writePending(layout.emlFile(key), out -> RawMessage.writeTo(exchange, out));
         } catch (FileSinkException e) {
             throw StoreRawMessage.classified(e, layout);
         } catch (FolderClosedException | StoreClosedException | IOException e) {

@@ -1,13 +1,12 @@
 package dev.mailpipe.files;
 
 import dev.mailpipe.mailbox.MailpipeHeaders;
-import jakarta.mail.Message;
+import dev.mailpipe.mailbox.RawMessage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import org.apache.camel.Exchange;
-import org.apache.camel.component.mail.MailMessage;
 
 /**
  * Dead-letter sink: stores a message that failed {@code mailbox.maxAttempts} times as its raw bytes
@@ -30,8 +29,7 @@ public final class StoreDeadLetter implements org.apache.camel.Processor {
             // Already downloaded: copy those bytes rather than RETR the message again.
             AtomicFiles.write(layout.deadLetterEml(key), out -> Files.copy(downloaded, out));
         } else {
-            Message mail = exchange.getIn(MailMessage.class).getOriginalMessage();
-            AtomicFiles.write(layout.deadLetterEml(key), mail::writeTo);
+            AtomicFiles.write(layout.deadLetterEml(key), out -> RawMessage.writeTo(exchange, out));
         }
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String reason = "mailbox: " + in.getHeader(MailpipeHeaders.MAILBOX) + "\n"

@@ -16,6 +16,8 @@ public final class MailpipeHeaders {
      * AtomicFiles.Pending}), until the files sink commits it as {@link #EML_FILE}.
      */
     public static final String RAW_DOWNLOAD = "MailpipeRawDownload";
+    /** Exchange property: the batch's {@link Pop3Connection}, set by the consumer when it has one. */
+    public static final String POP3_CONNECTION = "MailpipePop3Connection";
     /** Exchange property: bytes the download step received from the server (a Long). */
     public static final String DOWNLOADED_BYTES = "MailpipeDownloadedBytes";
     /** Path of the stored mail event ({@code .json}) once the files sink has written it. */

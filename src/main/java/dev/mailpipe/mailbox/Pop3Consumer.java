@@ -4,6 +4,7 @@ import jakarta.mail.Flags;
 import jakarta.mail.Folder;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -31,7 +32,10 @@ import org.slf4j.LoggerFactory;
  *   <li>a failed message is left on the server without camel-mail's stack trace: the route's error
  *       handling has already said what failed, and a message another instance holds is left alone;
  *   <li>messages are handed to the route asynchronously (see {@link #processExchange}), so parsing
- *       and the sinks of one message overlap the download of the next.
+ *       and the sinks of one message overlap the download of the next;
+ *   <li>RETR and the batch's DELEs go through the session's {@link Pop3Connection}: block copies, and
+ *       with PIPELINING the next message's RETR and all the DELEs are sent without waiting for
+ *       replies.
  * </ul>
  */
 public final class Pop3Consumer extends MailConsumer {
@@ -40,9 +44,11 @@ public final class Pop3Consumer extends MailConsumer {
 
     private final DeletionListener deletions;
     private final long batchByteLimit;
-    private final List<String> flaggedForDeletion = Collections.synchronizedList(new ArrayList<>());
+    private final List<Flagged> flaggedForDeletion = Collections.synchronizedList(new ArrayList<>());
     private final Object inFlightLock = new Object();
     private int inFlight;
+    /** The current batch's connection for RETR and DELE, when Angus's is reachable (this consumer's thread only). */
+    private Pop3Connection connection;
     /** Bytes downloaded in the current batch (this consumer's thread only). */
     private long batchBytes;
 
@@ -62,16 +68,45 @@ public final class Pop3Consumer extends MailConsumer {
         Folder folder = exchanges.isEmpty() ? null : folderOf((Exchange) exchanges.peek());
         flaggedForDeletion.clear();
         batchBytes = 0;
+        connection = folder == null ? null : Pop3Connection.of(folder).orElse(null);
+        if (connection != null) {
+            connection.plan(messageNumbers(exchanges));
+        }
         int total;
         try {
             total = super.processBatch(exchanges);
         } finally {
             awaitInFlight();
+            settleConnection();
         }
         if (folder != null) {
             endSession(folder);
         }
         return total;
+    }
+
+    private static List<Integer> messageNumbers(Queue<Object> exchanges) {
+        List<Integer> numbers = new ArrayList<>(exchanges.size());
+        for (Object exchange : exchanges) {
+            MailMessage message = ((Exchange) exchange).getIn(MailMessage.class);
+            if (message != null && message.getOriginalMessage() != null) {
+                numbers.add(message.getOriginalMessage().getMessageNumber());
+            }
+        }
+        return numbers;
+    }
+
+    /** Reads off a reply to a RETR sent ahead for a message the batch did not get to; Angus's commands come next. */
+    private void settleConnection() {
+        if (connection == null) {
+            return;
+        }
+        try {
+            connection.settle();
+        } catch (IOException e) {
+            // The connection is closed; ending the session reports the lost connection.
+            LOG.debug("Mailbox {}: connection lost while reading a reply sent ahead: {}", mailbox(), e.toString());
+        }
     }
 
     /**
@@ -84,6 +119,9 @@ public final class Pop3Consumer extends MailConsumer {
     protected void processExchange(Exchange exchange) {
         synchronized (inFlightLock) {
             inFlight++;
+        }
+        if (connection != null) {
+            exchange.setProperty(MailpipeHeaders.POP3_CONNECTION, connection);
         }
         getAsyncProcessor().process(exchange, doneSync -> {
             synchronized (inFlightLock) {
@@ -118,8 +156,9 @@ public final class Pop3Consumer extends MailConsumer {
      * which {@code ClaimMessage} reports; a failed DELE or a connection already lost is reported here.
      */
     private void endSession(Folder folder) {
-        List<String> deleted = List.copyOf(flaggedForDeletion);
+        List<Flagged> flagged = List.copyOf(flaggedForDeletion);
         flaggedForDeletion.clear();
+        List<String> deleted = flagged.stream().map(Flagged::uid).toList();
         try {
             if (!folder.isOpen()) {
                 throw new MessagingException("connection lost during the batch");
@@ -128,11 +167,17 @@ public final class Pop3Consumer extends MailConsumer {
                 folder.close(false);
                 return;
             }
-            folder.close(true);
+            if (connection != null && !flagged.isEmpty()) {
+                deleted = sendDeletions(connection, flagged);
+                // The DELEs are sent: a plain QUIT applies them.
+                folder.close(false);
+            } else {
+                folder.close(true);
+            }
             if (!deleted.isEmpty()) {
                 deletions.deletionsSent(deleted);
             }
-        } catch (MessagingException | IllegalStateException e) {
+        } catch (MessagingException | IOException | IllegalStateException e) {
             if (deleted.isEmpty()) {
                 LOG.debug("Mailbox {}: session ended without a QUIT ({})", mailbox(), e.toString());
                 return;
@@ -145,6 +190,24 @@ public final class Pop3Consumer extends MailConsumer {
                     e.getMessage());
             LOG.debug("DELE/QUIT failure", e);
         }
+    }
+
+    /** Sends the batch's DELEs in one go (PIPELINING) and returns the UIDLs the server accepted. */
+    private List<String> sendDeletions(Pop3Connection connection, List<Flagged> flagged) throws IOException {
+        List<Integer> refused =
+                connection.delete(flagged.stream().map(Flagged::number).toList());
+        if (refused.isEmpty()) {
+            return flagged.stream().map(Flagged::uid).toList();
+        }
+        LOG.warn(
+                "Mailbox {}: the server refused to delete {} delivered message(s); they stay on the server and"
+                        + " will be deleted at a later poll without being delivered again.",
+                mailbox(),
+                refused.size());
+        return flagged.stream()
+                .filter(entry -> !refused.contains(entry.number()))
+                .map(Flagged::uid)
+                .toList();
     }
 
     /** Whether the records the batch's deletions rely on are on disk; if not, the DELEs wait for a later session. */
@@ -192,7 +255,7 @@ public final class Pop3Consumer extends MailConsumer {
             if (getEndpoint().getConfiguration().isDelete()) {
                 // The message object belongs to this session's open folder: flagging it is all a DELE needs.
                 mail.setFlag(Flags.Flag.DELETED, true);
-                flaggedForDeletion.add(uid);
+                flaggedForDeletion.add(new Flagged(uid, mail.getMessageNumber()));
             }
             if (repository != null) {
                 repository.confirm(uid);
@@ -232,4 +295,7 @@ public final class Pop3Consumer extends MailConsumer {
                 ? null
                 : message.getOriginalMessage().getFolder();
     }
+
+    /** A delivered message flagged for deletion: its UIDL and its number in this session. */
+    private record Flagged(String uid, int number) {}
 }
