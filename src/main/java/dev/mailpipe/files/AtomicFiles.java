@@ -28,7 +28,12 @@ public final class AtomicFiles {
 
     private static final AtomicLong PARTS = new AtomicLong();
 
-    private static final int BUFFER_BYTES = 64 * 1024;
+    /**
+     * Gathers small writes only: writes this large or larger go straight to the file, and every
+     * producer here writes in blocks (downloads, attachments) or at once (events). A bigger buffer
+     * would be allocated for each of a message's files and grow the heap.
+     */
+    private static final int BUFFER_BYTES = 8 * 1024;
 
     /** Produces the content into the stream it is given. */
     @FunctionalInterface

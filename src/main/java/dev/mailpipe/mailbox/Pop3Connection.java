@@ -8,7 +8,9 @@ import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.lang.reflect.Field;
 import java.net.Socket;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +41,13 @@ public final class Pop3Connection {
 
     private static final Logger LOG = LoggerFactory.getLogger(Pop3Connection.class);
     private static final int CHUNK_CHARS = 64 * 1024;
+    /**
+     * RETRs kept on the wire ahead of the one being read. Sixteen average messages (about 1.5 MB)
+     * cover the bandwidth-delay product of a 30 ms link at the speed mailpipe stores mail; TCP flow
+     * control keeps large messages waiting at the server, not in memory here.
+     */
+    static final int RETRIEVALS_AHEAD = 16;
+
     private static final Layout LAYOUT = Layout.find();
 
     private final Object protocol;
@@ -46,10 +55,16 @@ public final class Pop3Connection {
     private final BufferedReader input;
     private final PrintWriter output;
     private final boolean pipelining;
-    /** For each message of the batch, the one the consumer asks for after it (see {@link #plan}). */
-    private Map<Integer, Integer> following = Map.of();
-    /** The message whose RETR was sent ahead and whose reply has not been read; 0 if none. */
-    private int sentAhead;
+    /** The batch's message numbers in retrieval order, and where each one is in it (see {@link #plan}). */
+    private List<Integer> planned = List.of();
+
+    private Map<Integer, Integer> positions = Map.of();
+    /** Messages whose RETR is sent and whose reply is not read yet, in the order the replies will come. */
+    private final Deque<Integer> sentAhead = new ArrayDeque<>();
+    /** Block buffers for {@link #copyReply}, reused: a batch copies hundreds of replies. */
+    private final char[] chars = new char[CHUNK_CHARS];
+
+    private final byte[] bytes = new byte[CHUNK_CHARS];
 
     private Pop3Connection(
             Object protocol, Socket socket, BufferedReader input, PrintWriter output, boolean pipelining) {
@@ -100,18 +115,20 @@ public final class Pop3Connection {
 
     /**
      * The batch's message numbers in the order they will be retrieved. With PIPELINING, each
-     * {@link #retrieve} then sends the RETR of the following message before reading its own reply,
-     * so the server streams the next message while this one is written to disk (and on a distant
-     * server the round trip per message is gone). A message the consumer skips after all (already
-     * delivered) costs one reply read and discarded.
+     * {@link #retrieve} then keeps the RETRs of the next {@link #RETRIEVALS_AHEAD} planned messages
+     * on the wire before reading its own reply, so the server streams the following messages while
+     * this one is written to disk, and a distant server costs one round trip per window, not per
+     * message. A planned message the consumer skips after all (another instance holds it) costs a
+     * reply read and discarded.
      */
     public void plan(List<Integer> numbers) {
-        Map<Integer, Integer> next = new HashMap<>();
-        for (int i = 0; i + 1 < numbers.size(); i++) {
-            next.put(numbers.get(i), numbers.get(i + 1));
+        Map<Integer, Integer> at = new HashMap<>();
+        for (int i = 0; i < numbers.size(); i++) {
+            at.putIfAbsent(numbers.get(i), i);
         }
         synchronized (protocol) {
-            following = next;
+            planned = List.copyOf(numbers);
+            positions = at;
         }
     }
 
@@ -124,50 +141,69 @@ public final class Pop3Connection {
     public boolean retrieve(int number, OutputStream out) throws IOException {
         synchronized (protocol) {
             try {
-                if (sentAhead != number) {
-                    discardSentAhead();
+                // Replies come in command order: drop those of skipped messages, up to this one's.
+                while (!sentAhead.isEmpty() && sentAhead.peekFirst() != number) {
+                    discard(sentAhead.pollFirst());
+                }
+                if (sentAhead.isEmpty()) {
                     send("RETR " + number + "\r\n");
+                } else {
+                    sentAhead.pollFirst();
                 }
-                sentAhead = 0;
-                int next = pipelining ? following.getOrDefault(number, 0) : 0;
-                if (next > 0) {
-                    send("RETR " + next + "\r\n");
-                }
-                // Replies come in command order: this message's first, then the next one's.
+                sendAhead(number);
                 boolean found = okReply("RETR");
                 IOException writeFailure = found ? copyReply(out) : null;
-                sentAhead = next;
                 if (writeFailure != null) {
                     throw writeFailure;
                 }
                 return found;
             } catch (ConnectionFailure e) {
+                sentAhead.clear();
                 closeQuietly();
                 throw e.getCause();
             }
         }
     }
 
+    /** Tops the RETRs on the wire up to the window: the planned messages after {@code number}. */
+    private void sendAhead(int number) throws ConnectionFailure {
+        Integer position = positions.get(number);
+        if (!pipelining || position == null) {
+            return;
+        }
+        int last = sentAhead.isEmpty() ? position : positions.get(sentAhead.peekLast());
+        int end = Math.min(planned.size() - 1, position + RETRIEVALS_AHEAD);
+        if (last >= end) {
+            return;
+        }
+        StringBuilder commands = new StringBuilder();
+        for (int i = last + 1; i <= end; i++) {
+            commands.append("RETR ").append(planned.get(i)).append("\r\n");
+            sentAhead.addLast(planned.get(i));
+        }
+        send(commands.toString());
+    }
+
     /**
-     * Reads and drops the reply to a RETR sent ahead and not asked for: it must be off the wire
+     * Reads and drops the replies to RETRs sent ahead and not asked for: they must be off the wire
      * before any other command, Angus's included. Call before handing the session back to Angus.
      */
     public void settle() throws IOException {
         synchronized (protocol) {
             try {
-                discardSentAhead();
+                while (!sentAhead.isEmpty()) {
+                    discard(sentAhead.pollFirst());
+                }
             } catch (ConnectionFailure e) {
+                sentAhead.clear();
                 closeQuietly();
                 throw e.getCause();
             }
         }
     }
 
-    private void discardSentAhead() throws ConnectionFailure {
-        if (sentAhead == 0) {
-            return;
-        }
-        sentAhead = 0;
+    private void discard(int number) throws ConnectionFailure {
+        LOG.debug("Dropping the reply to RETR {}, sent ahead and not used", number);
         if (okReply("RETR")) {
             copyReply(OutputStream.nullOutputStream());
         }
@@ -181,7 +217,9 @@ public final class Pop3Connection {
     public List<Integer> delete(List<Integer> numbers) throws IOException {
         synchronized (protocol) {
             try {
-                discardSentAhead();
+                while (!sentAhead.isEmpty()) {
+                    discard(sentAhead.pollFirst());
+                }
                 List<Integer> refused = new ArrayList<>();
                 if (pipelining) {
                     StringBuilder commands = new StringBuilder(numbers.size() * 12);
@@ -249,14 +287,13 @@ public final class Pop3Connection {
      * nothing of a following reply is consumed.
      */
     private IOException copyReply(OutputStream out) throws ConnectionFailure {
-        char[] chars = new char[CHUNK_CHARS];
-        byte[] bytes = new byte[CHUNK_CHARS];
         IOException writeFailure = null;
         Unstuffing state = new Unstuffing();
         while (true) {
             int read;
             try {
-                input.mark(CHUNK_CHARS);
+                // Beyond the block: the reader may also skip the LF of the status line read before.
+                input.mark(CHUNK_CHARS + 1);
                 read = input.read(chars, 0, CHUNK_CHARS);
             } catch (IOException e) {
                 throw new ConnectionFailure(e);

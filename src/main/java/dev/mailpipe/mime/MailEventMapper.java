@@ -15,6 +15,7 @@ import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import jakarta.mail.internet.MimePart;
 import jakarta.mail.internet.ParseException;
+import jakarta.mail.util.SharedByteArrayInputStream;
 import jakarta.mail.util.SharedFileInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -34,7 +35,7 @@ import org.eclipse.angus.mail.util.QPDecoderStream;
 
 /**
  * Maps a raw message (an {@code .eml} file) to a {@link MailEvent}: plain Java, no Camel. It streams:
- * the file is read through a shared file stream, attachment bytes go straight to the
+ * a message over {@link #IN_MEMORY_BYTES} is read through a shared file stream, attachment bytes go straight to the
  * {@link AttachmentStore} (hashed on the way), and only bodies up to the cap are held in memory.
  * Malformed input never throws; each problem becomes a {@link Defect} and the best reading of the
  * message is kept. Only an unreadable file is an exception.
@@ -49,8 +50,15 @@ public final class MailEventMapper {
     static final int MAX_HEADER_CHARS = 100_000;
 
     /**
-     * Each part's stream reads the file through a buffer this large; the default (2 kB) costs a seek
-     * and a read system call per 2 kB on every pass over a large attachment.
+     * Messages up to this size are parsed from memory: Angus opens a stream with its own buffer for
+     * every part and every pass over a part, which for a file means a buffer allocation and system
+     * calls each time. Larger ones are read from the file, never whole in the heap.
+     */
+    static final int IN_MEMORY_BYTES = 1024 * 1024;
+
+    /**
+     * Each part's stream over a large file reads through a buffer this large; the default (2 kB)
+     * costs a seek and a read system call per 2 kB on every pass over a large attachment.
      */
     private static final int READ_BUFFER_BYTES = 32 * 1024;
 
@@ -80,7 +88,9 @@ public final class MailEventMapper {
         long size = Files.size(eml);
         Mapping mapping = new Mapping();
         List<Header> headers = List.of();
-        try (SharedFileInputStream in = new SharedFileInputStream(eml.toFile(), READ_BUFFER_BYTES)) {
+        try (InputStream in = size <= IN_MEMORY_BYTES
+                ? new SharedByteArrayInputStream(Files.readAllBytes(eml))
+                : new SharedFileInputStream(eml.toFile(), READ_BUFFER_BYTES)) {
             MimeMessage message = new MimeMessage(SESSION, in);
             headers = mapping.headers(message);
             mapping.walk(message, "1", 0);
@@ -119,6 +129,9 @@ public final class MailEventMapper {
     private final class Mapping {
         private final List<Defect> defects = new ArrayList<>();
         private final List<Attachment> attachments = new ArrayList<>();
+        /** Reused for every part's copy. */
+        private final byte[] buffer = new byte[16 * 1024];
+
         private Body text;
         private Body html;
         private int parts;
@@ -308,7 +321,6 @@ public final class MailEventMapper {
                 throw new DecodingFailed(encoding, e);
             }
             try (InputStream decoded = decoder(raw, encoding, lenient)) {
-                byte[] buffer = new byte[64 * 1024];
                 long total = 0;
                 while (true) {
                     int n;

@@ -6,11 +6,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.mailpipe.files.FilesLayout;
 import dev.mailpipe.mailbox.MailboxId;
+import dev.mailpipe.mailbox.Pop3Connection;
 import dev.mailpipe.testing.DovecotServer;
 import dev.mailpipe.testing.MailpipeRouteTestSupport;
 import dev.mailpipe.testing.SampleMessages;
 import dev.mailpipe.testing.StoredMessages;
 import dev.mailpipe.testing.TestMailServer;
+import jakarta.mail.Folder;
+import jakarta.mail.Store;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +24,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -94,6 +98,33 @@ class DovecotInteropTest extends MailpipeRouteTestSupport {
         await().atMost(Duration.ofMinutes(1)).until(() -> server.messagesLeft() == 0);
         MailboxId mailbox = new MailboxId(protocol, "localhost", port, USER);
         StoredMessages.assertExactly(new FilesLayout(dir.resolve("out"), mailbox).mailboxFolder(), sent);
+    }
+
+    @Test
+    void dovecotOffersPipeliningAndMailpipePipelinesRetrAndDele() throws Exception {
+        List<byte[]> sent = deliver(301, 5);
+        Store store =
+                jakarta.mail.Session.getInstance(new java.util.Properties()).getStore("pop3");
+        store.connect("localhost", server.pop3Port(), USER, TestMailServer.PASSWORD);
+        try {
+            Folder folder = store.getFolder("INBOX");
+            folder.open(Folder.READ_WRITE);
+            Pop3Connection connection = Pop3Connection.of(folder).orElseThrow();
+            assertThat(connection.pipelining())
+                    .as("Dovecot announces PIPELINING")
+                    .isTrue();
+            connection.plan(List.of(1, 2, 3, 4, 5));
+            for (int number : new int[] {1, 2, 3, 5}) {
+                java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+                assertThat(connection.retrieve(number, out)).isTrue();
+                assertThat(out.toByteArray()).as("message %d", number).isEqualTo(sent.get(number - 1));
+            }
+            assertThat(connection.delete(List.of(1, 2, 3, 4, 5))).isEmpty();
+            folder.close(false);
+        } finally {
+            store.close();
+        }
+        assertThat(server.messagesLeft()).isZero();
     }
 
     @ParameterizedTest

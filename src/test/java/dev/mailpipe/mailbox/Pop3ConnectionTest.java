@@ -13,6 +13,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -194,6 +195,37 @@ class Pop3ConnectionTest {
             store.close();
         }
         assertThat(TestMailServer.messagesLeft(greenMail, user)).isEqualTo(3);
+    }
+
+    @Test
+    void theWindowOfRetrievalsSentAheadRefillsAcrossALongBatch() throws Exception {
+        GreenMailUser user = TestMailServer.user(greenMail);
+        int count = 3 * Pop3Connection.RETRIEVALS_AHEAD;
+        List<Integer> numbers = new ArrayList<>();
+        for (int n = 1; n <= count; n++) {
+            TestMailServer.deliver(user, trickyMessage(n * 37));
+            numbers.add(n);
+        }
+        Store store = connect();
+        try {
+            Folder folder = store.getFolder("INBOX");
+            folder.open(Folder.READ_WRITE);
+            Pop3Connection connection = Pop3Connection.of(folder).orElseThrow().assumingPipelining();
+            connection.plan(numbers);
+            for (int number : numbers) {
+                if (number % 7 == 0) {
+                    continue; // skipped by the consumer: its reply is dropped
+                }
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                assertThat(connection.retrieve(number, out)).isTrue();
+                assertThat(out.toByteArray()).as("message %d", number).isEqualTo(trickyMessage(number * 37));
+            }
+            connection.settle();
+            assertThat(angusCopy(folder, 7)).isEqualTo(trickyMessage(7 * 37));
+            folder.close(false);
+        } finally {
+            store.close();
+        }
     }
 
     @Test
