@@ -27,7 +27,10 @@ import java.util.stream.Stream;
  * {@code bench.largeMegabytes} (200; 0 skips the large-message check), {@code bench.work}
  * (/tmp/mailpipe-bench), {@code bench.report} (target/benchmark/report.md), {@code bench.jar}
  * (target/mailpipe.jar), {@code bench.timeoutMinutes} (30 per drain), {@code bench.contenders}
- * (ANGUS,STOCK_CAMEL,MAILPIPE), {@code bench.mailpipeJvmOptions} (none; e.g. a JFR recording).
+ * (ANGUS,STOCK_CAMEL,MAILPIPE), {@code bench.mailpipeJvmOptions} (none; e.g. a JFR recording),
+ * {@code bench.keepOutputs} (false: what the contenders stored is deleted at the end; on this
+ * machine's journal-less ext4, creating files within minutes of deleting many is slower, so
+ * back-to-back benchmark invocations should keep outputs and use a fresh {@code bench.work}).
  */
 public final class DrainBenchmark {
 
@@ -127,7 +130,9 @@ public final class DrainBenchmark {
             if (largeMegabytes > 0) {
                 largeCheck = benchmark.largeMessage(largeMegabytes);
             }
-            deleteTree(benchmark.outputs);
+            if (!Boolean.getBoolean("bench.keepOutputs")) {
+                deleteTree(benchmark.outputs);
+            }
         }
         String markdown = BenchmarkReport.markdown(results, largeCheck);
         Files.createDirectories(report.toAbsolutePath().getParent());
