@@ -158,9 +158,7 @@ public final class Pop3Connection {
                 }
                 return found;
             } catch (ConnectionFailure e) {
-                sentAhead.clear();
-                closeQuietly();
-                throw e.getCause();
+                throw closed(e);
             }
         }
     }
@@ -191,14 +189,16 @@ public final class Pop3Connection {
     public void settle() throws IOException {
         synchronized (protocol) {
             try {
-                while (!sentAhead.isEmpty()) {
-                    discard(sentAhead.pollFirst());
-                }
+                discardSentAhead();
             } catch (ConnectionFailure e) {
-                sentAhead.clear();
-                closeQuietly();
-                throw e.getCause();
+                throw closed(e);
             }
+        }
+    }
+
+    private void discardSentAhead() throws ConnectionFailure {
+        while (!sentAhead.isEmpty()) {
+            discard(sentAhead.pollFirst());
         }
     }
 
@@ -217,9 +217,7 @@ public final class Pop3Connection {
     public List<Integer> delete(List<Integer> numbers) throws IOException {
         synchronized (protocol) {
             try {
-                while (!sentAhead.isEmpty()) {
-                    discard(sentAhead.pollFirst());
-                }
+                discardSentAhead();
                 List<Integer> refused = new ArrayList<>();
                 if (pipelining) {
                     StringBuilder commands = new StringBuilder(numbers.size() * 12);
@@ -241,8 +239,7 @@ public final class Pop3Connection {
                 }
                 return refused;
             } catch (ConnectionFailure e) {
-                closeQuietly();
-                throw e.getCause();
+                throw closed(e);
             }
         }
     }
@@ -322,6 +319,16 @@ public final class Pop3Connection {
                 return writeFailure;
             }
         }
+    }
+
+    /**
+     * After a connection failure the position in the replies is lost: the socket is closed (so no
+     * QUIT can apply the batch's DELEs) and the failure is rethrown as it came.
+     */
+    private IOException closed(ConnectionFailure failure) {
+        sentAhead.clear();
+        closeQuietly();
+        return failure.getCause();
     }
 
     private void closeQuietly() {

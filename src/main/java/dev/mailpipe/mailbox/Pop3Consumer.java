@@ -82,6 +82,7 @@ public final class Pop3Consumer extends MailConsumer {
         if (folder != null) {
             endSession(folder);
         }
+        connection = null;
         return total;
     }
 
@@ -192,18 +193,17 @@ public final class Pop3Consumer extends MailConsumer {
         }
     }
 
-    /** Sends the batch's DELEs in one go (PIPELINING) and returns the UIDLs the server accepted. */
+    /** Sends the batch's DELEs (in one write when the server pipelines) and returns the UIDLs the server accepted. */
     private List<String> sendDeletions(Pop3Connection connection, List<Flagged> flagged) throws IOException {
         List<Integer> refused =
                 connection.delete(flagged.stream().map(Flagged::number).toList());
-        if (refused.isEmpty()) {
-            return flagged.stream().map(Flagged::uid).toList();
+        if (!refused.isEmpty()) {
+            LOG.warn(
+                    "Mailbox {}: the server refused to delete {} delivered message(s); they stay on the server and"
+                            + " will be deleted at a later poll without being delivered again.",
+                    mailbox(),
+                    refused.size());
         }
-        LOG.warn(
-                "Mailbox {}: the server refused to delete {} delivered message(s); they stay on the server and"
-                        + " will be deleted at a later poll without being delivered again.",
-                mailbox(),
-                refused.size());
         return flagged.stream()
                 .filter(entry -> !refused.contains(entry.number()))
                 .map(Flagged::uid)

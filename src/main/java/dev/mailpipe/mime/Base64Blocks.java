@@ -41,6 +41,8 @@ final class Base64Blocks extends InputStream {
 
     private boolean ended;
 
+    private final byte[] one = new byte[1];
+
     Base64Blocks(InputStream raw) {
         this.raw = raw;
     }
@@ -59,7 +61,6 @@ final class Base64Blocks extends InputStream {
 
     @Override
     public int read() throws IOException {
-        byte[] one = new byte[1];
         int n = read(one, 0, 1);
         return n < 0 ? -1 : one[0] & 0xff;
     }
