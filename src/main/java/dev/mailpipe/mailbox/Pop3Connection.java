@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@link #retrieve}: Angus copies a RETR reply one character at a time through a synchronized
- *       reader into a synchronized stream, about 25 ns a byte, which made the download thread the
+ *       reader into a synchronized stream, about 22 ns a byte, which made the download thread the
  *       bottleneck of a drain (docs/benchmarks.md). This reads the same reader in blocks and undoes
  *       the dot-stuffing in one pass.
  *   <li>{@link #delete}: Angus sends each DELE and waits for its reply, one round trip per message
