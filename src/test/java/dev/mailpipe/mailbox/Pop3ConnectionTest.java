@@ -49,10 +49,25 @@ class Pop3ConnectionTest {
         return text.toString().getBytes(StandardCharsets.ISO_8859_1);
     }
 
-    private static Store connect() throws Exception {
+    /** A test's steps on an open session: the folder (for Angus's own reading) and its connection. */
+    private interface SessionSteps {
+        void run(Folder folder, Pop3Connection connection) throws Exception;
+    }
+
+    /** Opens a POP3 session, runs the steps, and ends it with a plain QUIT (only DELEs sent by the steps apply). */
+    private static void inSession(SessionSteps steps) throws Exception {
         Store store = Session.getInstance(new Properties()).getStore("pop3");
         store.connect("localhost", greenMail.getPop3().getPort(), TestMailServer.USER, TestMailServer.PASSWORD);
-        return store;
+        try {
+            Folder folder = store.getFolder("INBOX");
+            folder.open(Folder.READ_WRITE);
+            steps.run(folder, Pop3Connection.of(folder).orElseThrow());
+            if (folder.isOpen()) {
+                folder.close(false);
+            }
+        } finally {
+            store.close();
+        }
     }
 
     private static byte[] angusCopy(Folder folder, int number) throws Exception {
@@ -69,11 +84,7 @@ class Pop3ConnectionTest {
         TestMailServer.deliver(user, trickyMessage(25_000));
         TestMailServer.deliver(user, trickyMessage(0));
 
-        Store store = connect();
-        try {
-            Folder folder = store.getFolder("INBOX");
-            folder.open(Folder.READ_WRITE);
-            Pop3Connection connection = Pop3Connection.of(folder).orElseThrow();
+        inSession((folder, connection) -> {
             for (int number = 1; number <= 3; number++) {
                 ByteArrayOutputStream ours = new ByteArrayOutputStream();
                 assertThat(connection.retrieve(number, ours)).isTrue();
@@ -86,10 +97,7 @@ class Pop3ConnectionTest {
             ByteArrayOutputStream again = new ByteArrayOutputStream();
             assertThat(connection.retrieve(1, again)).isTrue();
             assertThat(again.toByteArray()).isEqualTo(angusCopy(folder, 1));
-            folder.close(false);
-        } finally {
-            store.close();
-        }
+        });
     }
 
     @Test
@@ -98,11 +106,7 @@ class Pop3ConnectionTest {
         TestMailServer.deliver(user, trickyMessage(25_000));
         TestMailServer.deliver(user, trickyMessage(3));
 
-        Store store = connect();
-        try {
-            Folder folder = store.getFolder("INBOX");
-            folder.open(Folder.READ_WRITE);
-            Pop3Connection connection = Pop3Connection.of(folder).orElseThrow();
+        inSession((folder, connection) -> {
             OutputStream fullDisk = new OutputStream() {
                 @Override
                 public void write(int b) throws IOException {
@@ -118,10 +122,7 @@ class Pop3ConnectionTest {
             ByteArrayOutputStream next = new ByteArrayOutputStream();
             assertThat(connection.retrieve(2, next)).isTrue();
             assertThat(next.toByteArray()).isEqualTo(trickyMessage(3));
-            folder.close(false);
-        } finally {
-            store.close();
-        }
+        });
     }
 
     @Test
@@ -129,16 +130,9 @@ class Pop3ConnectionTest {
         GreenMailUser user = TestMailServer.user(greenMail);
         TestMailServer.deliverSamples(user, 4);
 
-        Store store = connect();
-        try {
-            Folder folder = store.getFolder("INBOX");
-            folder.open(Folder.READ_WRITE);
-            Pop3Connection connection = Pop3Connection.of(folder).orElseThrow();
+        inSession((folder, connection) -> {
             assertThat(connection.delete(List.of(1, 3, 9))).containsExactly(9);
-            folder.close(false);
-        } finally {
-            store.close();
-        }
+        });
         assertThat(TestMailServer.messagesLeft(greenMail, user)).isEqualTo(2);
     }
 
@@ -147,17 +141,14 @@ class Pop3ConnectionTest {
         GreenMailUser user = TestMailServer.user(greenMail);
         TestMailServer.deliverSamples(user, 1);
 
-        Store store = connect();
         try {
-            Folder folder = store.getFolder("INBOX");
-            folder.open(Folder.READ_WRITE);
-            Pop3Connection connection = Pop3Connection.of(folder).orElseThrow();
-            greenMail.stop();
-            assertThatThrownBy(() -> connection.retrieve(1, new ByteArrayOutputStream()))
-                    .isInstanceOf(IOException.class);
-            assertThat(folder.isOpen()).isFalse();
+            inSession((folder, connection) -> {
+                greenMail.stop();
+                assertThatThrownBy(() -> connection.retrieve(1, new ByteArrayOutputStream()))
+                        .isInstanceOf(IOException.class);
+                assertThat(folder.isOpen()).isFalse();
+            });
         } finally {
-            store.close();
             greenMail.start();
         }
     }
@@ -168,20 +159,17 @@ class Pop3ConnectionTest {
         for (int lines : new int[] {3, 25_000, 7, 11, 2}) {
             TestMailServer.deliver(user, trickyMessage(lines));
         }
-        Store store = connect();
-        try {
-            Folder folder = store.getFolder("INBOX");
-            folder.open(Folder.READ_WRITE);
-            Pop3Connection connection = Pop3Connection.of(folder).orElseThrow().assumingPipelining();
+        inSession((folder, session) -> {
+            Pop3Connection connection = session.assumingPipelining();
             connection.plan(List.of(1, 2, 3, 4, 5));
-            // 1 sends 2 ahead; 2 is used and sends 3 ahead; 3 is skipped, so its reply is dropped before 4.
+            // 1 sends 2-5 ahead; 2 is used; 3 is skipped, so its reply is dropped before 4's is read.
             Map<Integer, byte[]> ours = new TreeMap<>();
             for (int number : new int[] {1, 2, 4}) {
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
                 assertThat(connection.retrieve(number, out)).isTrue();
                 ours.put(number, out.toByteArray());
             }
-            // 4 sent 5 ahead and the batch ends: settle drops it, and Angus's own commands work again.
+            // 5 was sent ahead and the batch ends: settle drops it, and Angus's own commands work again.
             connection.settle();
             for (Map.Entry<Integer, byte[]> entry : ours.entrySet()) {
                 assertThat(entry.getValue())
@@ -190,10 +178,7 @@ class Pop3ConnectionTest {
             }
             assertThat(angusCopy(folder, 5)).isEqualTo(trickyMessage(2));
             assertThat(connection.delete(List.of(1, 2))).isEmpty();
-            folder.close(false);
-        } finally {
-            store.close();
-        }
+        });
         assertThat(TestMailServer.messagesLeft(greenMail, user)).isEqualTo(3);
     }
 
@@ -206,11 +191,8 @@ class Pop3ConnectionTest {
             TestMailServer.deliver(user, trickyMessage(n * 37));
             numbers.add(n);
         }
-        Store store = connect();
-        try {
-            Folder folder = store.getFolder("INBOX");
-            folder.open(Folder.READ_WRITE);
-            Pop3Connection connection = Pop3Connection.of(folder).orElseThrow().assumingPipelining();
+        inSession((folder, session) -> {
+            Pop3Connection connection = session.assumingPipelining();
             connection.plan(numbers);
             for (int number : numbers) {
                 if (number % 7 == 0) {
@@ -222,10 +204,7 @@ class Pop3ConnectionTest {
             }
             connection.settle();
             assertThat(angusCopy(folder, 7)).isEqualTo(trickyMessage(7 * 37));
-            folder.close(false);
-        } finally {
-            store.close();
-        }
+        });
     }
 
     @Test
