@@ -18,14 +18,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * kill -9 of the runner at random points while it drains 500 messages, 20 times in a row with
+ * kill -9 of the runner at random points while it drains 1,500 messages, 20 times in a row with
  * restarts: in the end the mailbox is empty and every message is in the files sink exactly once,
  * byte for byte.
  */
 @Tag("fault")
 class KillNineFaultTest {
 
-    private static final int MESSAGES = 500;
+    private static final int MESSAGES = 1500;
     private static final int KILLS = 20;
 
     @RegisterExtension
@@ -58,7 +58,9 @@ class KillNineFaultTest {
                 .as("final run's exit code; see " + log)
                 .isZero();
 
-        assertThat(leftBefore).as("the kills interrupted a drain in progress").isGreaterThan(0);
+        assertThat(leftBefore)
+                .as("messages left after the kills (the kills must interrupt a drain in progress)")
+                .isGreaterThan(0);
         assertThat(TestMailServer.messagesLeft(greenMail, user)).isZero();
         MailboxId mailbox = new MailboxId("pop3s", "localhost", port, TestMailServer.USER);
         StoredMessages.assertExactly(new FilesLayout(dir.resolve("out"), mailbox).mailboxFolder(), sent);
