@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #retrieve}: Angus copies a RETR reply one character at a time through a synchronized
  *       reader into a synchronized stream, about 22 ns a byte, which made the download thread the
  *       bottleneck of a drain (docs/benchmarks.md). This reads the same reader in blocks and undoes
- *       the dot-stuffing in one pass.
+ *       the dot-stuffing in one pass; when the server offers PIPELINING it also keeps the RETRs of
+ *       the next planned messages on the wire (see {@link #plan}).
  *   <li>{@link #delete}: Angus sends each DELE and waits for its reply, one round trip per message
  *       at the QUIT. When the server offers PIPELINING (RFC 2449), this writes the batch's DELEs at
  *       once and then reads the replies.
@@ -425,14 +426,13 @@ public final class Pop3Connection {
             try {
                 Class<?> folder = Class.forName("org.eclipse.angus.mail.pop3.POP3Folder");
                 Class<?> protocol = Class.forName("org.eclipse.angus.mail.pop3.Protocol");
-                Layout layout = new Layout(
+                return new Layout(
                         folder,
                         field(folder, "port", protocol),
                         field(protocol, "socket", Socket.class),
                         field(protocol, "input", BufferedReader.class),
                         field(protocol, "output", PrintWriter.class),
                         field(protocol, "pipelining", boolean.class));
-                return layout;
             } catch (ReflectiveOperationException | RuntimeException e) {
                 LOG.warn(
                         "This Angus Mail version keeps its POP3 connection elsewhere ({}); mailpipe uses Angus's"

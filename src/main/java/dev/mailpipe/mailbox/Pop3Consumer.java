@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  *   <li>messages are handed to the route asynchronously (see {@link #processExchange}), so parsing
  *       and the sinks of one message overlap the download of the next;
  *   <li>RETR and the batch's DELEs go through the session's {@link Pop3Connection}: block copies, and
- *       with PIPELINING the next message's RETR and all the DELEs are sent without waiting for
+ *       with PIPELINING the next messages' RETRs and all the DELEs are sent without waiting for
  *       replies.
  * </ul>
  */
