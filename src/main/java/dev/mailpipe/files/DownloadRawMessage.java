@@ -32,6 +32,10 @@ public final class DownloadRawMessage implements Processor {
         if (key == null) {
             throw new IllegalStateException("No message key on the exchange; run identifyMessage first");
         }
+        if (StoreRawMessage.storedBefore(exchange, layout)) {
+            // An earlier attempt stored it and a later sink failed: the retry needs no second download.
+            return;
+        }
         AtomicFiles.Pending download;
         try {
             // RETR streams into our buffered file: the message never sits whole in the heap.

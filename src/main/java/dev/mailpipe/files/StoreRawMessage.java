@@ -2,7 +2,10 @@ package dev.mailpipe.files;
 
 import dev.mailpipe.ledger.OutageException;
 import dev.mailpipe.mailbox.MailpipeHeaders;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Set;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
@@ -21,22 +24,42 @@ public final class StoreRawMessage implements Processor {
         this.layout = layout;
     }
 
+    /** The ledger's mark of a finished files sink: the {@code .eml}, its attachments and its event are stored. */
+    public static final String SINK = "files";
+
     @Override
     public void process(Exchange exchange) throws Exception {
         AtomicFiles.Pending download = exchange.getProperty(MailpipeHeaders.RAW_DOWNLOAD, AtomicFiles.Pending.class);
-        if (download == null) {
+        Path stored;
+        long size;
+        if (download != null) {
+            try {
+                download.commit();
+            } catch (FileSinkException e) {
+                throw classified(e, layout);
+            }
+            stored = download.target();
+            size = download.size();
+        } else if (storedBefore(exchange, layout)) {
+            stored = layout.emlFile(exchange.getMessage().getHeader(MailpipeHeaders.KEY, String.class));
+            size = Files.size(stored);
+        } else {
             throw new IllegalStateException("No downloaded message on the exchange; run downloadRawMessage first");
         }
-        try {
-            download.commit();
-        } catch (FileSinkException e) {
-            throw classified(e, layout);
-        }
-        exchange.getMessage()
-                .setHeader(MailpipeHeaders.EML_FILE, download.target().toString());
-        exchange.getMessage().setHeader(MailpipeHeaders.SIZE, download.size());
-        StoredHeaders.messageId(download.target())
+        exchange.getMessage().setHeader(MailpipeHeaders.EML_FILE, stored.toString());
+        exchange.getMessage().setHeader(MailpipeHeaders.SIZE, size);
+        StoredHeaders.messageId(stored)
                 .ifPresent(id -> exchange.getMessage().setHeader(MailpipeHeaders.MESSAGE_ID, id));
+    }
+
+    /**
+     * Whether an earlier attempt stored this message (the ledger's mark, and its {@code .eml} is
+     * still there), so a retry after a later sink failed reads the stored copy instead of the server.
+     */
+    static boolean storedBefore(Exchange exchange, FilesLayout layout) {
+        Set<?> done = exchange.getProperty(MailpipeHeaders.SINKS_DONE, Set.class);
+        String key = exchange.getMessage().getHeader(MailpipeHeaders.KEY, String.class);
+        return done != null && done.contains(SINK) && key != null && Files.isRegularFile(layout.emlFile(key));
     }
 
     /** A full, read-only or vanished sink folder is an outage; any other file failure is the message's own. */

@@ -28,6 +28,8 @@ import org.slf4j.LoggerFactory;
 public final class PublishMailEvent implements Processor {
 
     static final String SINK = "kafka";
+    /** The raw copy's own progress mark in the ledger. */
+    static final String RAW_SINK = "kafka-raw";
 
     private static final Logger LOG = LoggerFactory.getLogger(PublishMailEvent.class);
 
@@ -59,7 +61,9 @@ public final class PublishMailEvent implements Processor {
         org.apache.camel.Message message = exchange.getMessage();
         String key = message.getHeader(MailpipeHeaders.KEY, String.class);
         Set<?> done = exchange.getProperty(MailpipeHeaders.SINKS_DONE, Set.class);
-        if (done != null && done.contains(SINK)) {
+        boolean eventDone = done != null && done.contains(SINK);
+        boolean rawDone = settings.rawTopic().isEmpty() || (done != null && done.contains(RAW_SINK));
+        if (eventDone && rawDone) {
             LOG.debug("Message {} is on Kafka already (an earlier attempt); not publishing it again", key);
             return;
         }
@@ -72,20 +76,31 @@ public final class PublishMailEvent implements Processor {
             // The cluster was unreachable a moment ago: fail at once rather than wait out the timeout per message.
             throw last.failure();
         }
-        String topic = message.getHeader(MailpipeHeaders.KAFKA_TOPIC, settings.topic(), String.class);
         Map<String, String> headers = recordHeaders(event);
         try {
-            publishFitting(topic, key, event, headers);
-            if (settings.rawTopic().isPresent()) {
+            // Each record has its own mark, so a failure of the second never publishes the first twice.
+            if (!eventDone) {
+                publishFitting(
+                        message.getHeader(MailpipeHeaders.KAFKA_TOPIC, settings.topic(), String.class),
+                        key,
+                        event,
+                        headers);
+                markDone(key, SINK);
+            }
+            if (!rawDone) {
                 publishRaw(settings.rawTopic().get(), key, message, headers);
+                markDone(key, RAW_SINK);
             }
         } catch (OutageException e) {
             recent = new RecentOutage(e, clock.instant());
             throw e;
         }
         recent = null;
+    }
+
+    private void markDone(String key, String sink) throws OutageException {
         try {
-            ledger.markSinkDone(key, SINK);
+            ledger.markSinkDone(key, sink, true);
         } catch (SQLException e) {
             throw new OutageException("ledger", e);
         }
@@ -113,6 +128,12 @@ public final class PublishMailEvent implements Processor {
         }
     }
 
+    /**
+     * The raw copy is optional: a message over the record limit (ours or the broker's) is skipped
+     * with a line in the log, never failed, so a delivered message is never dead-lettered for it.
+     * An unreadable stored file is the files sink's outage; a broker that cannot be reached is
+     * Kafka's (thrown by the publisher).
+     */
     private void publishRaw(String topic, String key, org.apache.camel.Message message, Map<String, String> headers)
             throws OutageException, InterruptedException {
         Path eml = Path.of(message.getHeader(MailpipeHeaders.EML_FILE, String.class));
@@ -125,8 +146,10 @@ public final class PublishMailEvent implements Processor {
             Map<String, String> rawHeaders = new LinkedHashMap<>(headers);
             rawHeaders.put("content-type", "message/rfc822");
             publisher.publish(topic, key, Files.readAllBytes(eml), rawHeaders, true);
-        } catch (java.io.IOException | KafkaPublisher.RecordTooLarge e) {
-            throw new IllegalStateException("raw copy of " + key + " failed: " + e.getMessage(), e);
+        } catch (KafkaPublisher.RecordTooLarge e) {
+            LOG.info("Raw copy of {} not published: topic {} refused it as too large ({})", key, topic, e.getMessage());
+        } catch (java.io.IOException e) {
+            throw new OutageException("files sink (reading " + eml.getFileName() + " for the raw copy)", e);
         }
     }
 

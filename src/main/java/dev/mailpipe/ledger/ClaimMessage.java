@@ -33,7 +33,7 @@ public final class ClaimMessage implements Processor {
         String mailbox = message.getHeader(MailpipeHeaders.MAILBOX, String.class);
         Claim claim;
         try {
-            claim = ledger.claim(key, mailbox, uidl, settings.instanceId(), settings.claimLease());
+            claim = ledger.claim(key, mailbox, uidl, settings.instanceId());
         } catch (SQLException e) {
             throw new OutageException("ledger", e);
         }

@@ -28,7 +28,11 @@ import java.util.TreeSet;
  */
 public final class Ledger implements AutoCloseable {
 
-    static final int SCHEMA_VERSION = 2;
+    static final int SCHEMA_VERSION = 3;
+
+    /** A claim's holder has no live heartbeat; the one parameter is the current time. */
+    private static final String HOLDER_GONE =
+            "claimed_by NOT IN (SELECT instance_id FROM mailpipe_instances WHERE alive_until >= ?)";
 
     private static final String COLUMNS = "message_key, mailbox, uidl, message_id, state, attempts, last_error,"
             + " first_seen, updated, deleted_at, claimed_by, sinks_done";
@@ -129,9 +133,14 @@ public final class Ledger implements AutoCloseable {
                         + " updated BIGINT NOT NULL,"
                         + " deleted_at BIGINT,"
                         + " claimed_by TEXT,"
+                        // Unused since version 3 (claims last as long as their instance's heartbeat).
                         + " claimed_until BIGINT,"
                         + " sinks_done TEXT)");
                 ddl.execute("CREATE INDEX IF NOT EXISTS mailpipe_messages_deleted ON mailpipe_messages (deleted_at)");
+                // Version 3: instances prove they are alive, so a dead instance's claims are free at once.
+                ddl.execute("CREATE TABLE IF NOT EXISTS mailpipe_instances ("
+                        + " instance_id VARCHAR(255) PRIMARY KEY,"
+                        + " alive_until BIGINT NOT NULL)");
             }
             int version = 0;
             try (Statement query = c.createStatement();
@@ -162,40 +171,38 @@ public final class Ledger implements AutoCloseable {
     }
 
     /**
-     * Claims a message for delivery by {@code owner} for {@code lease}: the first sight of a key
-     * records it; a key already delivered or dead-lettered is reported done; a key claimed by another
-     * owner whose lease has not run out is reported as claimed elsewhere. On SQLite the claim is not
-     * fsync'd on its own (it runs before every download, and a claim lost to a power cut only means
-     * the message is claimed afresh); the delivery record that follows is.
+     * Claims a message for delivery by {@code owner}: the first sight of a key records it; a key
+     * already delivered or dead-lettered is reported done; a key claimed by another instance that is
+     * still alive (see {@link #heartbeat}) is reported as claimed elsewhere. A claim lasts as long as
+     * its instance lives, however long the delivery takes, and is free as soon as the instance's
+     * lease has run out. On SQLite the claim is not fsync'd on its own (it runs before every
+     * download, and a claim lost to a power cut only means the message is claimed afresh); the
+     * delivery record that follows is.
      */
-    public synchronized Claim claim(String key, String mailbox, String uidl, String owner, Duration lease)
-            throws SQLException {
+    public synchronized Claim claim(String key, String mailbox, String uidl, String owner) throws SQLException {
         long now = clock.millis();
-        long until = now + lease.toMillis();
         return withConnection(false, c -> {
             try (PreparedStatement insert = bound(
                     c,
                     "INSERT INTO mailpipe_messages"
-                            + " (message_key, mailbox, uidl, state, attempts, first_seen, updated, claimed_by,"
-                            + " claimed_until) VALUES (?, ?, ?, 'SEEN', 0, ?, ?, ?, ?) ON CONFLICT (message_key) DO NOTHING",
+                            + " (message_key, mailbox, uidl, state, attempts, first_seen, updated, claimed_by)"
+                            + " VALUES (?, ?, ?, 'SEEN', 0, ?, ?, ?) ON CONFLICT (message_key) DO NOTHING",
                     key,
                     mailbox,
                     uidl,
                     now,
                     now,
-                    owner,
-                    until)) {
+                    owner)) {
                 if (insert.executeUpdate() == 1) {
                     return Claim.deliver(0, Instant.ofEpochMilli(now), Set.of());
                 }
             }
             try (PreparedStatement take = bound(
                     c,
-                    "UPDATE mailpipe_messages SET claimed_by = ?, claimed_until = ?, updated = ?"
+                    "UPDATE mailpipe_messages SET claimed_by = ?, claimed_until = NULL, updated = ?"
                             + " WHERE message_key = ? AND state = 'SEEN'"
-                            + " AND (claimed_by IS NULL OR claimed_by = ? OR claimed_until < ?)",
+                            + " AND (claimed_by IS NULL OR claimed_by = ? OR " + HOLDER_GONE + ")",
                     owner,
-                    until,
                     now,
                     key,
                     owner,
@@ -211,6 +218,49 @@ public final class Ledger implements AutoCloseable {
                 return Claim.claimedElsewhere(entry.claimedBy().orElse("?"));
             }
         });
+    }
+
+    /**
+     * Records that {@code instance} is alive until {@code lease} from now; its claims hold meanwhile.
+     * Not fsync'd on SQLite: a heartbeat lost to a power cut only shortens a lease.
+     */
+    public synchronized void heartbeat(String instance, Duration lease) throws SQLException {
+        long until = clock.millis() + lease.toMillis();
+        update(
+                false,
+                "INSERT INTO mailpipe_instances (instance_id, alive_until) VALUES (?, ?)"
+                        + " ON CONFLICT (instance_id) DO UPDATE SET alive_until = excluded.alive_until",
+                instance,
+                until);
+    }
+
+    /**
+     * Frees the claims of instances that are no longer alive and returns how many there were. With
+     * {@code onlyInstance} (the embedded ledger, whose folder lock proves no other process uses it)
+     * every other instance is known to be gone, whatever its last heartbeat said.
+     */
+    public synchronized int takeOverClaimsOfStoppedInstances(String instance, boolean onlyInstance)
+            throws SQLException {
+        long now = clock.millis();
+        if (onlyInstance) {
+            update("DELETE FROM mailpipe_instances WHERE instance_id <> ?", instance);
+        }
+        return update(
+                "UPDATE mailpipe_messages SET claimed_by = NULL, claimed_until = NULL, updated = ?"
+                        + " WHERE state = 'SEEN' AND claimed_by IS NOT NULL AND claimed_by <> ? AND " + HOLDER_GONE,
+                now,
+                instance,
+                now);
+    }
+
+    /** A graceful stop: frees this instance's claims and removes its heartbeat. */
+    public synchronized void leave(String instance) throws SQLException {
+        update(
+                "UPDATE mailpipe_messages SET claimed_by = NULL, claimed_until = NULL, updated = ?"
+                        + " WHERE claimed_by = ?",
+                clock.millis(),
+                instance);
+        update("DELETE FROM mailpipe_instances WHERE instance_id = ?", instance);
     }
 
     /**
@@ -230,13 +280,15 @@ public final class Ledger implements AutoCloseable {
 
     /**
      * Records that one sink has the message, so a retry after a later sink failed (or a crash) does
-     * not send it there again. For sinks that are not idempotent on the key.
+     * not send it there again. {@code durable} false for a mark that only saves work (the sink is
+     * idempotent, and a lost mark means doing it again); true for sinks that are not idempotent.
      */
-    public synchronized void markSinkDone(String key, String sink) throws SQLException {
+    public synchronized void markSinkDone(String key, String sink, boolean durable) throws SQLException {
         LedgerEntry entry = withConnection(c -> find(c, key)).orElseThrow(() -> new SQLException("No entry " + key));
         Set<String> done = new TreeSet<>(entry.sinksDone());
         if (done.add(sink)) {
             update(
+                    durable,
                     "UPDATE mailpipe_messages SET sinks_done = ?, updated = ? WHERE message_key = ?",
                     String.join(",", done),
                     clock.millis(),

@@ -15,40 +15,52 @@ public record LedgerSettings(
         String url,
         Optional<String> username,
         Optional<String> password,
-        Duration claimLease,
+        Duration heartbeat,
         Duration retention,
-        String instanceId) {
+        String instanceId,
+        Optional<Path> lockFile) {
 
     public static final String DIR = "ledger.dir";
     public static final String URL = "ledger.url";
     public static final String USERNAME = "ledger.username";
     public static final String PASSWORD = "ledger.password";
-    public static final String CLAIM_SECONDS = "ledger.claimSeconds";
+    public static final String HEARTBEAT_SECONDS = "ledger.heartbeatSeconds";
     public static final String RETENTION_DAYS = "ledger.retentionDays";
     public static final String INSTANCE_ID = "ledger.instanceId";
 
     public static LedgerSettings from(Settings settings) {
-        String url = settings.optional(URL).orElseGet(() -> sqliteUrl(settings));
-        if (!url.startsWith("jdbc:sqlite:") && !url.startsWith("jdbc:postgresql:")) {
+        Optional<String> shared = settings.optional(URL);
+        if (shared.isPresent() && !shared.get().startsWith("jdbc:postgresql:")) {
             throw Settings.invalid(URL, "must be a jdbc:postgresql: URL (or unset for the embedded SQLite file)");
         }
+        Path dir = shared.isPresent() ? null : sqliteDir(settings);
         return new LedgerSettings(
-                url,
+                shared.orElseGet(
+                        () -> "jdbc:sqlite:" + dir.resolve("ledger.sqlite").toAbsolutePath()),
                 settings.optional(USERNAME),
                 settings.optional(PASSWORD),
-                Duration.ofSeconds(settings.number(CLAIM_SECONDS, 300, 1, 86_400)),
+                Duration.ofSeconds(settings.number(HEARTBEAT_SECONDS, 5, 1, 300)),
                 Duration.ofDays(settings.number(RETENTION_DAYS, 30, 1, 36_500)),
-                settings.optional(INSTANCE_ID).orElseGet(LedgerSettings::defaultInstanceId));
+                settings.optional(INSTANCE_ID).orElseGet(LedgerSettings::defaultInstanceId),
+                Optional.ofNullable(dir).map(d -> d.resolve("ledger.lock").toAbsolutePath()));
     }
 
-    private static String sqliteUrl(Settings settings) {
+    /**
+     * How long an instance counts as alive after its last heartbeat: three heartbeats, so one slow
+     * write does not hand its messages to another instance.
+     */
+    public Duration lease() {
+        return heartbeat.multipliedBy(3);
+    }
+
+    private static Path sqliteDir(Settings settings) {
         Path dir = Path.of(settings.string(DIR, "mailpipe-data"));
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw Settings.invalid(DIR, "names a folder that cannot be created: " + dir + " (" + e + ")");
         }
-        return "jdbc:sqlite:" + dir.resolve("ledger.sqlite").toAbsolutePath();
+        return dir;
     }
 
     /** Host and process: unique among instances sharing a ledger; a restarted process is a new instance. */

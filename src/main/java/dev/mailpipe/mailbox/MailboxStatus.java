@@ -81,6 +81,11 @@ public final class MailboxStatus implements PollingConsumerPollStrategy, Excepti
         }
     }
 
+    /** Whether a sink, the ledger or the connection is out: the consumer then probes instead of draining. */
+    public synchronized boolean inOutage() {
+        return outage != null;
+    }
+
     /** A message was delivered: any outage is over. */
     public synchronized void deliveryWorks() {
         if (outage != null) {

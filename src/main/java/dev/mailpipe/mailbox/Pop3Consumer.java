@@ -45,8 +45,15 @@ public final class Pop3Consumer extends MailConsumer {
     private final DeletionListener deletions;
     private final long batchByteLimit;
     private final List<Flagged> flaggedForDeletion = Collections.synchronizedList(new ArrayList<>());
+    /** Messages handed to the route and not yet completed, at most {@link #MAX_IN_FLIGHT}. */
+    private static final int MAX_IN_FLIGHT = 8;
+
     private final Object inFlightLock = new Object();
     private int inFlight;
+    /** Messages handed to the route in the current batch (this consumer's thread only). */
+    private int handedOver;
+    /** Whether the current batch ended because a sink is out (this consumer's thread only). */
+    private boolean endedByOutage;
     /** The current batch's connection for RETR and DELE, when Angus's is reachable (this consumer's thread only). */
     private Pop3Connection connection;
     /** Bytes downloaded in the current batch (this consumer's thread only). */
@@ -68,22 +75,28 @@ public final class Pop3Consumer extends MailConsumer {
         Folder folder = exchanges.isEmpty() ? null : folderOf((Exchange) exchanges.peek());
         flaggedForDeletion.clear();
         batchBytes = 0;
+        handedOver = 0;
+        endedByOutage = false;
         connection = folder == null ? null : Pop3Connection.of(folder).orElse(null);
         if (connection != null) {
             connection.plan(messageNumbers(exchanges));
         }
-        int total;
+        int total = 0;
         try {
             total = super.processBatch(exchanges);
         } finally {
-            awaitInFlight();
+            // Whatever ended the batch (an exception, a shutdown's interrupt), the session ends here:
+            // otherwise camel-mail closes the folder with expunge, which would send DELEs whose ledger
+            // records are not yet durable.
+            boolean allDone = awaitInFlight();
             settleConnection();
+            if (folder != null) {
+                endSession(folder, allDone);
+            }
+            connection = null;
         }
-        if (folder != null) {
-            endSession(folder);
-        }
-        connection = null;
-        return total;
+        // No greedy follow-up poll during an outage: the next probe waits for mailbox.pollDelay.
+        return endedByOutage ? 0 : total;
     }
 
     private static List<Integer> messageNumbers(Queue<Object> exchanges) {
@@ -119,8 +132,19 @@ public final class Pop3Consumer extends MailConsumer {
     @Override
     protected void processExchange(Exchange exchange) {
         synchronized (inFlightLock) {
+            // Downloads run ahead of the sinks by a few messages only, so an outage the sinks meet
+            // stops the download early (and a slow sink keeps the heap small).
+            while (inFlight >= MAX_IN_FLIGHT) {
+                try {
+                    inFlightLock.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
             inFlight++;
         }
+        handedOver++;
         if (connection != null) {
             exchange.setProperty(MailpipeHeaders.POP3_CONNECTION, connection);
         }
@@ -136,19 +160,42 @@ public final class Pop3Consumer extends MailConsumer {
 
     /**
      * A batch also ends once it has downloaded {@code mailbox.batchBytes}, so a mailbox of large
-     * messages still has its deletions committed regularly; greedy polling starts the next batch at once.
+     * messages still has its deletions committed regularly; greedy polling starts the next batch at
+     * once. During a sink outage a batch is a probe: one message, and the next only once that one
+     * was delivered, so an outage costs a download per {@code mailbox.pollDelay}, not the mailbox.
      */
     @Override
     public boolean isBatchAllowed() {
-        return super.isBatchAllowed() && batchBytes < batchByteLimit;
-    }
-
-    private void awaitInFlight() throws InterruptedException {
-        synchronized (inFlightLock) {
-            while (inFlight > 0) {
-                inFlightLock.wait();
+        if (!super.isBatchAllowed() || batchBytes >= batchByteLimit) {
+            return false;
+        }
+        if (handedOver > 0 && inOutage()) {
+            // Whether the messages in flight ended the outage decides whether to go on.
+            if (!awaitInFlight() || inOutage()) {
+                endedByOutage = true;
+                return false;
             }
         }
+        return true;
+    }
+
+    private boolean inOutage() {
+        return getPollStrategy() instanceof MailboxStatus status && status.inOutage();
+    }
+
+    /** Waits until every message handed to the route has completed; false when interrupted (shutdown). */
+    private boolean awaitInFlight() {
+        synchronized (inFlightLock) {
+            while (inFlight > 0) {
+                try {
+                    inFlightLock.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /**
@@ -156,13 +203,22 @@ public final class Pop3Consumer extends MailConsumer {
      * failed QUIT, so a deletion the server did not apply shows up when the message is seen again,
      * which {@code ClaimMessage} reports; a failed DELE or a connection already lost is reported here.
      */
-    private void endSession(Folder folder) {
+    private void endSession(Folder folder, boolean allDone) {
         List<Flagged> flagged = List.copyOf(flaggedForDeletion);
         flaggedForDeletion.clear();
         List<String> deleted = flagged.stream().map(Flagged::uid).toList();
         try {
             if (!folder.isOpen()) {
                 throw new MessagingException("connection lost during the batch");
+            }
+            if (!allDone) {
+                LOG.info(
+                        "Mailbox {}: stopping before the batch's messages completed; its {} deletion(s) wait for the"
+                                + " next run, and nothing is delivered twice",
+                        mailbox(),
+                        deleted.size());
+                folder.close(false);
+                return;
             }
             if (!deliveriesDurable(deleted.size())) {
                 folder.close(false);

@@ -11,11 +11,13 @@ import dev.mailpipe.kafka.PublishDeadLetter;
 import dev.mailpipe.kafka.PublishMailEvent;
 import dev.mailpipe.ledger.ClaimMessage;
 import dev.mailpipe.ledger.DeliveryFailures;
+import dev.mailpipe.ledger.InstanceLease;
 import dev.mailpipe.ledger.Ledger;
 import dev.mailpipe.ledger.LedgerDeletions;
 import dev.mailpipe.ledger.LedgerSettings;
 import dev.mailpipe.ledger.MarkDeadLettered;
 import dev.mailpipe.ledger.MarkDelivered;
+import dev.mailpipe.ledger.MarkSinkDone;
 import dev.mailpipe.mailbox.DeliveryTracker;
 import dev.mailpipe.mailbox.IdentifyMessage;
 import dev.mailpipe.mailbox.JavaMailProperties;
@@ -62,9 +64,12 @@ public final class MailpipeBeans implements CamelConfiguration {
         LedgerSettings ledgerSettings = LedgerSettings.from(settings);
         Ledger ledger = openLedger(ledgerSettings);
         context.addService(new LedgerService(ledger));
+        // Stopped before the ledger closes (Camel stops services in reverse order).
+        context.addService(InstanceLease.join(ledger, ledgerSettings, context));
         Clock clock = Clock.systemUTC();
         MailboxStatus status = new MailboxStatus(mailbox);
 
+        context.getCamelContextExtension().addInterceptStrategy(new StepErrorBoundary());
         Registry registry = context.getRegistry();
         // The pop3/pop3s schemes resolve to camel-mail's component with mailpipe's consumer.
         Pop3Component pop3 = new Pop3Component(
@@ -81,6 +86,7 @@ public final class MailpipeBeans implements CamelConfiguration {
         registry.bind("downloadRawMessage", new DownloadRawMessage(files));
         registry.bind("storeRawMessage", new StoreRawMessage(files));
         registry.bind("storeMailEvent", new StoreMailEvent(files, clock));
+        registry.bind("markFilesStored", new MarkSinkDone(ledger, StoreRawMessage.SINK));
         KafkaSettings kafka = KafkaSettings.from(settings);
         KafkaPublisher publisher = null;
         if (kafka.enabled()) {

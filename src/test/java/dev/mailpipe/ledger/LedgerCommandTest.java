@@ -6,7 +6,6 @@ import dev.mailpipe.ApplicationRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,9 +24,9 @@ class LedgerCommandTest {
         settings = Files.writeString(dir.resolve("mailpipe.properties"), "ledger.dir=" + ledgerDir + "\n");
         try (Ledger ledger =
                 Ledger.open("jdbc:sqlite:" + ledgerDir.resolve("ledger.sqlite"), null, null, Clock.systemUTC())) {
-            ledger.claim("a".repeat(64), "pop3s://alice@pop.example.org:995", "u1", "me", Duration.ofMinutes(1));
+            ledger.claim("a".repeat(64), "pop3s://alice@pop.example.org:995", "u1", "me");
             ledger.markDelivered("a".repeat(64), "<m1@example.org>");
-            ledger.claim("b".repeat(64), "pop3s://alice@pop.example.org:995", "u2", "me", Duration.ofMinutes(1));
+            ledger.claim("b".repeat(64), "pop3s://alice@pop.example.org:995", "u2", "me");
             ledger.recordFailure("b".repeat(64), "sink said no");
         }
     }

@@ -8,13 +8,19 @@ import com.icegreen.greenmail.user.GreenMailUser;
 import dev.mailpipe.files.FilesLayout;
 import dev.mailpipe.mailbox.MailboxId;
 import dev.mailpipe.testing.MailpipeRouteTestSupport;
+import dev.mailpipe.testing.Pop3Proxy;
 import dev.mailpipe.testing.SampleMessages;
 import dev.mailpipe.testing.TestMailServer;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,9 +53,14 @@ class LedgerRouteTest extends MailpipeRouteTestSupport {
         ledger = Ledger.open("jdbc:sqlite:" + dir.resolve("ledger/ledger.sqlite"), null, null, Clock.systemUTC());
     }
 
+    private final List<Pop3Proxy> proxies = new ArrayList<>();
+
     @AfterEach
-    void closeLedger() {
+    void closeLedgerAndProxies() throws IOException {
         ledger.close();
+        for (Pop3Proxy proxy : proxies) {
+            proxy.close();
+        }
     }
 
     private Map<String, String> settings() {
@@ -93,19 +104,29 @@ class LedgerRouteTest extends MailpipeRouteTestSupport {
     }
 
     @Test
-    void sinkOutageDeletesNothingAndDeadLettersNothingThenEverythingIsDelivered() throws Exception {
+    void sinkOutageDeletesNothingAndDeadLettersNothingProbesOncePerPollThenEverythingIsDelivered() throws Exception {
+        Pop3Proxy server = countingServer();
+        Map<String, String> settings = proxiedSettings(server);
         // A file where the mailbox folder belongs: the files sink cannot take anything at all.
         Files.createDirectories(files.mailboxFolder().getParent());
         Files.writeString(files.mailboxFolder(), "not a folder");
-        startRoute("inbox-to-files.camel.yaml", settings());
+        startRoute("inbox-to-files.camel.yaml", settings);
 
-        // Many more polls than mailbox.maxAttempts (3) at 100 ms each.
-        await().pollDelay(Duration.ofSeconds(2)).until(() -> true);
+        // Many more polls than mailbox.maxAttempts (3), counted at the server.
+        await().atMost(Duration.ofSeconds(30)).until(() -> server.sessions() >= 8);
         assertThat(left()).isEqualTo(MESSAGES);
         assertThat(files.deadLetterEml(mailbox.keyOf("1")).getParent()).doesNotExist();
+        assertThat(server.retrs())
+                .as("during the outage each poll downloads one message to probe, not the mailbox")
+                .isLessThanOrEqualTo(server.sessions());
         for (int n = 1; n <= MESSAGES; n++) {
-            assertThat(entry(n).attempts()).as("outages are not attempts").isZero();
-            assertThat(entry(n).state()).isEqualTo(DeliveryState.SEEN);
+            Optional<LedgerEntry> entry = ledger.find(mailbox.keyOf(Integer.toString(n)));
+            if (entry.isPresent()) {
+                assertThat(entry.get().attempts())
+                        .as("outages are not attempts")
+                        .isZero();
+                assertThat(entry.get().state()).isEqualTo(DeliveryState.SEEN);
+            }
         }
 
         Files.delete(files.mailboxFolder());
@@ -120,7 +141,7 @@ class LedgerRouteTest extends MailpipeRouteTestSupport {
     void messageDeliveredBeforeACrashIsDeletedWithoutBeingDeliveredAgain() throws Exception {
         // The state a kill -9 leaves between the ledger's commit and the POP3 QUIT.
         String key = mailbox.keyOf("2");
-        ledger.claim(key, mailbox.toString(), "2", "crashed-instance", Duration.ofMinutes(5));
+        ledger.claim(key, mailbox.toString(), "2", "crashed-instance");
         ledger.markDelivered(key, "<msg-2@example.org>");
         startRoute("inbox-to-files.camel.yaml", settings());
 
@@ -131,16 +152,46 @@ class LedgerRouteTest extends MailpipeRouteTestSupport {
     }
 
     @Test
-    void messageAnotherInstanceIsDeliveringStaysOnTheServerForIt() throws Exception {
-        String key = mailbox.keyOf("4");
-        ledger.claim(key, mailbox.toString(), "4", "other-instance", Duration.ofMinutes(5));
-        startRoute("inbox-to-files.camel.yaml", settings());
+    void messageALiveInstanceIsDeliveringStaysOnTheServerForIt() throws Exception {
+        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
+            Pop3Proxy server = countingServer();
+            Map<String, String> settings = proxiedSettings(server);
+            String url = postgres.getJdbcUrl("postgres", "postgres");
+            settings.put("ledger.url", url);
+            settings.put("ledger.username", "postgres");
+            String key = mailbox.keyOf("4");
+            try (Ledger shared = Ledger.open(url, "postgres", null, Clock.systemUTC())) {
+                shared.heartbeat("other-instance", Duration.ofMinutes(5));
+                shared.claim(key, mailbox.toString(), "4", "other-instance");
+                startRoute("inbox-to-files.camel.yaml", settings);
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> left() == 1);
-        await().pollDelay(Duration.ofSeconds(1)).until(() -> true);
-        assertThat(left()).isEqualTo(1);
-        assertThat(files.emlFile(key)).doesNotExist();
-        assertThat(entry(4).attempts()).isZero();
-        assertThat(entry(4).claimedBy()).contains("other-instance");
+                await().atMost(Duration.ofSeconds(30)).until(() -> left() == 1);
+                int sessions = server.sessions();
+                // Three more polls saw the message and left it.
+                await().atMost(Duration.ofSeconds(30)).until(() -> server.sessions() >= sessions + 3);
+                assertThat(left()).isEqualTo(1);
+                assertThat(files.emlFile(key)).doesNotExist();
+                LedgerEntry entry = shared.find(key).orElseThrow();
+                assertThat(entry.attempts()).isZero();
+                assertThat(entry.claimedBy()).contains("other-instance");
+            }
+        }
+    }
+
+    /** A plain POP3 path to the test server through a proxy that counts sessions and RETRs. */
+    private Pop3Proxy countingServer() throws IOException {
+        Pop3Proxy server = new Pop3Proxy(greenMail.getPop3().getPort(), Pop3Proxy.Cut.COUNT, 0);
+        proxies.add(server);
+        return server;
+    }
+
+    /** Settings for the account behind {@code server}; the test's mailbox and files follow it. */
+    private Map<String, String> proxiedSettings(Pop3Proxy server) {
+        Map<String, String> settings = plainPop3Settings(server.port(), dir);
+        settings.put("mailbox.pollDelay", "100");
+        settings.put("mailbox.maxAttempts", "3");
+        mailbox = new MailboxId("pop3", "localhost", server.port(), TestMailServer.USER);
+        files = new FilesLayout(dir.resolve("out"), mailbox);
+        return settings;
     }
 }

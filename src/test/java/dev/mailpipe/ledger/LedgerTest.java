@@ -57,7 +57,10 @@ class LedgerTest {
             ledger = Ledger.open(url, null, null, clock);
         } else {
             url = postgres.getJdbcUrl("postgres", "postgres");
-            execute("DROP TABLE IF EXISTS mailpipe_messages", "DROP TABLE IF EXISTS mailpipe_schema");
+            execute(
+                    "DROP TABLE IF EXISTS mailpipe_messages",
+                    "DROP TABLE IF EXISTS mailpipe_schema",
+                    "DROP TABLE IF EXISTS mailpipe_instances");
             ledger = Ledger.open(url, "postgres", null, clock);
         }
         return ledger;
@@ -83,7 +86,7 @@ class LedgerTest {
     @MethodSource("databases")
     void firstSightClaimsForDeliveryAndRecordsTheMessage(String database) throws Exception {
         Ledger ledger = open(database);
-        Claim claim = ledger.claim("k1", MAILBOX, "uidl-1", "me", LEASE);
+        Claim claim = ledger.claim("k1", MAILBOX, "uidl-1", "me");
 
         assertThat(claim.outcome()).isEqualTo(Claim.Outcome.DELIVER);
         assertThat(claim.attempts()).isZero();
@@ -98,10 +101,10 @@ class LedgerTest {
     @MethodSource("databases")
     void deliveredMessageIsNeverDeliveredAgainOnlyDeleted(String database) throws Exception {
         Ledger ledger = open(database);
-        ledger.claim("k1", MAILBOX, "uidl-1", "me", LEASE);
+        ledger.claim("k1", MAILBOX, "uidl-1", "me");
         ledger.markDelivered("k1", "<m1@example.org>");
 
-        Claim again = ledger.claim("k1", MAILBOX, "uidl-1", "me", LEASE);
+        Claim again = ledger.claim("k1", MAILBOX, "uidl-1", "me");
         assertThat(again.outcome()).isEqualTo(Claim.Outcome.ALREADY_DONE);
         assertThat(again.state()).isEqualTo(DeliveryState.DELIVERED);
         assertThat(again.deletionCommitted()).isFalse();
@@ -114,9 +117,9 @@ class LedgerTest {
     @MethodSource("databases")
     void failuresCountAttemptsAndReleaseTheClaim(String database) throws Exception {
         Ledger ledger = open(database);
-        ledger.claim("k1", MAILBOX, "u", "me", LEASE);
+        ledger.claim("k1", MAILBOX, "u", "me");
         assertThat(ledger.recordFailure("k1", "sink rejected it")).isEqualTo(1);
-        assertThat(ledger.claim("k1", MAILBOX, "u", "other", LEASE).attempts()).isEqualTo(1);
+        assertThat(ledger.claim("k1", MAILBOX, "u", "other").attempts()).isEqualTo(1);
         assertThat(ledger.recordFailure("k1", "sink rejected it again")).isEqualTo(2);
 
         LedgerEntry entry = ledger.find("k1").orElseThrow();
@@ -129,9 +132,9 @@ class LedgerTest {
     @MethodSource("databases")
     void outageReleasesTheClaimWithoutCountingAnAttempt(String database) throws Exception {
         Ledger ledger = open(database);
-        ledger.claim("k1", MAILBOX, "u", "me", LEASE);
+        ledger.claim("k1", MAILBOX, "u", "me");
         ledger.release("k1");
-        Claim next = ledger.claim("k1", MAILBOX, "u", "other", LEASE);
+        Claim next = ledger.claim("k1", MAILBOX, "u", "other");
         assertThat(next.outcome()).isEqualTo(Claim.Outcome.DELIVER);
         assertThat(next.attempts()).isZero();
     }
@@ -140,10 +143,10 @@ class LedgerTest {
     @MethodSource("databases")
     void deadLetteredMessageIsDoneAndKeepsItsReason(String database) throws Exception {
         Ledger ledger = open(database);
-        ledger.claim("k1", MAILBOX, "u", "me", LEASE);
+        ledger.claim("k1", MAILBOX, "u", "me");
         ledger.markDeadLettered("k1", "rejected 5 times");
 
-        Claim again = ledger.claim("k1", MAILBOX, "u", "me", LEASE);
+        Claim again = ledger.claim("k1", MAILBOX, "u", "me");
         assertThat(again.outcome()).isEqualTo(Claim.Outcome.ALREADY_DONE);
         assertThat(again.state()).isEqualTo(DeliveryState.DEAD_LETTERED);
         assertThat(ledger.find("k1").orElseThrow().lastError()).contains("rejected 5 times");
@@ -151,21 +154,68 @@ class LedgerTest {
 
     @ParameterizedTest
     @MethodSource("databases")
-    void anotherInstancesLiveClaimIsRespectedUntilItsLeaseRunsOut(String database) throws Exception {
+    void anotherInstancesClaimHoldsWhileItsHeartbeatLastsAndIsFreeWhenItStops(String database) throws Exception {
         Ledger ledger = open(database);
-        ledger.claim("k1", MAILBOX, "u", "instance-a", LEASE);
+        ledger.heartbeat("instance-a", LEASE);
+        ledger.claim("k1", MAILBOX, "u", "instance-a");
 
-        Claim blocked = ledger.claim("k1", MAILBOX, "u", "instance-b", LEASE);
+        Claim blocked = ledger.claim("k1", MAILBOX, "u", "instance-b");
         assertThat(blocked.outcome()).isEqualTo(Claim.Outcome.CLAIMED_ELSEWHERE);
         assertThat(blocked.holder()).isEqualTo("instance-a");
-        assertThat(ledger.claim("k1", MAILBOX, "u", "instance-a", LEASE).outcome())
+        assertThat(ledger.claim("k1", MAILBOX, "u", "instance-a").outcome())
                 .as("the holder may take it again")
                 .isEqualTo(Claim.Outcome.DELIVER);
 
-        clock.advance(LEASE.plusSeconds(1));
-        assertThat(ledger.claim("k1", MAILBOX, "u", "instance-b", LEASE).outcome())
-                .as("an expired lease (the holder died) can be taken over")
+        clock.advance(LEASE.minusSeconds(1));
+        ledger.heartbeat("instance-a", LEASE);
+        clock.advance(LEASE.minusSeconds(1));
+        assertThat(ledger.claim("k1", MAILBOX, "u", "instance-b").outcome())
+                .as("a claim outlives the first lease while heartbeats renew it (a long delivery)")
+                .isEqualTo(Claim.Outcome.CLAIMED_ELSEWHERE);
+
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(ledger.claim("k1", MAILBOX, "u", "instance-b").outcome())
+                .as("the holder's heartbeat ran out (it died): the claim is free")
                 .isEqualTo(Claim.Outcome.DELIVER);
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void claimOfAnInstanceWithoutHeartbeatIsFreeAtOnce(String database) throws Exception {
+        Ledger ledger = open(database);
+        ledger.claim("k1", MAILBOX, "u", "killed-instance");
+        assertThat(ledger.claim("k1", MAILBOX, "u", "restarted-instance").outcome())
+                .isEqualTo(Claim.Outcome.DELIVER);
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void soleInstanceTakesOverEveryClaimOfEarlierInstancesAtStart(String database) throws Exception {
+        Ledger ledger = open(database);
+        ledger.heartbeat("killed", LEASE);
+        ledger.claim("k1", MAILBOX, "u1", "killed");
+        ledger.claim("k2", MAILBOX, "u2", "killed");
+        ledger.claim("k3", MAILBOX, "u3", "killed");
+        ledger.markDelivered("k3", null);
+
+        assertThat(ledger.takeOverClaimsOfStoppedInstances("shared-peer", false))
+                .as("on a shared ledger a live heartbeat protects the claims")
+                .isZero();
+        assertThat(ledger.takeOverClaimsOfStoppedInstances("sole", true))
+                .as("the holder of the embedded ledger's lock knows the others are gone")
+                .isEqualTo(2);
+        assertThat(ledger.find("k1").orElseThrow().claimedBy()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void leavingFreesTheInstancesClaims(String database) throws Exception {
+        Ledger ledger = open(database);
+        ledger.heartbeat("a", LEASE);
+        ledger.claim("k1", MAILBOX, "u", "a");
+        ledger.leave("a");
+        assertThat(ledger.find("k1").orElseThrow().claimedBy()).isEmpty();
+        assertThat(ledger.claim("k1", MAILBOX, "u", "b").outcome()).isEqualTo(Claim.Outcome.DELIVER);
     }
 
     @ParameterizedTest
@@ -173,12 +223,11 @@ class LedgerTest {
     void deletedEntriesArePrunedAfterTheRetention(String database) throws Exception {
         Ledger ledger = open(database);
         for (String key : List.of("k1", "k2", "k3")) {
-            ledger.claim(key, MAILBOX, key, "me", LEASE);
+            ledger.claim(key, MAILBOX, key, "me");
             ledger.markDelivered(key, null);
         }
         ledger.markDeleted(List.of("k1", "k2"));
-        assertThat(ledger.claim("k1", MAILBOX, "k1", "me", LEASE).deletionCommitted())
-                .isTrue();
+        assertThat(ledger.claim("k1", MAILBOX, "k1", "me").deletionCommitted()).isTrue();
 
         clock.advance(Duration.ofDays(31));
         assertThat(ledger.pruneDeletedBefore(clock.instant().minus(Duration.ofDays(30))))
@@ -193,8 +242,8 @@ class LedgerTest {
     @MethodSource("databases")
     void statsListAndForget(String database) throws Exception {
         Ledger ledger = open(database);
-        ledger.claim("k1", MAILBOX, "u1", "me", LEASE);
-        ledger.claim("k2", MAILBOX, "u2", "me", LEASE);
+        ledger.claim("k1", MAILBOX, "u1", "me");
+        ledger.claim("k2", MAILBOX, "u2", "me");
         ledger.markDelivered("k2", null);
 
         assertThat(ledger.stats())
@@ -206,7 +255,7 @@ class LedgerTest {
                 .containsExactly("k2");
         assertThat(ledger.forget("k2")).isTrue();
         assertThat(ledger.forget("k2")).isFalse();
-        assertThat(ledger.claim("k2", MAILBOX, "u2", "me", LEASE).outcome()).isEqualTo(Claim.Outcome.DELIVER);
+        assertThat(ledger.claim("k2", MAILBOX, "u2", "me").outcome()).isEqualTo(Claim.Outcome.DELIVER);
     }
 
     @ParameterizedTest
@@ -214,7 +263,7 @@ class LedgerTest {
     void keysOfAnyLengthAreStored(String database) throws Exception {
         Ledger ledger = open(database);
         String longUidl = "u".repeat(5_000);
-        ledger.claim("k1", MAILBOX, longUidl, "me", LEASE);
+        ledger.claim("k1", MAILBOX, longUidl, "me");
         ledger.markDelivered("k1", "<" + "m".repeat(10_000) + "@example.org>");
         assertThat(ledger.find("k1").orElseThrow().uidl()).isEqualTo(longUidl);
     }
@@ -223,7 +272,7 @@ class LedgerTest {
     @MethodSource("databases")
     void reopeningKeepsEverythingAndRefusesANewerSchema(String database) throws Exception {
         Ledger first = open(database);
-        first.claim("k1", MAILBOX, "u", "me", LEASE);
+        first.claim("k1", MAILBOX, "u", "me");
         first.markDelivered("k1", null);
         first.close();
 
@@ -238,13 +287,13 @@ class LedgerTest {
     @MethodSource("databases")
     void sinkProgressIsKeptForTheNextAttempt(String database) throws Exception {
         Ledger ledger = open(database);
-        Claim first = ledger.claim("k1", MAILBOX, "u", "me", LEASE);
+        Claim first = ledger.claim("k1", MAILBOX, "u", "me");
         assertThat(first.sinksDone()).isEmpty();
-        ledger.markSinkDone("k1", "kafka");
-        ledger.markSinkDone("k1", "kafka");
+        ledger.markSinkDone("k1", "kafka", true);
+        ledger.markSinkDone("k1", "kafka", true);
         ledger.recordFailure("k1", "imap rejected it");
 
-        Claim retry = ledger.claim("k1", MAILBOX, "u", "me", LEASE);
+        Claim retry = ledger.claim("k1", MAILBOX, "u", "me");
         assertThat(retry.sinksDone()).containsExactly("kafka");
         assertThat(retry.firstSeen()).isEqualTo(first.firstSeen());
     }
@@ -255,12 +304,13 @@ class LedgerTest {
         open(database).close();
         execute(
                 "ALTER TABLE mailpipe_messages DROP COLUMN sinks_done",
+                "DROP TABLE mailpipe_instances",
                 "DELETE FROM mailpipe_schema",
                 "INSERT INTO mailpipe_schema (version) VALUES (1)");
 
         try (Ledger migrated = Ledger.open(url, "postgres", null, clock)) {
-            migrated.claim("k1", MAILBOX, "u", "me", LEASE);
-            migrated.markSinkDone("k1", "kafka");
+            migrated.claim("k1", MAILBOX, "u", "me");
+            migrated.markSinkDone("k1", "kafka", true);
             assertThat(migrated.find("k1").orElseThrow().sinksDone()).containsExactly("kafka");
         }
     }
@@ -273,7 +323,7 @@ class LedgerTest {
     void syncToDiskPutsDeliveryRecordsIntoTheDatabaseFile() throws Exception {
         Ledger ledger = open("sqlite");
         Path file = Path.of(url.substring("jdbc:sqlite:".length()));
-        ledger.claim("k1", MAILBOX, "u", "me", LEASE);
+        ledger.claim("k1", MAILBOX, "u", "me");
         ledger.markDelivered("k1", "<id@example.org>");
         assertThat(stateInDatabaseFileAlone(file)).as("still only in the log").isNull();
 

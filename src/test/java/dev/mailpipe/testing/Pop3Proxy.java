@@ -27,7 +27,9 @@ public final class Pop3Proxy implements AutoCloseable {
         /** Not a cut: removes UIDL from the CAPA answer, like a server without UIDL. */
         HIDE_UIDL,
         /** Not a cut: relays any protocol unchanged (to count connections, or to refuse them). */
-        PASS_THROUGH
+        PASS_THROUGH,
+        /** Not a cut: relays POP3 unchanged, counting sessions and RETR commands. */
+        COUNT
     }
 
     private final ServerSocket listener;
@@ -37,6 +39,7 @@ public final class Pop3Proxy implements AutoCloseable {
     private final AtomicInteger sessions = new AtomicInteger();
     private final AtomicInteger cuts = new AtomicInteger();
     private final AtomicInteger lockRefusals = new AtomicInteger();
+    private final AtomicInteger retrs = new AtomicInteger();
     private volatile boolean refusing;
     private final java.util.concurrent.atomic.AtomicReference<Session> lockHolder =
             new java.util.concurrent.atomic.AtomicReference<>();
@@ -69,6 +72,11 @@ public final class Pop3Proxy implements AutoCloseable {
     /** While refusing, new connections are closed at once: the server looks down. */
     public void refuseConnections(boolean refuse) {
         refusing = refuse;
+    }
+
+    /** RETR commands the client sent so far (not in {@link Cut#PASS_THROUGH}): downloads asked for. */
+    public int retrs() {
+        return retrs.get();
     }
 
     /** Logins refused because another session held the maildrop. */
@@ -135,8 +143,9 @@ public final class Pop3Proxy implements AutoCloseable {
                         cutNow();
                         return;
                     }
-                    if (cut != Cut.PASS_THROUGH && command.startsWith("RETR")) {
+                    if (command.startsWith("RETR")) {
                         retrInFlight = true;
+                        retrs.incrementAndGet();
                     }
                     if (cut == Cut.LOCK_MAILDROP
                             && command.startsWith("PASS")
