@@ -51,6 +51,7 @@ public final class DeliveryFailures implements Processor {
                 }
             } else if (claimed) {
                 int attempts = ledger.recordFailure(key, describe(failure));
+                status.messageFailed(key);
                 LOG.warn(
                         "Message {} (UIDL {}) failed, attempt {} of {}: {}. It stays on the server for the next poll.",
                         key,

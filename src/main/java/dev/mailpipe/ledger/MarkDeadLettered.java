@@ -1,5 +1,6 @@
 package dev.mailpipe.ledger;
 
+import dev.mailpipe.mailbox.MailboxStatus;
 import dev.mailpipe.mailbox.MailpipeHeaders;
 import java.sql.SQLException;
 import org.apache.camel.Exchange;
@@ -16,10 +17,12 @@ public final class MarkDeadLettered implements Processor {
     private static final Logger LOG = LoggerFactory.getLogger(MarkDeadLettered.class);
 
     private final Ledger ledger;
+    private final MailboxStatus status;
     private final int maxAttempts;
 
-    public MarkDeadLettered(Ledger ledger, int maxAttempts) {
+    public MarkDeadLettered(Ledger ledger, MailboxStatus status, int maxAttempts) {
         this.ledger = ledger;
+        this.status = status;
         this.maxAttempts = maxAttempts;
     }
 
@@ -38,5 +41,6 @@ public final class MarkDeadLettered implements Processor {
                 exchange.getMessage().getHeader(MailpipeHeaders.UIDL),
                 maxAttempts,
                 reason);
+        status.messageDone(key);
     }
 }

@@ -24,13 +24,13 @@ public final class MarkDelivered implements Processor {
     @Override
     public void process(Exchange exchange) throws OutageException {
         org.apache.camel.Message message = exchange.getMessage();
+        String key = message.getHeader(MailpipeHeaders.KEY, String.class);
         try {
-            ledger.markDelivered(
-                    message.getHeader(MailpipeHeaders.KEY, String.class),
-                    message.getHeader(MailpipeHeaders.MESSAGE_ID, String.class));
+            ledger.markDelivered(key, message.getHeader(MailpipeHeaders.MESSAGE_ID, String.class));
         } catch (SQLException e) {
             throw new OutageException("ledger", e);
         }
         status.deliveryWorks();
+        status.messageDone(key);
     }
 }

@@ -1,5 +1,10 @@
 package dev.mailpipe.mailbox;
 
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.camel.Consumer;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
@@ -23,9 +28,57 @@ public final class MailboxStatus implements PollingConsumerPollStrategy, Excepti
     private String lastProblem;
     private Throwable lastReported;
     private String outage;
+    private String outageDetail;
+    /** When a message was last delivered, dead-lettered or deleted (System.nanoTime()). */
+    private volatile long lastProgress = System.nanoTime();
+    /** Keys of messages whose last attempt failed and that are still waiting for another. */
+    private final Set<String> failing = ConcurrentHashMap.newKeySet();
+
+    private final AtomicLong pollsEnded = new AtomicLong();
 
     public MailboxStatus(MailboxSettings mailbox) {
         this.mailbox = mailbox;
+    }
+
+    /** The mailbox this status is about. */
+    public MailboxId mailbox() {
+        return mailbox.id();
+    }
+
+    /** A message was delivered, dead-lettered or deleted: the mailbox made progress. */
+    public void progress() {
+        lastProgress = System.nanoTime();
+    }
+
+    /** How long ago the mailbox last made progress (or the run started). */
+    public Duration sinceProgress() {
+        return Duration.ofNanos(System.nanoTime() - lastProgress);
+    }
+
+    /** A message's own failure; it stays on the server for another attempt. */
+    public void messageFailed(String key) {
+        failing.add(key);
+    }
+
+    /** A message left the mailbox's to-do list: delivered or dead-lettered. */
+    public void messageDone(String key) {
+        failing.remove(key);
+        progress();
+    }
+
+    /** Messages whose last attempt failed and which are neither delivered nor dead-lettered yet. */
+    public int failingMessages() {
+        return failing.size();
+    }
+
+    /** Why the last poll failed, while polls fail. */
+    public synchronized Optional<String> pollProblem() {
+        return Optional.ofNullable(lastProblem);
+    }
+
+    /** What is out (a sink, the ledger, the connection), while an outage lasts. */
+    public synchronized Optional<String> outage() {
+        return Optional.ofNullable(outageDetail);
     }
 
     @Override
@@ -33,8 +86,14 @@ public final class MailboxStatus implements PollingConsumerPollStrategy, Excepti
         return true;
     }
 
+    /** Polls ended so far, successful or not; what shows that the consumer is polling at all. */
+    public long pollsEnded() {
+        return pollsEnded.get();
+    }
+
     @Override
     public synchronized void commit(Consumer consumer, Endpoint endpoint, int polledMessages) {
+        pollsEnded.incrementAndGet();
         if (lastProblem != null) {
             LOG.info("Mailbox {} can be polled again", mailbox.id());
             lastProblem = null;
@@ -43,6 +102,7 @@ public final class MailboxStatus implements PollingConsumerPollStrategy, Excepti
 
     @Override
     public synchronized boolean rollback(Consumer consumer, Endpoint endpoint, int retryCounter, Exception cause) {
+        pollsEnded.incrementAndGet();
         lastReported = cause;
         if (MailboxFailure.isMailboxInUse(cause)) {
             // Instances sharing a mailbox take turns; waiting for the lock is normal, not a problem.
@@ -76,6 +136,7 @@ public final class MailboxStatus implements PollingConsumerPollStrategy, Excepti
                     detail,
                     mailbox.pollDelay());
             outage = what;
+            outageDetail = detail;
         } else {
             LOG.debug("Mailbox {}: still {}", mailbox.id(), detail);
         }
@@ -91,6 +152,7 @@ public final class MailboxStatus implements PollingConsumerPollStrategy, Excepti
         if (outage != null) {
             LOG.info("Mailbox {}: delivery works again", mailbox.id());
             outage = null;
+            outageDetail = null;
         }
     }
 

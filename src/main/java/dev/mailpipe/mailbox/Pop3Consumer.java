@@ -233,6 +233,9 @@ public final class Pop3Consumer extends MailConsumer {
             }
             if (!deleted.isEmpty()) {
                 deletions.deletionsSent(deleted);
+                if (getPollStrategy() instanceof MailboxStatus status) {
+                    status.progress();
+                }
             }
         } catch (MessagingException | IOException | IllegalStateException e) {
             if (deleted.isEmpty()) {

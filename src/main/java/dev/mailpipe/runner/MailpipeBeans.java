@@ -101,7 +101,7 @@ public final class MailpipeBeans implements CamelConfiguration {
         registry.bind("markDelivered", new MarkDelivered(ledger, status));
         registry.bind("deliveryFailures", new DeliveryFailures(ledger, status, mailbox.maxAttempts()));
         registry.bind("storeDeadLetter", new StoreDeadLetter(files));
-        registry.bind("markDeadLettered", new MarkDeadLettered(ledger, mailbox.maxAttempts()));
+        registry.bind("markDeadLettered", new MarkDeadLettered(ledger, status, mailbox.maxAttempts()));
         LOG.info(
                 "Draining mailbox {} into {} and {} (ledger {})",
                 mailbox,

@@ -3,7 +3,6 @@ package dev.mailpipe.runner;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListener;
 
 /** Boots camel-main with mailpipe's properties, beans and YAML routes, and runs until it stops. */
@@ -16,7 +15,7 @@ public final class MailpipeRunner {
     /** Runs until shutdown; returns camel-main's exit code. */
     public static int run(Optional<Path> propertiesFile, Map<String, String> overrides, MainListener... listeners)
             throws Exception {
-        Main main = new Main();
+        MailpipeMain main = new MailpipeMain();
         // The first location wins, so the user's file overrides the bundled defaults.
         main.setPropertyPlaceholderLocations(propertiesFile
                 .map(file -> "file:" + file.toAbsolutePath() + "," + BUNDLED_PROPERTIES)
@@ -27,6 +26,6 @@ public final class MailpipeRunner {
             main.addMainListener(listener);
         }
         main.run();
-        return main.getExitCode();
+        return main.oneShotExitCode().orElse(main.getExitCode());
     }
 }

@@ -53,7 +53,6 @@ class KafkaKillNineFaultTest {
                             String.join("\n", RunnerProcess.pop3sSettings(port)),
                             "sink.files.dir=" + dir.resolve("out"),
                             "ledger.dir=" + dir.resolve("ledger"),
-                            "ledger.claimSeconds=2",
                             "sink.kafka.brokers=" + kafka.bootstrapServers(),
                             "sink.kafka.topic=mail.events.kill",
                             "camel.main.routesIncludePattern=file:" + KillNineFaultTest.routes() + "/*.yaml",

@@ -1,6 +1,7 @@
 package dev.mailpipe.fault;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.user.GreenMailUser;
@@ -11,7 +12,9 @@ import dev.mailpipe.testing.StoredMessages;
 import dev.mailpipe.testing.TestMailServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -46,17 +49,25 @@ class KillNineFaultTest {
                         String.join("\n", RunnerProcess.pop3sSettings(port)),
                         "sink.files.dir=" + dir.resolve("out"),
                         "ledger.dir=" + dir.resolve("ledger"),
-                        // A killed runner's claim on its message in flight must not hold up the restarts for long.
-                        "ledger.claimSeconds=2",
                         "camel.main.routesIncludePattern=file:" + routes() + "/*.yaml",
                         "camel.main.durationMaxIdleSeconds=5"));
         Path log = Path.of("target", "fault-kill-nine.log");
         Files.deleteIfExists(log);
-        RunnerProcess.killRepeatedly(settings, log, KILLS, 42);
+        Path out = new FilesLayout(dir.resolve("out"), new MailboxId("pop3s", "localhost", port, TestMailServer.USER))
+                .mailboxFolder();
+        // Each kill after 40 to 70 more messages are stored: every kill hits a drain in progress, and
+        // what is left for the restart is a few hundred messages (GreenMail serves about 18 a second).
+        RunnerProcess.killDuringDrain(settings, log, KILLS, 42, () -> storedCount(out), 40, 70);
         int leftBefore = TestMailServer.messagesLeft(greenMail, user);
-        assertThat(RunnerProcess.runToEnd(settings, log))
-                .as("final run's exit code; see " + log)
-                .isZero();
+        RunnerProcess last = RunnerProcess.start(settings, List.of("-Xmx256m"), Map.of(), log);
+        // A killed run's claims are taken over at start, never waited out: the mailbox is empty
+        // within mailbox.pollDelay (200 ms) plus 30 s of the restart, whatever ledger.claimSeconds once meant.
+        await().atMost(Duration.ofMillis(200).plusSeconds(30))
+                .until(() -> TestMailServer.messagesLeft(greenMail, user) == 0);
+        assertThat(last.awaitExit(2)).as("final run's exit code; see " + log).isZero();
+        assertThat(Files.readString(log))
+                .as("a restart says it takes over the messages a killed run had claimed")
+                .contains("Taking over");
 
         assertThat(leftBefore)
                 .as("messages left after the kills (the kills must interrupt a drain in progress)")
@@ -64,6 +75,14 @@ class KillNineFaultTest {
         assertThat(TestMailServer.messagesLeft(greenMail, user)).isZero();
         MailboxId mailbox = new MailboxId("pop3s", "localhost", port, TestMailServer.USER);
         StoredMessages.assertExactly(new FilesLayout(dir.resolve("out"), mailbox).mailboxFolder(), sent);
+    }
+
+    static int storedCount(Path folder) {
+        try {
+            return StoredMessages.emlFiles(folder).size();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static Path routes() {

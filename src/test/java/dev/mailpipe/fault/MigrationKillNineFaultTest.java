@@ -52,7 +52,6 @@ class MigrationKillNineFaultTest {
                                 RunnerProcess.pop3sSettings(greenMail.getPop3s().getPort())),
                         "sink.files.dir=" + dir.resolve("out"),
                         "ledger.dir=" + dir.resolve("ledger"),
-                        "ledger.claimSeconds=2",
                         "sink.imap.host=localhost",
                         "sink.imap.port=" + greenMail.getImaps().getPort(),
                         "sink.imap.username=" + TestMailServer.USER,

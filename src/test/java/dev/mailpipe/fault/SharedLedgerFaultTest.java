@@ -1,6 +1,7 @@
 package dev.mailpipe.fault;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.user.GreenMailUser;
@@ -13,6 +14,7 @@ import dev.mailpipe.testing.TestMailServer;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,22 +49,7 @@ class SharedLedgerFaultTest {
         try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
                 Pop3Proxy lockingServer =
                         new Pop3Proxy(greenMail.getPop3().getPort(), Pop3Proxy.Cut.LOCK_MAILDROP, 0)) {
-            Path settings = Files.writeString(
-                    dir.resolve("mailpipe.properties"),
-                    String.join(
-                            "\n",
-                            "mailbox.protocol=pop3",
-                            "mailbox.host=localhost",
-                            "mailbox.port=" + lockingServer.port(),
-                            "mailbox.username=" + TestMailServer.USER,
-                            "mailbox.password=" + TestMailServer.PASSWORD,
-                            "mailbox.pollDelay=100",
-                            "mailbox.batchSize=10",
-                            "sink.files.dir=" + dir.resolve("out"),
-                            "ledger.url=" + postgres.getJdbcUrl("postgres", "postgres"),
-                            "ledger.username=postgres",
-                            "camel.main.routesIncludePattern=file:" + KillNineFaultTest.routes() + "/*.yaml",
-                            "camel.main.durationMaxIdleSeconds=5"));
+            Path settings = sharedSettings(lockingServer, postgres, 5);
             List<String> jvm = List.of("-Xmx256m", "-Dlog4j2.configurationFile=" + deliveriesLogConfig());
             RunnerProcess first = RunnerProcess.start(settings, jvm, Map.of(), dir.resolve("first.log"));
             RunnerProcess second = RunnerProcess.start(settings, jvm, Map.of(), dir.resolve("second.log"));
@@ -90,6 +77,56 @@ class SharedLedgerFaultTest {
             MailboxId mailbox = new MailboxId("pop3", "localhost", lockingServer.port(), TestMailServer.USER);
             StoredMessages.assertExactly(new FilesLayout(dir.resolve("out"), mailbox).mailboxFolder(), sent);
         }
+    }
+
+    /**
+     * kill -9 of one of two instances mid-drain, then its restart (a new instance): the messages the
+     * killed one had claimed are delivered once its heartbeat has run out (15 s), so the mailbox is
+     * empty within mailbox.pollDelay plus 30 s of the restart, each message stored exactly once.
+     */
+    @Test
+    void killedInstancesMessagesAreTakenOverWithinTheLease() throws Exception {
+        GreenMailUser user = TestMailServer.user(greenMail);
+        List<byte[]> sent = TestMailServer.deliverSamples(user, MESSAGES);
+        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
+                Pop3Proxy lockingServer =
+                        new Pop3Proxy(greenMail.getPop3().getPort(), Pop3Proxy.Cut.LOCK_MAILDROP, 0)) {
+            // Idle longer than a dead instance's lease, so the survivor does not end while claims wait.
+            Path settings = sharedSettings(lockingServer, postgres, 25);
+            MailboxId mailbox = new MailboxId("pop3", "localhost", lockingServer.port(), TestMailServer.USER);
+            Path out = new FilesLayout(dir.resolve("out"), mailbox).mailboxFolder();
+            List<String> jvm = List.of("-Xmx256m");
+            RunnerProcess killed = RunnerProcess.start(settings, jvm, Map.of(), dir.resolve("killed.log"));
+            RunnerProcess survivor = RunnerProcess.start(settings, jvm, Map.of(), dir.resolve("survivor.log"));
+            await().atMost(Duration.ofMinutes(2)).until(() -> KillNineFaultTest.storedCount(out) >= MESSAGES / 5);
+            killed.killHard();
+            RunnerProcess restarted = RunnerProcess.start(settings, jvm, Map.of(), dir.resolve("restarted.log"));
+            await().atMost(Duration.ofMillis(100).plusSeconds(30))
+                    .until(() -> TestMailServer.messagesLeft(greenMail, user) == 0);
+            assertThat(survivor.awaitExit(2)).isZero();
+            assertThat(restarted.awaitExit(2)).isZero();
+            StoredMessages.assertExactly(out, sent);
+        }
+    }
+
+    private Path sharedSettings(Pop3Proxy lockingServer, EmbeddedPostgres postgres, int maxIdleSeconds)
+            throws java.io.IOException {
+        return Files.writeString(
+                dir.resolve("mailpipe.properties"),
+                String.join(
+                        "\n",
+                        "mailbox.protocol=pop3",
+                        "mailbox.host=localhost",
+                        "mailbox.port=" + lockingServer.port(),
+                        "mailbox.username=" + TestMailServer.USER,
+                        "mailbox.password=" + TestMailServer.PASSWORD,
+                        "mailbox.pollDelay=100",
+                        "mailbox.batchSize=10",
+                        "sink.files.dir=" + dir.resolve("out"),
+                        "ledger.url=" + postgres.getJdbcUrl("postgres", "postgres"),
+                        "ledger.username=postgres",
+                        "camel.main.routesIncludePattern=file:" + KillNineFaultTest.routes() + "/*.yaml",
+                        "camel.main.durationMaxIdleSeconds=" + maxIdleSeconds));
     }
 
     private static List<String> delivered(Path log) throws Exception {

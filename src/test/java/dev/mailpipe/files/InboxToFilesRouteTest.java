@@ -95,7 +95,7 @@ class InboxToFilesRouteTest extends MailpipeRouteTestSupport {
         assertThat(StoredMessages.emlFiles(new FilesLayout(sinkDir, mailbox).mailboxFolder()))
                 .hasSize(2);
         // It stays on the server across several more polls while the write keeps failing.
-        await().pollDelay(Duration.ofSeconds(1)).until(() -> true);
+        awaitMorePolls(3);
         assertThat(TestMailServer.messagesLeft(greenMail, user)).isEqualTo(1);
 
         Files.delete(blocker.resolve("occupied"));

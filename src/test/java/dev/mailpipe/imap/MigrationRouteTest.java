@@ -86,9 +86,7 @@ class MigrationRouteTest extends MailpipeRouteTestSupport {
             imap.refuseConnections(true);
             startRoute("examples/pop3-to-imap-migration.camel.yaml", settings(imap.port()));
             // Many more polls than mailbox.maxAttempts (2) while the IMAP server is away.
-            await().pollDelay(Duration.ofSeconds(4))
-                    .atMost(Duration.ofSeconds(10))
-                    .until(() -> true);
+            awaitMorePolls(6);
             assertThat(left()).isEqualTo(8);
             assertThat(archived()).isEmpty();
 

@@ -65,7 +65,7 @@ class MailboxFailureLoggingTest extends MailpipeRouteTestSupport {
         await().dontCatchUncaughtExceptions()
                 .atMost(Duration.ofSeconds(20))
                 .until(() -> !errorsAndWarnings().isEmpty());
-        await().dontCatchUncaughtExceptions().pollDelay(Duration.ofMillis(800)).until(() -> true);
+        awaitMorePolls(5);
         List<Line> reports = errorsAndWarnings();
         assertThat(reports).as("log lines at WARN or above").hasSize(1);
         Line report = reports.get(0);

@@ -1,5 +1,6 @@
 package dev.mailpipe.testing;
 
+import dev.mailpipe.mailbox.MailboxStatus;
 import dev.mailpipe.runner.MailpipeBeans;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +40,19 @@ public abstract class MailpipeRouteTestSupport extends CamelTestSupport {
         settings.put("sink.files.dir", dir.resolve("out").toString());
         settings.put("ledger.dir", dir.resolve("ledger").toString());
         return settings;
+    }
+
+    /**
+     * Waits until the route's consumer has ended {@code polls} more polls than when called: proof
+     * that a test's "nothing happened" spans real polls, not just time.
+     */
+    protected void awaitMorePolls(int polls) {
+        MailboxStatus status = context.getRegistry().lookupByNameAndType("mailboxStatus", MailboxStatus.class);
+        long target = status.pollsEnded() + polls;
+        org.awaitility.Awaitility.await()
+                .dontCatchUncaughtExceptions()
+                .atMost(java.time.Duration.ofSeconds(60))
+                .until(() -> status.pollsEnded() >= target);
     }
 
     /** Applies the settings over the bundled defaults, binds mailpipe's beans, loads the route and starts. */

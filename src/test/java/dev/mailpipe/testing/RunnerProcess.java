@@ -21,7 +21,9 @@ public final class RunnerProcess {
     }
 
     /**
-     * Starts {@code Application --properties settings} with the test class path.
+     * Starts {@code Application --properties settings}: from the packaged jar when the build names
+     * it (system property {@code mailpipe.jar}: failsafe, and the fault profile), otherwise from the
+     * test class path.
      *
      * @param jvmOptions e.g. {@code -Xmx256m}
      * @param environment extra environment variables
@@ -32,9 +34,7 @@ public final class RunnerProcess {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(Application.class.getName());
+        command.addAll(launch());
         command.add("--properties");
         command.add(settings.toString());
         Files.createDirectories(log.toAbsolutePath().getParent());
@@ -45,10 +45,31 @@ public final class RunnerProcess {
         return new RunnerProcess(builder.start(), log);
     }
 
+    /** The arguments that start mailpipe: {@code -jar} the packaged jar, or its main class on the test class path. */
+    public static List<String> launch() {
+        String jar = System.getProperty("mailpipe.jar", "");
+        if (jar.isBlank()) {
+            return List.of("-cp", System.getProperty("java.class.path"), Application.class.getName());
+        }
+        if (!Files.isRegularFile(Path.of(jar))) {
+            throw new IllegalStateException("No packaged jar at " + jar + ": run mvn package first");
+        }
+        return List.of("-jar", jar);
+    }
+
     /** SIGKILL: no shutdown hook, no QUIT, no flush; what a power cut or the OOM killer does. */
     public void killHard() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM: what an orchestrator or Ctrl-C sends; camel-main shuts down gracefully. */
+    public void terminate() {
+        process.destroy();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     /** Waits for the runner to stop by itself and returns its exit code. */
@@ -70,9 +91,37 @@ public final class RunnerProcess {
      */
     public static void killRepeatedly(Path settings, Path log, int kills, long seed) throws Exception {
         java.util.Random random = new java.util.Random(seed);
+        killRepeatedly(settings, log, kills, () -> Thread.sleep(3_000 + random.nextInt(3_000)));
+    }
+
+    /**
+     * Starts the runner and SIGKILLs it {@code kills} times, each once it has stored between {@code
+     * min} and {@code max} more messages (as {@code stored} counts them; a random count, repeatable
+     * through {@code seed}), so that every kill interrupts a drain in progress however slow the
+     * start-up is on a busy machine.
+     */
+    public static void killDuringDrain(
+            Path settings, Path log, int kills, long seed, java.util.function.IntSupplier stored, int min, int max)
+            throws Exception {
+        java.util.Random random = new java.util.Random(seed);
+        killRepeatedly(settings, log, kills, () -> {
+            int target = stored.getAsInt() + min + random.nextInt(max - min + 1);
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofMinutes(2))
+                    .until(() -> stored.getAsInt() >= target);
+        });
+    }
+
+    /** What to wait for before the next kill. */
+    @FunctionalInterface
+    private interface KillPoint {
+        void await() throws Exception;
+    }
+
+    private static void killRepeatedly(Path settings, Path log, int kills, KillPoint killPoint) throws Exception {
         for (int kill = 1; kill <= kills; kill++) {
             RunnerProcess runner = start(settings, List.of("-Xmx256m"), Map.of(), log);
-            Thread.sleep(3_000 + random.nextInt(3_000));
+            killPoint.await();
             runner.killHard();
             Files.writeString(log, "---- kill -9 number " + kill + " ----\n", java.nio.file.StandardOpenOption.APPEND);
         }

@@ -1,0 +1,33 @@
+package dev.mailpipe.runner;
+
+import dev.mailpipe.mailbox.MailboxStatus;
+import java.time.Duration;
+import java.util.Optional;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+
+/**
+ * camel-main with mailpipe's one-shot runs: {@code camel.main.durationMaxIdleSeconds} is taken over
+ * by {@link OneShotDrain}, which measures idleness as delivery progress rather than exchanges.
+ */
+final class MailpipeMain extends Main {
+
+    private OneShotDrain oneShot;
+
+    @Override
+    protected void configureLifecycle(CamelContext camelContext) throws Exception {
+        int maxIdle = mainConfigurationProperties.getDurationMaxIdleSeconds();
+        MailboxStatus status = camelContext.getRegistry().lookupByNameAndType("mailboxStatus", MailboxStatus.class);
+        if (maxIdle > 0 && status != null) {
+            mainConfigurationProperties.setDurationMaxIdleSeconds(0);
+            oneShot = new OneShotDrain(camelContext, status, Duration.ofSeconds(maxIdle), this::completed);
+            camelContext.addService(oneShot);
+        }
+        super.configureLifecycle(camelContext);
+    }
+
+    /** The one-shot run's own exit code, when this was one that ended by itself. */
+    Optional<Integer> oneShotExitCode() {
+        return Optional.ofNullable(oneShot).map(OneShotDrain::exitCode).filter(code -> code != 0);
+    }
+}

@@ -1,0 +1,91 @@
+package dev.mailpipe.runner;
+
+import dev.mailpipe.mailbox.MailboxStatus;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.CamelContext;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A one-shot run ({@code camel.main.durationMaxIdleSeconds}): ends once the mailbox has made no
+ * delivery progress (a message delivered, dead-lettered or deleted) for that long, and says how it
+ * ended in the exit code. camel-main's own idle timer counts every exchange as activity, so a run
+ * whose sink is down never ended (each retry was activity) and a run that could not log in ended
+ * with 0 (no exchange, no problem seen).
+ */
+public final class OneShotDrain extends ServiceSupport {
+
+    /** Exit code: the mailbox could not be polled when the run ended (login, TLS, DNS, network). */
+    public static final int MAILBOX_NOT_POLLED = 3;
+    /** Exit code: messages are still on the server, undelivered (an outage, or messages failing). */
+    public static final int UNDELIVERED = 4;
+
+    private static final Logger LOG = LoggerFactory.getLogger(OneShotDrain.class);
+
+    private final CamelContext context;
+    private final MailboxStatus status;
+    private final Duration maxIdle;
+    private final Runnable stop;
+    private ScheduledExecutorService checks;
+    private volatile int exitCode;
+
+    OneShotDrain(CamelContext context, MailboxStatus status, Duration maxIdle, Runnable stop) {
+        this.context = context;
+        this.status = status;
+        this.maxIdle = maxIdle;
+        this.stop = stop;
+    }
+
+    @Override
+    protected void doStart() {
+        checks = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "one-shot-drain");
+        checks.scheduleWithFixedDelay(this::check, 1, 1, TimeUnit.SECONDS);
+    }
+
+    @Override
+    protected void doStop() {
+        if (checks != null) {
+            context.getExecutorServiceManager().shutdownNow(checks);
+            checks = null;
+        }
+    }
+
+    private void check() {
+        // A message being delivered (a large one, or one waiting on a slow sink) is not idleness.
+        if (context.getInflightRepository().size() > 0 || status.sinceProgress().compareTo(maxIdle) < 0) {
+            return;
+        }
+        exitCode = outcome();
+        stop.run();
+        context.getExecutorServiceManager().shutdownNow(checks);
+    }
+
+    private int outcome() {
+        if (status.pollProblem().isPresent()) {
+            LOG.error(
+                    "One-shot run ends: mailbox {} could not be polled for {} s ({})",
+                    status.mailbox(),
+                    maxIdle.toSeconds(),
+                    status.pollProblem().get());
+            return MAILBOX_NOT_POLLED;
+        }
+        if (status.outage().isPresent() || status.failingMessages() > 0) {
+            LOG.error(
+                    "One-shot run ends with messages undelivered on {}: {}; they stay on the server for the next run",
+                    status.mailbox(),
+                    status.outage().orElse(status.failingMessages() + " message(s) failing"));
+            return UNDELIVERED;
+        }
+        LOG.info(
+                "One-shot run ends: mailbox {} drained ({} s without new mail)", status.mailbox(), maxIdle.toSeconds());
+        return 0;
+    }
+
+    /** The run's exit code once it has ended by itself; 0 before that. */
+    public int exitCode() {
+        return exitCode;
+    }
+}
