@@ -32,7 +32,7 @@ import org.eclipse.angus.mail.util.QPDecoderStream;
  * a large message is mapped rather than read ({@link MessageBytes}), attachment bytes go straight to
  * the {@link AttachmentStore} (hashed on the way), and only bodies up to the cap are held in memory.
  * Malformed input never throws; each problem becomes a {@link Defect} and the best reading of the
- * message is kept. Only an unreadable file is an exception. Every cap (parts, nesting, header
+ * message is kept. Only an unreadable file and a failing store are exceptions. Every cap (parts, nesting, header
  * fields, addresses) applies before the work it bounds, so hostile mail costs time and memory
  * linear in its size.
  */
@@ -65,7 +65,10 @@ public final class MailEventMapper {
         return properties;
     }
 
-    /** Maps the message in {@code eml}; throws only when the file cannot be read. */
+    /**
+     * Maps the message in {@code eml}; throws only when the file cannot be read, or an {@link
+     * AttachmentNotStoredException} when the store fails.
+     */
     public MailEvent map(Path eml, MessageContext context) throws IOException {
         long size = Files.size(eml);
         Mapping mapping = new Mapping();
@@ -123,7 +126,7 @@ public final class MailEventMapper {
             defects.add(new Defect(code, part, detail));
         }
 
-        void walk(MimePart part, String path, int depth) {
+        void walk(MimePart part, String path, int depth) throws AttachmentNotStoredException {
             ContentType type = contentType(part, path);
             if (type.match("multipart/*")) {
                 if (type.getParameter("boundary") == null) {
@@ -138,7 +141,7 @@ public final class MailEventMapper {
             }
         }
 
-        private void walkMultipart(MimePart part, String path, int depth) {
+        private void walkMultipart(MimePart part, String path, int depth) throws AttachmentNotStoredException {
             if (depth >= MAX_DEPTH) {
                 defect("nesting-too-deep", path, "multipart nested deeper than " + MAX_DEPTH + "; not read further");
                 return;
@@ -178,7 +181,7 @@ public final class MailEventMapper {
             }
         }
 
-        private void leaf(MimePart part, String path, ContentType type) {
+        private void leaf(MimePart part, String path, ContentType type) throws AttachmentNotStoredException {
             checkEncoding(part, path);
             String disposition = disposition(part, path);
             String filename = filename(part, path);
@@ -218,7 +221,8 @@ public final class MailEventMapper {
             return new Body(content, decoded.charset(), truncated);
         }
 
-        private void attachment(MimePart part, String path, ContentType type, String disposition, String filename) {
+        private void attachment(MimePart part, String path, ContentType type, String disposition, String filename)
+                throws AttachmentNotStoredException {
             int index = attachments.size() + 1;
             MessageDigest digest = Sha256.newDigest();
             long[] size = {0};
@@ -236,9 +240,8 @@ public final class MailEventMapper {
                 } catch (DecodingFailed e) {
                     reportDecoding(path, e, lenient);
                 } catch (Exception e) {
-                    // The event must still be written; the missing bytes are reported.
-                    defect("attachment-not-stored", path, "could not store the attachment: " + e.getMessage());
-                    break;
+                    // An event whose attachment has no bytes would be a silent loss once the message is deleted.
+                    throw new AttachmentNotStoredException(path, e);
                 }
             }
             String contentId = contentId(part);
