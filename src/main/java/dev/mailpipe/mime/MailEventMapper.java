@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import org.eclipse.angus.mail.util.BASE64DecoderStream;
-import org.eclipse.angus.mail.util.QPDecoderStream;
 
 /**
  * Maps a raw message (an {@code .eml} file) to a {@link MailEvent}: plain Java, no Camel. It streams:
@@ -313,7 +312,7 @@ public final class MailEventMapper {
         private InputStream decoder(InputStream raw, String encoding, boolean lenient) {
             return switch (encoding) {
                 case "base64" -> lenient ? new BASE64DecoderStream(raw, true) : new Base64Blocks(raw);
-                case "quoted-printable" -> new QPDecoderStream(raw);
+                case "quoted-printable" -> new QuotedPrintable(raw);
                 default -> raw;
             };
         }

@@ -96,6 +96,13 @@ class HostileMessageTest {
     }
 
     @Test
+    void halfAMillionSoftLineBreaksDecodeWithoutOverflowingTheStack() throws Exception {
+        MailEvent event = map("soft-line-breaks", HostileMessages.softLineBreaks());
+
+        assertThat(event.text().content()).isEqualTo("startend\r\n");
+    }
+
+    @Test
     void nestingFiveThousandDeepStopsAtTheDepthCap() throws Exception {
         MailEvent event = map("deep-nesting", HostileMessages.deepNesting(5_000));
 

@@ -45,7 +45,7 @@ public final class HostileMessages {
         return bytes(message.append(CRLF).append("body").append(CRLF));
     }
 
-    /** One Subject field folded into 1,000,000 lines. */
+    /** One field folded into 1,000,000 lines. */
     public static byte[] deepFold() {
         StringBuilder message = new StringBuilder(PREFACE).append("X-Folded: start");
         for (int i = 0; i < 1_000_000; i++) {
@@ -73,6 +73,20 @@ public final class HostileMessages {
                 .append(CRLF)
                 .append(CRLF)
                 .append("body")
+                .append(CRLF));
+    }
+
+    /** A quoted-printable body of 500,000 soft line breaks in a row, which overflowed Angus's decoder's stack. */
+    public static byte[] softLineBreaks() {
+        return bytes(new StringBuilder(PREFACE)
+                .append("Content-Type: text/plain; charset=us-ascii")
+                .append(CRLF)
+                .append("Content-Transfer-Encoding: quoted-printable")
+                .append(CRLF)
+                .append(CRLF)
+                .append("start")
+                .append(("=" + CRLF).repeat(500_000))
+                .append("end")
                 .append(CRLF));
     }
 
