@@ -3,6 +3,7 @@ package dev.mailpipe.files;
 import dev.mailpipe.mailbox.MailboxId;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
 /**
@@ -39,9 +40,19 @@ public final class FilesLayout {
         return mailboxFolder.resolve(checked(key) + ".json");
     }
 
-    /** Attachment {@code index} of a message, under a folder of its own, with a safe name. */
+    /**
+     * Attachment {@code index} of a message, under a folder of its own, with a safe name. Where the
+     * file system's encoding cannot hold the name (a JVM started under {@code LC_ALL=C} encodes file
+     * names as ASCII), the name is written in ASCII instead: the same bytes are stored whatever the
+     * locale, and the event's {@code ref} says where.
+     */
     public Path attachmentFile(String key, int index, String filename) {
-        return mailboxFolder.resolve(checked(key)).resolve(SafeFileNames.of(index, filename));
+        Path folder = mailboxFolder.resolve(checked(key));
+        try {
+            return folder.resolve(SafeFileNames.of(index, filename));
+        } catch (InvalidPathException e) {
+            return folder.resolve(SafeFileNames.ascii(index, filename));
+        }
     }
 
     /** A path as the event refers to it: relative to {@code sink.files.dir}, with forward slashes. */

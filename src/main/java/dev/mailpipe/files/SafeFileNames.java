@@ -25,6 +25,22 @@ public final class SafeFileNames {
         return index + "-" + clean(name);
     }
 
+    /**
+     * {@link #of} in printable ASCII, for a file system whose encoding cannot hold the name: each
+     * other character, and {@code %}, as {@code %XX} of its UTF-8 bytes ({@code 2-Gr%C3%B6%C3%9Fe.pdf}).
+     */
+    public static String ascii(int index, String name) {
+        StringBuilder ascii = new StringBuilder();
+        for (byte b : clean(name).getBytes(StandardCharsets.UTF_8)) {
+            if (b >= 0x20 && b < 0x7f && b != '%') {
+                ascii.append((char) b);
+            } else {
+                ascii.append('%').append(String.format("%02X", b & 0xff));
+            }
+        }
+        return index + "-" + shorten(ascii.toString());
+    }
+
     private static String clean(String name) {
         if (name == null) {
             return "attachment";

@@ -2,7 +2,7 @@ package dev.mailpipe.files;
 
 import dev.mailpipe.ledger.OutageException;
 import dev.mailpipe.mailbox.MailpipeHeaders;
-import dev.mailpipe.mime.AttachmentStore;
+import dev.mailpipe.mime.AttachmentNotStoredException;
 import dev.mailpipe.mime.MailEvent;
 import dev.mailpipe.mime.MailEventJson;
 import dev.mailpipe.mime.MailEventMapper;
@@ -47,25 +47,20 @@ public final class StoreMailEvent implements Processor {
                 message.getHeader(MailpipeHeaders.UIDL, String.class),
                 Optional.ofNullable(exchange.getProperty(MailpipeHeaders.FIRST_SEEN, Instant.class))
                         .orElseGet(clock::instant));
-        AttachmentStore attachments = (index, filename, content) -> {
-            Path file = layout.attachmentFile(key, index, filename);
-            AtomicFiles.write(file, content::writeTo);
-            return layout.reference(file);
-        };
         MailEvent event;
         try {
-            event = new MailEventMapper(attachments).map(Path.of(eml), context);
+            event = new MailEventMapper(new AttachmentFiles(layout, key)).map(Path.of(eml), context);
             byte[] json = MailEventJson.pretty(event).getBytes(StandardCharsets.UTF_8);
             AtomicFiles.write(layout.eventFile(key), out -> out.write(json));
+        } catch (AttachmentNotStoredException e) {
+            if (!layout.acceptsWrites()) {
+                throw new OutageException("files sink " + layout.mailboxFolder(), e);
+            }
+            // This message's attachment alone: a failed attempt, counted and in the end dead-lettered.
+            throw e;
         } catch (IOException e) {
             // The mapper turns every problem of the message into a defect; what is left is the disk.
             throw new OutageException("files sink " + layout.mailboxFolder(), e);
-        }
-        boolean attachmentsLost =
-                event.defects().stream().anyMatch(d -> d.code().equals("attachment-not-stored"));
-        if (attachmentsLost && !layout.acceptsWrites()) {
-            throw new OutageException(
-                    "files sink " + layout.mailboxFolder(), new IOException("attachments could not be stored"));
         }
         message.setHeader(MailpipeHeaders.EVENT_FILE, layout.eventFile(key).toString());
         message.setHeader(MailpipeHeaders.SUBJECT, event.subject());

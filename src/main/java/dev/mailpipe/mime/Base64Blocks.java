@@ -1,6 +1,7 @@
 package dev.mailpipe.mime;
 
 import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
@@ -16,8 +17,10 @@ import org.eclipse.angus.mail.util.BASE64DecoderStream;
  * <p>The first byte that is neither the alphabet nor CR/LF (the padding {@code =} at the end, a
  * space, garbage) hands the rest of the part, with the unfinished group, to Angus's strict
  * decoder. The groups decoded before that point are the ones Angus would have decoded, so the
- * output and the errors are Angus's for every input (an error quotes fewer of the characters read
- * before it); only the speed differs.
+ * output and the errors are Angus's (an error quotes fewer of the characters read before it), with
+ * one exception: Angus's "strict" decoder silently skips bytes outside the alphabet, white space
+ * and padding, so garbage whose letters happen to fill whole groups passed unnoticed. Such a byte
+ * is an error here, which the mapper reports as {@code bad-encoding} before decoding leniently.
  */
 final class Base64Blocks extends InputStream {
 
@@ -136,12 +139,45 @@ final class Base64Blocks extends InputStream {
         byte[] unread = new byte[grouped + to - from];
         System.arraycopy(group, 0, unread, 0, grouped);
         System.arraycopy(encoded, from, unread, grouped, to - from);
-        rest = new BASE64DecoderStream(new SequenceInputStream(new ByteArrayInputStream(unread), raw), false);
+        rest = new BASE64DecoderStream(
+                new NoGarbage(new SequenceInputStream(new ByteArrayInputStream(unread), raw)), false);
         grouped = 0;
     }
 
     @Override
     public void close() throws IOException {
         raw.close();
+    }
+
+    /** Fails on the first byte that base64 text never holds: not the alphabet, white space or padding. */
+    private static final class NoGarbage extends FilterInputStream {
+
+        NoGarbage(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = in.read();
+            if (b >= 0) {
+                check((byte) b);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] target, int offset, int length) throws IOException {
+            int n = in.read(target, offset, length);
+            for (int i = 0; i < n; i++) {
+                check(target[offset + i]);
+            }
+            return n;
+        }
+
+        private static void check(byte b) throws IOException {
+            if (VALUES[b & 0xff] == OTHER && b != '=' && b != ' ' && b != '\t') {
+                throw new IOException(String.format("not a base64 character: 0x%02x", b & 0xff));
+            }
+        }
     }
 }

@@ -30,6 +30,12 @@ import java.util.regex.Pattern;
 /** Reads the event's fields from the message's top-level header fields, leniently, reporting defects. */
 final class HeaderFields {
 
+    /** Per field name (To, Cc, ...): more than any real message addresses, few enough to keep the event small. */
+    static final int MAX_ADDRESSES = 1_000;
+
+    /** Longer than any date with its comment; Angus's date parser is not run on more. */
+    static final int MAX_DATE_CHARS = 200;
+
     private static final Pattern MESSAGE_ID = Pattern.compile("<[^<>\\s]+>");
     /** RFC 3339 with seconds always written (OffsetDateTime.toString drops ":00"). */
     private static final DateTimeFormatter RFC_3339 = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssXXX");
@@ -69,9 +75,14 @@ final class HeaderFields {
         if (raw == null) {
             return null;
         }
-        String cleaned = raw.replaceAll("\\s*\\([^)]*\\)\\s*$", "")
-                .replaceAll("\\s+", " ")
-                .strip();
+        if (raw.length() > MAX_DATE_CHARS) {
+            defects.add(new Defect(
+                    "bad-date",
+                    "message",
+                    "Date is " + raw.length() + " characters long, more than a date can be; not read"));
+            return null;
+        }
+        String cleaned = withoutTrailingComment(raw).replaceAll("\\s+", " ").strip();
         try {
             return OffsetDateTime.parse(cleaned, DateTimeFormatter.RFC_1123_DATE_TIME)
                     .format(RFC_3339);
@@ -85,24 +96,54 @@ final class HeaderFields {
         }
     }
 
-    /** Every address in every field with this name; group members are listed, the group name is not. */
+    /**
+     * The text before a final comment, as in {@code ... +0200 (CEST)}: what the pattern
+     * {@code \s*\([^)]*\)\s*$} removes, found in one pass where the pattern backtracks from every
+     * {@code (} to the end.
+     */
+    private static String withoutTrailingComment(String date) {
+        String stripped = date.stripTrailing();
+        if (!stripped.endsWith(")")) {
+            return date;
+        }
+        int previousClose = stripped.lastIndexOf(')', stripped.length() - 2);
+        int open = stripped.indexOf('(', previousClose + 1);
+        return open < 0 ? date : stripped.substring(0, open);
+    }
+
+    /**
+     * Every address in every field with this name, at most {@link #MAX_ADDRESSES}; group members
+     * are listed, the group name is not.
+     */
     List<Address> addresses(String name) {
         List<Address> addresses = new ArrayList<>();
         for (Header header : headers) {
             if (!header.name().equalsIgnoreCase(name)) {
                 continue;
             }
+            if (addresses.size() > MAX_ADDRESSES) {
+                break;
+            }
+            if (!AddressSyntax.readsInOnePass(header.raw())) {
+                defects.add(new Defect(
+                        "bad-address",
+                        "message",
+                        name + " is long and has an unclosed quote, comment or bracket: '" + abbreviate(header.raw())
+                                + "'; not read"));
+                continue;
+            }
             try {
+                List<Address> read = new ArrayList<>();
                 for (InternetAddress address : InternetAddress.parseHeader(header.raw(), false)) {
                     if (address.isGroup()) {
                         for (InternetAddress member : address.getGroup(false)) {
-                            addresses.add(address(member));
+                            read.add(address(member));
                         }
                     } else {
-                        addresses.add(address(address));
+                        read.add(address(address));
                     }
                 }
-                if (addresses.stream()
+                if (read.stream()
                         .anyMatch(a -> a.address() == null
                                 || !PLAIN_ADDRESS.matcher(a.address()).matches())) {
                     defects.add(new Defect(
@@ -111,12 +152,20 @@ final class HeaderFields {
                             name + " holds an address that is not" + " local@domain: '" + abbreviate(header.raw())
                                     + "'; kept as written"));
                 }
+                addresses.addAll(read);
             } catch (AddressException e) {
                 defects.add(new Defect(
                         "bad-address",
                         "message",
                         name + " is not a valid address list: '" + abbreviate(header.raw()) + "'"));
             }
+        }
+        if (addresses.size() > MAX_ADDRESSES) {
+            defects.add(new Defect(
+                    "too-many-addresses",
+                    "message",
+                    name + " holds more than " + MAX_ADDRESSES + " addresses; the rest were skipped"));
+            return new ArrayList<>(addresses.subList(0, MAX_ADDRESSES));
         }
         return addresses;
     }
@@ -182,10 +231,6 @@ final class HeaderFields {
         return spam;
     }
 
-    static String unfold(String value) {
-        return value == null ? "" : MimeUtility.unfold(value);
-    }
-
     /**
      * RFC 2047 encoded words decoded, also those glued to other text (which the RFC forbids and
      * mailers produce anyway); words that are not valid encoding are kept as written.
@@ -239,7 +284,8 @@ final class HeaderFields {
         }
     }
 
-    private static String abbreviate(String text) {
-        return text.length() <= 200 ? text : text.substring(0, 200) + "...";
+    /** At most 200 characters of a hostile value, for a defect's detail. */
+    static String abbreviate(String text) {
+        return text == null || text.length() <= 200 ? text : text.substring(0, 200) + "...";
     }
 }

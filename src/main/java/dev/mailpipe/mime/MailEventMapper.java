@@ -4,19 +4,14 @@ import dev.mailpipe.mailbox.Sha256;
 import dev.mailpipe.mime.MailEvent.Attachment;
 import dev.mailpipe.mime.MailEvent.Body;
 import dev.mailpipe.mime.MailEvent.Defect;
-import dev.mailpipe.mime.MailEvent.Header;
 import jakarta.mail.BodyPart;
 import jakarta.mail.MessagingException;
-import jakarta.mail.Multipart;
 import jakarta.mail.Session;
 import jakarta.mail.internet.ContentType;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
-import jakarta.mail.internet.MimeMultipart;
 import jakarta.mail.internet.MimePart;
 import jakarta.mail.internet.ParseException;
-import jakarta.mail.util.SharedByteArrayInputStream;
-import jakarta.mail.util.SharedFileInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,19 +21,19 @@ import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import org.eclipse.angus.mail.util.BASE64DecoderStream;
-import org.eclipse.angus.mail.util.QPDecoderStream;
 
 /**
  * Maps a raw message (an {@code .eml} file) to a {@link MailEvent}: plain Java, no Camel. It streams:
- * a message over {@link #IN_MEMORY_BYTES} is read through a shared file stream, attachment bytes go straight to the
- * {@link AttachmentStore} (hashed on the way), and only bodies up to the cap are held in memory.
+ * a large message is mapped rather than read ({@link MessageBytes}), attachment bytes go straight to
+ * the {@link AttachmentStore} (hashed on the way), and only bodies up to the cap are held in memory.
  * Malformed input never throws; each problem becomes a {@link Defect} and the best reading of the
- * message is kept. Only an unreadable file is an exception.
+ * message is kept. Only an unreadable file and a failing store are exceptions. Every cap (parts, nesting, header
+ * fields, addresses) applies before the work it bounds, so hostile mail costs time and memory
+ * linear in its size.
  */
 public final class MailEventMapper {
 
@@ -47,20 +42,6 @@ public final class MailEventMapper {
 
     static final int MAX_DEPTH = 20;
     static final int MAX_PARTS = 1_000;
-    static final int MAX_HEADER_CHARS = 100_000;
-
-    /**
-     * Messages up to this size are parsed from memory: Angus opens a stream with its own buffer for
-     * every part and every pass over a part, which for a file means a buffer allocation and system
-     * calls each time. Larger ones are read from the file, never whole in the heap.
-     */
-    static final int IN_MEMORY_BYTES = 1024 * 1024;
-
-    /**
-     * Each part's stream over a large file reads through a buffer this large; the default (2 kB)
-     * costs a seek and a read system call per 2 kB on every pass over a large attachment.
-     */
-    private static final int READ_BUFFER_BYTES = 32 * 1024;
 
     private static final Session SESSION = Session.getInstance(sessionProperties());
     private static final List<String> KNOWN_ENCODINGS = List.of("7bit", "8bit", "binary", "base64", "quoted-printable");
@@ -83,16 +64,17 @@ public final class MailEventMapper {
         return properties;
     }
 
-    /** Maps the message in {@code eml}; throws only when the file cannot be read. */
+    /**
+     * Maps the message in {@code eml}; throws only when the file cannot be read, or an {@link
+     * AttachmentNotStoredException} when the store fails.
+     */
     public MailEvent map(Path eml, MessageContext context) throws IOException {
         long size = Files.size(eml);
         Mapping mapping = new Mapping();
-        List<Header> headers = List.of();
-        try (InputStream in = size <= IN_MEMORY_BYTES
-                ? new SharedByteArrayInputStream(Files.readAllBytes(eml))
-                : new SharedFileInputStream(eml.toFile(), READ_BUFFER_BYTES)) {
+        List<MailEvent.Header> headers = List.of();
+        try (InputStream in = MessageBytes.of(eml, size)) {
             MimeMessage message = new MimeMessage(SESSION, in);
-            headers = mapping.headers(message);
+            headers = RawHeaders.read(message, mapping.defects);
             mapping.walk(message, "1", 0);
         } catch (MessagingException | RuntimeException e) {
             mapping.defect("unparseable", "message", "the message could not be parsed further: " + e);
@@ -132,49 +114,18 @@ public final class MailEventMapper {
         /** Reused for every part's copy. */
         private final byte[] buffer = new byte[16 * 1024];
 
+        /** The message itself is the first part. */
+        private final BoundedMultipart.Budget parts = new BoundedMultipart.Budget(MAX_PARTS - 1);
+
         private Body text;
         private Body html;
-        private int parts;
+        private boolean partsSkipped;
 
         void defect(String code, String part, String detail) {
             defects.add(new Defect(code, part, detail));
         }
 
-        List<Header> headers(MimeMessage message) throws MessagingException {
-            List<Header> headers = new ArrayList<>();
-            Enumeration<jakarta.mail.Header> all = message.getAllHeaders();
-            while (all.hasMoreElements()) {
-                jakarta.mail.Header header = all.nextElement();
-                String raw = HeaderFields.unfold(header.getValue());
-                if (HeaderFields.hasEightBit(raw)) {
-                    String repaired = HeaderFields.asUtf8(raw);
-                    defect(
-                            "8bit-header",
-                            "message",
-                            header.getName() + " holds raw 8-bit bytes; read as "
-                                    + (repaired.equals(raw) ? "ISO-8859-1" : "UTF-8"));
-                    raw = repaired;
-                }
-                if (raw.length() > MAX_HEADER_CHARS) {
-                    defect(
-                            "header-truncated",
-                            "message",
-                            header.getName() + " is " + raw.length() + " characters long; kept the first "
-                                    + MAX_HEADER_CHARS);
-                    raw = raw.substring(0, MAX_HEADER_CHARS);
-                }
-                headers.add(new Header(header.getName(), raw, HeaderFields.decodeWords(raw)));
-            }
-            return headers;
-        }
-
-        void walk(MimePart part, String path, int depth) {
-            if (++parts > MAX_PARTS) {
-                if (parts == MAX_PARTS + 1) {
-                    defect("too-many-parts", path, "more than " + MAX_PARTS + " parts; the rest were skipped");
-                }
-                return;
-            }
+        void walk(MimePart part, String path, int depth) throws AttachmentNotStoredException {
             ContentType type = contentType(part, path);
             if (type.match("multipart/*")) {
                 if (type.getParameter("boundary") == null) {
@@ -189,30 +140,30 @@ public final class MailEventMapper {
             }
         }
 
-        private void walkMultipart(MimePart part, String path, int depth) {
+        private void walkMultipart(MimePart part, String path, int depth) throws AttachmentNotStoredException {
             if (depth >= MAX_DEPTH) {
                 defect("nesting-too-deep", path, "multipart nested deeper than " + MAX_DEPTH + "; not read further");
                 return;
             }
             try {
-                Object content = part.getContent();
-                if (!(content instanceof Multipart multipart)) {
-                    defect("bad-multipart", path, "declared multipart but not readable as one; kept as an attachment");
-                    leaf(part, path, new ContentType("application", "octet-stream", null));
-                    return;
-                }
+                BoundedMultipart multipart = new BoundedMultipart(part, parts);
                 int count = multipart.getCount();
                 if (count == 0) {
                     defect("empty-multipart", path, "a multipart without parts");
                 }
-                if (multipart instanceof MimeMultipart mime && !mime.isComplete()) {
+                if (!multipart.isComplete()) {
                     defect("missing-end-boundary", path, "the closing boundary is missing; read to the end");
                 }
                 for (int i = 0; i < count; i++) {
                     BodyPart child = multipart.getBodyPart(i);
-                    walk((MimePart) child, path + "." + (i + 1), depth + 1);
+                    String childPath = path + "." + (i + 1);
+                    if (multipart.isSkipped(child)) {
+                        skippedParts(childPath);
+                        break;
+                    }
+                    walk((MimePart) child, childPath, depth + 1);
                 }
-            } catch (MessagingException | IOException | RuntimeException e) {
+            } catch (MessagingException | RuntimeException e) {
                 defect(
                         "bad-multipart",
                         path,
@@ -221,7 +172,15 @@ public final class MailEventMapper {
             }
         }
 
-        private void leaf(MimePart part, String path, ContentType type) {
+        /** Reported once, at the first part past the cap (parts are counted as their multipart is split). */
+        private void skippedParts(String path) {
+            if (!partsSkipped) {
+                partsSkipped = true;
+                defect("too-many-parts", path, "more than " + MAX_PARTS + " parts; the rest were skipped");
+            }
+        }
+
+        private void leaf(MimePart part, String path, ContentType type) throws AttachmentNotStoredException {
             checkEncoding(part, path);
             String disposition = disposition(part, path);
             String filename = filename(part, path);
@@ -261,7 +220,8 @@ public final class MailEventMapper {
             return new Body(content, decoded.charset(), truncated);
         }
 
-        private void attachment(MimePart part, String path, ContentType type, String disposition, String filename) {
+        private void attachment(MimePart part, String path, ContentType type, String disposition, String filename)
+                throws AttachmentNotStoredException {
             int index = attachments.size() + 1;
             MessageDigest digest = Sha256.newDigest();
             long[] size = {0};
@@ -279,9 +239,8 @@ public final class MailEventMapper {
                 } catch (DecodingFailed e) {
                     reportDecoding(path, e, lenient);
                 } catch (Exception e) {
-                    // The event must still be written; the missing bytes are reported.
-                    defect("attachment-not-stored", path, "could not store the attachment: " + e.getMessage());
-                    break;
+                    // An event whose attachment has no bytes would be a silent loss once the message is deleted.
+                    throw new AttachmentNotStoredException(path, e);
                 }
             }
             String contentId = contentId(part);
@@ -353,7 +312,7 @@ public final class MailEventMapper {
         private InputStream decoder(InputStream raw, String encoding, boolean lenient) {
             return switch (encoding) {
                 case "base64" -> lenient ? new BASE64DecoderStream(raw, true) : new Base64Blocks(raw);
-                case "quoted-printable" -> new QPDecoderStream(raw);
+                case "quoted-printable" -> new QuotedPrintable(raw);
                 default -> raw;
             };
         }
@@ -377,7 +336,8 @@ public final class MailEventMapper {
                     defect(
                             "unknown-transfer-encoding",
                             path,
-                            "unknown Content-Transfer-Encoding '" + abbreviate(encoding) + "'; content kept as is");
+                            "unknown Content-Transfer-Encoding '" + HeaderFields.abbreviate(encoding)
+                                    + "'; content kept as is");
                 }
             } catch (MessagingException e) {
                 defect("unknown-transfer-encoding", path, "unreadable Content-Transfer-Encoding; content kept as is");
@@ -396,7 +356,8 @@ public final class MailEventMapper {
                 defect(
                         "bad-content-type",
                         path,
-                        "unparseable Content-Type '" + abbreviate(raw) + "'; read as " + "application/octet-stream");
+                        "unparseable Content-Type '" + HeaderFields.abbreviate(raw) + "'; read as "
+                                + "application/octet-stream");
                 return new ContentType("application", "octet-stream", null);
             } catch (MessagingException e) {
                 return new ContentType("application", "octet-stream", null);
@@ -435,10 +396,6 @@ public final class MailEventMapper {
                 return null;
             }
         }
-    }
-
-    private static String abbreviate(String text) {
-        return text == null || text.length() <= 200 ? text : text.substring(0, 200) + "...";
     }
 
     /** Reading or decoding a part failed (as opposed to storing it). */

@@ -50,4 +50,13 @@ class SafeFileNamesTest {
     void duplicateNamesStayDistinct() {
         assertThat(SafeFileNames.of(1, "report.pdf")).isNotEqualTo(SafeFileNames.of(2, "report.pdf"));
     }
+
+    @Test
+    void writesNonAsciiAsPercentEncodedUtf8ForAnAsciiFileSystem() {
+        assertThat(SafeFileNames.ascii(2, "Grüße 100%.pdf")).isEqualTo("2-Gr%C3%BC%C3%9Fe 100%25.pdf");
+        assertThat(SafeFileNames.ascii(1, "../報告.txt")).isEqualTo("1-%E5%A0%B1%E5%91%8A.txt");
+        assertThat(SafeFileNames.ascii(1, "ü".repeat(200) + ".pdf"))
+                .hasSizeLessThanOrEqualTo(160)
+                .endsWith(".pdf");
+    }
 }
