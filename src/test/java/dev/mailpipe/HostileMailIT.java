@@ -87,7 +87,8 @@ class HostileMailIT {
             TestMailServer.deliver(user, hostile);
             sent.add(hostile);
         }
-        List<String> settings = new ArrayList<>(RunnerProcess.pop3sSettings(greenMail.getPop3s().getPort()));
+        List<String> settings =
+                new ArrayList<>(RunnerProcess.pop3sSettings(greenMail.getPop3s().getPort()));
         settings.add("sink.files.dir=" + dir.resolve("out"));
         settings.add("ledger.dir=" + dir.resolve("ledger"));
         settings.add("camel.main.routesIncludePattern=file:"

@@ -32,6 +32,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Processor;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
@@ -69,7 +70,6 @@ public final class MailpipeBeans implements CamelConfiguration {
         Clock clock = Clock.systemUTC();
         MailboxStatus status = new MailboxStatus(mailbox);
 
-        context.getCamelContextExtension().addInterceptStrategy(new StepErrorBoundary());
         Registry registry = context.getRegistry();
         // The pop3/pop3s schemes resolve to camel-mail's component with mailpipe's consumer.
         Pop3Component pop3 = new Pop3Component(
@@ -81,33 +81,40 @@ public final class MailpipeBeans implements CamelConfiguration {
         registry.bind("mailboxStatus", status);
         registry.bind("uidlKeys", new UidlKeys(mailbox.id()));
         registry.bind("deliveryTracker", new DeliveryTracker(mailbox, clock));
-        registry.bind("identifyMessage", new IdentifyMessage(mailbox.id()));
-        registry.bind("claimMessage", new ClaimMessage(ledger, ledgerSettings));
-        registry.bind("downloadRawMessage", new DownloadRawMessage(files));
-        registry.bind("storeRawMessage", new StoreRawMessage(files));
-        registry.bind("storeMailEvent", new StoreMailEvent(files, clock));
-        registry.bind("markFilesStored", new MarkSinkDone(ledger, StoreRawMessage.SINK));
+        bindStep(registry, "identifyMessage", new IdentifyMessage(mailbox.id()));
+        bindStep(registry, "claimMessage", new ClaimMessage(ledger, ledgerSettings));
+        bindStep(registry, "downloadRawMessage", new DownloadRawMessage(files));
+        bindStep(registry, "storeRawMessage", new StoreRawMessage(files));
+        bindStep(registry, "storeMailEvent", new StoreMailEvent(files, clock));
+        bindStep(registry, "markFilesStored", new MarkSinkDone(ledger, StoreRawMessage.SINK));
         KafkaSettings kafka = KafkaSettings.from(settings);
         KafkaPublisher publisher = null;
         if (kafka.enabled()) {
             publisher = new KafkaPublisher(kafka);
             context.addService(publisher);
         }
-        registry.bind(
+        bindStep(
+                registry,
                 "publishMailEvent",
                 new PublishMailEvent(
                         kafka, publisher, ledger, java.time.Duration.ofMillis(mailbox.pollDelay()), clock));
-        registry.bind("publishDeadLetter", new PublishDeadLetter(kafka, publisher));
-        registry.bind("markDelivered", new MarkDelivered(ledger, status));
+        bindStep(registry, "publishDeadLetter", new PublishDeadLetter(kafka, publisher));
+        bindStep(registry, "markDelivered", new MarkDelivered(ledger, status));
+        // Not wrapped: the error handler also calls its isFinalAttempt method by name.
         registry.bind("deliveryFailures", new DeliveryFailures(ledger, status, mailbox.maxAttempts()));
-        registry.bind("storeDeadLetter", new StoreDeadLetter(files));
-        registry.bind("markDeadLettered", new MarkDeadLettered(ledger, status, mailbox.maxAttempts()));
+        bindStep(registry, "storeDeadLetter", new StoreDeadLetter(files));
+        bindStep(registry, "markDeadLettered", new MarkDeadLettered(ledger, status, mailbox.maxAttempts()));
         LOG.info(
                 "Draining mailbox {} into {} and {} (ledger {})",
                 mailbox,
                 files.mailboxFolder().toAbsolutePath(),
                 kafka,
                 ledgerSettings);
+    }
+
+    /** Binds a route step, with an Error it throws turned into the failure of its message. */
+    private static void bindStep(Registry registry, String name, Processor step) {
+        registry.bind(name, StepErrorBoundary.around(name, step));
     }
 
     private static Ledger openLedger(LedgerSettings settings) {

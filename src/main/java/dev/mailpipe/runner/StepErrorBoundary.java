@@ -1,37 +1,38 @@
 package dev.mailpipe.runner;
 
-import org.apache.camel.AsyncCallback;
-import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
-import org.apache.camel.NamedNode;
 import org.apache.camel.Processor;
-import org.apache.camel.spi.InterceptStrategy;
-import org.apache.camel.support.processor.DelegateAsyncProcessor;
 
 /**
- * Turns an {@link Error} thrown by a route step (an OutOfMemoryError or StackOverflowError while a
- * hostile message is parsed) into a failure of that message. Camel lets an Error escape the step:
- * on a {@code threads} worker it ends the thread without completing the exchange, and the consumer,
- * which waits for every message of its batch before the QUIT, would wait forever. As a failure, the
- * message is counted, retried and dead-lettered after {@code mailbox.maxAttempts} like any other.
+ * Wraps each of mailpipe's route steps so that an {@link Error} it throws (an OutOfMemoryError or
+ * StackOverflowError while a hostile message is parsed) is the failure of that message. Camel's
+ * bridge from a step to the asynchronous engine completes the step in a {@code finally} block, so
+ * an Error escaping the step first lets the rest of the route run as if the step had succeeded,
+ * then ends the {@code threads} worker; the consumer, which waits for every message of its batch
+ * before the QUIT, could wait forever. Thrown as an exception instead, it is counted, retried and
+ * dead-lettered after {@code mailbox.maxAttempts} like any other failure of the message.
  */
-public final class StepErrorBoundary implements InterceptStrategy {
+final class StepErrorBoundary implements Processor {
+
+    private final String step;
+    private final Processor delegate;
+
+    private StepErrorBoundary(String step, Processor delegate) {
+        this.step = step;
+        this.delegate = delegate;
+    }
+
+    static Processor around(String step, Processor delegate) {
+        return new StepErrorBoundary(step, delegate);
+    }
 
     @Override
-    public Processor wrapProcessorInInterceptors(
-            CamelContext context, NamedNode definition, Processor target, Processor nextTarget) {
-        return new DelegateAsyncProcessor(target) {
-            @Override
-            public boolean process(Exchange exchange, AsyncCallback callback) {
-                try {
-                    return super.process(exchange, callback);
-                } catch (Error e) {
-                    exchange.setException(new StepError(definition.getId(), e));
-                    callback.done(true);
-                    return true;
-                }
-            }
-        };
+    public void process(Exchange exchange) throws Exception {
+        try {
+            delegate.process(exchange);
+        } catch (Error e) {
+            throw new StepError(step, e);
+        }
     }
 
     /** The Error of one step, as the failure of the message it was working on. */

@@ -57,6 +57,18 @@ public abstract class MailpipeRouteTestSupport extends CamelTestSupport {
 
     /** Applies the settings over the bundled defaults, binds mailpipe's beans, loads the route and starts. */
     protected void startRoute(String routeFile, Map<String, String> settings) throws Exception {
+        startRoute(routeFile, settings, loaded -> {});
+    }
+
+    /** Work on the loaded routes before the context starts, such as an AdviceWith. */
+    @FunctionalInterface
+    protected interface BeforeStart {
+        void accept(org.apache.camel.CamelContext context) throws Exception;
+    }
+
+    /** As {@link #startRoute(String, Map)}, with {@code beforeStart} run on the loaded routes first. */
+    protected void startRoute(String routeFile, Map<String, String> settings, BeforeStart beforeStart)
+            throws Exception {
         PropertiesComponent properties = context.getPropertiesComponent();
         properties.setLocation("classpath:application.properties");
         settings.forEach(properties::addOverrideProperty);
@@ -72,6 +84,7 @@ public abstract class MailpipeRouteTestSupport extends CamelTestSupport {
                             .resolveResource(
                                     "file:" + PROJECT_DIR.resolve("routes").resolve(file)));
         }
+        beforeStart.accept(context);
         context.start();
     }
 }
