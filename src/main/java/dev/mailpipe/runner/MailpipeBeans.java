@@ -28,6 +28,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Set;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
@@ -45,10 +46,21 @@ public final class MailpipeBeans implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(MailpipeBeans.class);
 
+    /**
+     * Settings read as written: a generated password may contain {@code {{...}}}, which Camel would
+     * otherwise resolve as a property placeholder (and fail on, or worse, substitute).
+     */
+    private static final Set<String> SECRETS = Set.of(
+            MailboxSettings.PASSWORD,
+            LedgerSettings.PASSWORD,
+            "sink.kafka.saslJaasConfig",
+            "sink.kafka.sslTruststorePassword");
+
     @Override
     public void configure(CamelContext context) throws Exception {
         PropertiesComponent properties = context.getPropertiesComponent();
-        Settings settings = new Settings(properties::resolveProperty);
+        Settings settings =
+                new Settings(key -> properties.resolveProperty(SECRETS.contains(key) ? key + "?nested=false" : key));
         MailboxSettings mailbox = MailboxSettings.from(settings);
         // Routes read the port as a placeholder; fill in the protocol's default when it was left blank.
         properties.addOverrideProperty(MailboxSettings.PORT, Integer.toString(mailbox.port()));

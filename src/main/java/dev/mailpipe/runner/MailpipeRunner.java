@@ -16,6 +16,7 @@ public final class MailpipeRunner {
     /** Runs until shutdown; returns camel-main's exit code. */
     public static int run(Optional<Path> propertiesFile, Map<String, String> overrides, MainListener... listeners)
             throws Exception {
+        KnownKeys.checkUserSettings(propertiesFile);
         Main main = new Main();
         // The first location wins, so the user's file overrides the bundled defaults.
         main.setPropertyPlaceholderLocations(propertiesFile
