@@ -13,7 +13,7 @@ public final class MailpipeRunner {
 
     private MailpipeRunner() {}
 
-    /** Runs until shutdown; returns camel-main's exit code. */
+    /** Runs until shutdown (SIGTERM or SIGINT included); returns camel-main's exit code. */
     public static int run(Optional<Path> propertiesFile, Map<String, String> overrides, MainListener... listeners)
             throws Exception {
         KnownKeys.checkUserSettings(propertiesFile);
@@ -24,10 +24,17 @@ public final class MailpipeRunner {
                 .orElse(BUNDLED_PROPERTIES));
         overrides.forEach(main::addOverrideProperty);
         main.configure().addConfiguration(MailpipeBeans.class);
+        RoutesCheck routes = new RoutesCheck();
+        main.addMainListener(routes);
         for (MainListener listener : listeners) {
             main.addMainListener(listener);
         }
-        main.run();
+        try (StopSignals signals = StopSignals.stopping(main)) {
+            main.run();
+        } catch (RuntimeException e) {
+            throw RoutesCheck.explain(e, main).orElseThrow(() -> e);
+        }
+        routes.throwIfNoRoutes();
         return main.getExitCode();
     }
 }

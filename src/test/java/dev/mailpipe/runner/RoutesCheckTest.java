@@ -1,0 +1,67 @@
+package dev.mailpipe.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mailpipe.ApplicationRunner;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** No routes where the pattern points, or a broken YAML route, is a configuration error (exit 2) saying where. */
+class RoutesCheckTest {
+
+    @TempDir
+    Path dir;
+
+    private ApplicationRunner.Result runWithRoutesIn(Path routes) throws Exception {
+        Path settings = Files.writeString(
+                dir.resolve("mailpipe.properties"),
+                String.join(
+                        "\n",
+                        "mailbox.host=localhost",
+                        "mailbox.username=alice",
+                        "mailbox.password=x",
+                        "sink.files.dir=" + dir.resolve("out"),
+                        "ledger.dir=" + dir.resolve("ledger"),
+                        "camel.main.routesIncludePattern=file:" + routes + "/*.yaml",
+                        "camel.main.durationMaxSeconds=30"));
+        return ApplicationRunner.run("--properties", settings.toString());
+    }
+
+    @Test
+    void aMissingRoutesFolderNamesTheFolderAndTheSetting() throws Exception {
+        ApplicationRunner.Result result = runWithRoutesIn(dir.resolve("nowhere"));
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err())
+                .contains("no routes at " + dir.resolve("nowhere/*.yaml")
+                        + ": run from the project folder or set camel.main.routesIncludePattern");
+    }
+
+    @Test
+    void anEmptyRoutesFolderStopsAtOnceInsteadOfWaitingForever() throws Exception {
+        Path empty = Files.createDirectories(dir.resolve("routes"));
+        ApplicationRunner.Result result = runWithRoutesIn(empty);
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("no routes at " + empty.resolve("*.yaml"));
+    }
+
+    @Test
+    void aYamlErrorIsOneLineWithFileLineAndColumn() throws Exception {
+        Path routes = Files.createDirectories(dir.resolve("routes"));
+        Files.writeString(routes.resolve("broken.camel.yaml"), """
+                - route:
+                    id: broken
+                    from:
+                      uri: "timer:tick"
+                      steps:
+                        - logg:
+                            message: hi
+                """);
+        ApplicationRunner.Result result = runWithRoutesIn(routes);
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err().strip())
+                .isEqualTo("mailpipe: configuration error: YAML error in file:" + routes.resolve("broken.camel.yaml")
+                        + ", line 6, column 11: Unknown node id: logg");
+    }
+}
