@@ -3,7 +3,7 @@ package dev.mailpipe.runner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailpipe.mailbox.MailboxCredentials;
-import java.nio.file.Files;
+import dev.mailpipe.testing.SettingsFiles;
 import java.nio.file.Path;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
@@ -19,15 +19,8 @@ class LiteralSecretsTest {
 
     @Test
     void mailboxPasswordWithBracesReachesTheLoginUnchanged() throws Exception {
-        Path settings = Files.writeString(
-                dir.resolve("mailpipe.properties"),
-                String.join(
-                        "\n",
-                        "mailbox.host=localhost",
-                        "mailbox.username=alice",
-                        "mailbox.password=" + PASSWORD,
-                        "sink.files.dir=" + dir.resolve("out"),
-                        "ledger.dir=" + dir.resolve("ledger")));
+        Path settings = SettingsFiles.write(
+                dir, "mailbox.host=localhost", "mailbox.username=alice", "mailbox.password=" + PASSWORD);
         try (DefaultCamelContext context = new DefaultCamelContext()) {
             context.getPropertiesComponent().setLocation("file:" + settings);
             new MailpipeBeans().configure(context);

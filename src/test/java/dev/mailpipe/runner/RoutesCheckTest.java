@@ -3,6 +3,7 @@ package dev.mailpipe.runner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailpipe.ApplicationRunner;
+import dev.mailpipe.testing.SettingsFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -15,17 +16,13 @@ class RoutesCheckTest {
     Path dir;
 
     private ApplicationRunner.Result runWithRoutesIn(Path routes) throws Exception {
-        Path settings = Files.writeString(
-                dir.resolve("mailpipe.properties"),
-                String.join(
-                        "\n",
-                        "mailbox.host=localhost",
-                        "mailbox.username=alice",
-                        "mailbox.password=x",
-                        "sink.files.dir=" + dir.resolve("out"),
-                        "ledger.dir=" + dir.resolve("ledger"),
-                        "camel.main.routesIncludePattern=file:" + routes + "/*.yaml",
-                        "camel.main.durationMaxSeconds=30"));
+        Path settings = SettingsFiles.write(
+                dir,
+                "mailbox.host=localhost",
+                "mailbox.username=alice",
+                "mailbox.password=x",
+                "camel.main.routesIncludePattern=file:" + routes + "/*.yaml",
+                "camel.main.durationMaxSeconds=30");
         return ApplicationRunner.run("--properties", settings.toString());
     }
 
