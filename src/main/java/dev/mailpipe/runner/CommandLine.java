@@ -27,7 +27,8 @@ public record CommandLine(Mode mode, Optional<Path> propertiesFile, List<String>
                    java -jar mailpipe.jar --help                show this help
 
             Settings come from application.properties, then FILE (or $MAILPIPE_CONFIG), then
-            environment variables (mailbox.host -> MAILBOX_HOST), then -Dkey=value; later wins.
+            -Dkey=value, then environment variables (mailbox.host -> MAILBOX_HOST); later wins,
+            except that -D wins over the environment for camel.main.* settings.
             Routes are loaded from routes/*.yaml (camel.main.routesIncludePattern).
             See README.md for every setting.""";
 
