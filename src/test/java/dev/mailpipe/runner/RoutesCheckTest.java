@@ -46,19 +46,11 @@ class RoutesCheckTest {
     @Test
     void aYamlErrorIsOneLineWithFileLineAndColumn() throws Exception {
         Path routes = Files.createDirectories(dir.resolve("routes"));
-        Files.writeString(routes.resolve("broken.camel.yaml"), """
-                - route:
-                    id: broken
-                    from:
-                      uri: "timer:tick"
-                      steps:
-                        - logg:
-                            message: hi
-                """);
+        SettingsFiles.copyResource("/broken-routes/unknown-step.camel.yaml", routes);
         ApplicationRunner.Result result = runWithRoutesIn(routes);
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err().strip())
-                .isEqualTo("mailpipe: configuration error: YAML error in file:" + routes.resolve("broken.camel.yaml")
-                        + ", line 6, column 11: Unknown node id: logg");
+                .isEqualTo("mailpipe: configuration error: YAML error in file:"
+                        + routes.resolve("unknown-step.camel.yaml") + ", line 7, column 11: Unknown node id: logg");
     }
 }
