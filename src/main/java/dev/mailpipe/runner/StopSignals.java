@@ -27,7 +27,13 @@ final class StopSignals implements AutoCloseable {
     private StopSignals(MainSupport main) {
         for (String name : SIGNALS) {
             Signal signal = new Signal(name);
-            previous.put(signal, Signal.handle(signal, received -> stop(main, received)));
+            try {
+                previous.put(signal, Signal.handle(signal, received -> stop(main, received)));
+            } catch (IllegalArgumentException e) {
+                // The JVM keeps the signal to itself (-Xrs, or SIGINT ignored by a parent shell): it then
+                // stops mailpipe through camel-main's shutdown hook, as without this class.
+                LOG.debug("SIG{} is not handled by mailpipe: {}", name, e.getMessage());
+            }
         }
     }
 
