@@ -50,9 +50,14 @@ public final class MailpipeBeans implements CamelConfiguration {
      * Settings read as written: a generated password may contain {@code {{...}}}, which Camel would
      * otherwise resolve as a property placeholder (and fail on, or worse, substitute).
      */
+    private static final String SINK_IMAP_PASSWORD = "sink.imap.password";
+
+    private static final String SINK_IMAP_PASSWORD_BEAN = "sinkImapPassword";
+
     private static final Set<String> SECRETS = Set.of(
             MailboxSettings.PASSWORD,
             LedgerSettings.PASSWORD,
+            SINK_IMAP_PASSWORD,
             "sink.kafka.saslJaasConfig",
             "sink.kafka.sslTruststorePassword");
 
@@ -84,6 +89,8 @@ public final class MailpipeBeans implements CamelConfiguration {
         registry.bind("pop3", pop3);
         registry.bind("pop3s", pop3);
         registry.bind("mailboxCredentials", new MailboxCredentials(mailbox));
+        // The migration route's IMAP password, kept out of the endpoint URI where Camel would parse it.
+        registry.bind(SINK_IMAP_PASSWORD_BEAN, settings.string(SINK_IMAP_PASSWORD, ""));
         registry.bind("mailboxJavaMailProperties", JavaMailProperties.of(mailbox));
         registry.bind("mailboxStatus", status);
         registry.bind("uidlKeys", new UidlKeys(mailbox.id()));
