@@ -46,14 +46,14 @@ public final class MailpipeBeans implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(MailpipeBeans.class);
 
-    /**
-     * Settings read as written: a generated password may contain {@code {{...}}}, which Camel would
-     * otherwise resolve as a property placeholder (and fail on, or worse, substitute).
-     */
     private static final String SINK_IMAP_PASSWORD = "sink.imap.password";
 
     private static final String SINK_IMAP_PASSWORD_BEAN = "sinkImapPassword";
 
+    /**
+     * Settings read as written: a generated password may contain {@code {{...}}}, which Camel would
+     * otherwise resolve as a property placeholder (and fail on, or worse, substitute).
+     */
     private static final Set<String> SECRETS = Set.of(
             MailboxSettings.PASSWORD,
             LedgerSettings.PASSWORD,
