@@ -7,6 +7,7 @@ import dev.mailpipe.ledger.LedgerSettings;
 import dev.mailpipe.mime.ParseCommand;
 import dev.mailpipe.runner.CommandLine;
 import dev.mailpipe.runner.ConfigurationException;
+import dev.mailpipe.runner.KnownKeys;
 import dev.mailpipe.runner.MailpipeRunner;
 import dev.mailpipe.runner.Settings;
 import dev.mailpipe.runner.StandaloneSettings;
@@ -72,6 +73,7 @@ public final class Application {
     }
 
     private static int ledger(CommandLine command, PrintStream out, PrintStream err) throws Exception {
+        KnownKeys.checkUserSettings(command.propertiesFile());
         Settings settings = new Settings(StandaloneSettings.load(command.propertiesFile(), System.getenv()));
         LedgerSettings where = LedgerSettings.from(settings);
         try (Ledger ledger = Ledger.open(

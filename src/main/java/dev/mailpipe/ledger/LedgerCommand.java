@@ -15,8 +15,8 @@ import java.util.Optional;
 public final class LedgerCommand {
 
     public static final String USAGE =
-            "Usage: java -jar mailpipe.jar [--properties FILE] ledger stats | list [SEEN|DELIVERED|DEAD_LETTERED]"
-                    + " [--limit N] | forget KEY";
+            "Usage: java -jar mailpipe.jar ledger stats | list [SEEN|DELIVERED|DEAD_LETTERED]"
+                    + " [--limit N] | forget KEY   (--properties FILE before or after)";
 
     private final Ledger ledger;
     private final PrintStream out;
@@ -34,7 +34,8 @@ public final class LedgerCommand {
             return usage("missing subcommand");
         }
         return switch (args.get(0)) {
-            case "stats" -> stats();
+            case "stats" ->
+                args.size() == 1 ? stats() : usage("stats takes no arguments, got " + args.subList(1, args.size()));
             case "list" -> list(args.subList(1, args.size()));
             case "forget" -> args.size() == 2 ? forget(args.get(1)) : usage("forget needs exactly one KEY");
             default -> usage("unknown subcommand '" + args.get(0) + "'");

@@ -4,21 +4,23 @@ import java.util.Properties;
 
 /**
  * The Angus Mail session properties for a mailbox: verified TLS (certificate and host name), an
- * explicit CA file when given, required STARTTLS when asked, and timeouts so a silent server cannot
- * hang a poll.
+ * explicit CA file when given, required STARTTLS when asked, and timeouts ({@code mailbox.connectTimeout},
+ * {@code mailbox.readTimeout}) so a silent server cannot hang a poll.
  */
 public final class JavaMailProperties {
-
-    static final int CONNECT_TIMEOUT_MILLIS = 30_000;
-    static final int READ_TIMEOUT_MILLIS = 120_000;
 
     private JavaMailProperties() {}
 
     public static Properties of(MailboxSettings mailbox) {
         String prefix = "mail." + mailbox.protocol() + ".";
         Properties properties = new Properties();
-        properties.setProperty(prefix + "connectiontimeout", Integer.toString(CONNECT_TIMEOUT_MILLIS));
-        properties.setProperty(prefix + "timeout", Integer.toString(READ_TIMEOUT_MILLIS));
+        properties.setProperty(prefix + "connectiontimeout", Integer.toString(mailbox.connectTimeout()));
+        properties.setProperty(prefix + "timeout", Integer.toString(mailbox.readTimeout()));
+        if (mailbox.protocol().equals("pop3")) {
+            // A plain client at a POP3S port waits for a greeting the server never sends (it waits for
+            // a TLS hello): without this, that mistake looks like a stalled server after readTimeout.
+            properties.put(prefix + "socketFactory", new GreetingTimeoutSocketFactory(mailbox.connectTimeout()));
+        }
         properties.setProperty(prefix + "ssl.checkserveridentity", "true");
         if (mailbox.starttls()) {
             properties.setProperty(prefix + "starttls.enable", "true");

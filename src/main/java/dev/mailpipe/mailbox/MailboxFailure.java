@@ -19,6 +19,11 @@ public final class MailboxFailure {
     private static final java.util.regex.Pattern MAILDROP_LOCKED =
             java.util.regex.Pattern.compile("(?is).*\\b(mailbox|maildrop)\\b.*\\b(locked|in use|busy)\\b.*");
 
+    /** The JDK's message when a socket read exceeds its SO_TIMEOUT. */
+    private static final String READ_TIMED_OUT = "Read timed out";
+
+    private static final String PORTS_HINT = " (usually pop3s on 995, pop3 + starttls on 110)";
+
     private MailboxFailure() {}
 
     /**
@@ -40,6 +45,21 @@ public final class MailboxFailure {
         List<Throwable> chain = chain(failure);
         String endpoint = mailbox.host() + ":" + mailbox.port();
         Optional<Throwable> login = find(chain, t -> t instanceof AuthenticationFailedException);
+        Optional<String> starttls = login.map(Throwable::getMessage).flatMap(m -> starttls(m, endpoint));
+        if (starttls.isPresent()) {
+            return starttls.get();
+        }
+        // Angus turns a timed-out read into an EOFException, and that into a failed login, keeping only
+        // the message: the words are all that is left to tell a silent server from a refused password.
+        if (says(chain, GreetingTimeoutSocketFactory.NoGreetingException.MESSAGE)) {
+            return "no POP3 greeting from " + endpoint + " within " + MailboxSettings.CONNECT_TIMEOUT + " ("
+                    + mailbox.connectTimeout() + " ms): a POP3S port waits silently for TLS, so if this is one,"
+                    + " set " + MailboxSettings.PROTOCOL + "=pop3s" + PORTS_HINT;
+        }
+        if (says(chain, READ_TIMED_OUT)) {
+            return "server " + endpoint + " stalled: no answer within " + MailboxSettings.READ_TIMEOUT + " ("
+                    + mailbox.readTimeout() + " ms)";
+        }
         if (login.isPresent()) {
             return "login rejected (wrong username or password, or POP3 access not enabled for the account"
                     + serverSaid(login.get()) + ")";
@@ -56,13 +76,19 @@ public final class MailboxFailure {
             return "server certificate does not match host name '" + mailbox.host() + "' ("
                     + nameMismatch.get().getMessage() + ")";
         }
+        if (find(chain, MailboxFailure::isPlainReplyToTls).isPresent()) {
+            return endpoint + " answered in plain text, not TLS: it is a plain POP3 port, so set "
+                    + MailboxSettings.PROTOCOL + "=pop3 with " + MailboxSettings.STARTTLS + "=true, or use the"
+                    + " server's POP3S port" + PORTS_HINT;
+        }
         Optional<Throwable> refused =
                 find(chain, t -> t instanceof ConnectException || t instanceof NoRouteToHostException);
         if (refused.isPresent()) {
             return "cannot connect to " + endpoint + " (" + refused.get().getMessage() + ")";
         }
         if (find(chain, t -> t instanceof SocketTimeoutException).isPresent()) {
-            return "no answer from " + endpoint + " (timed out)";
+            return "cannot connect to " + endpoint + " within " + MailboxSettings.CONNECT_TIMEOUT + " ("
+                    + mailbox.connectTimeout() + " ms)";
         }
         Optional<Throwable> tls = find(chain, t -> t instanceof SSLException);
         if (tls.isPresent()) {
@@ -71,6 +97,31 @@ public final class MailboxFailure {
         Throwable root = chain.get(chain.size() - 1);
         return root.getClass().getSimpleName()
                 + (root.getMessage() == null ? "" : ": " + root.getMessage().strip());
+    }
+
+    /** Angus reports STARTTLS trouble as a failed login; it is a server or settings problem, not a password. */
+    private static Optional<String> starttls(String message, String endpoint) {
+        if (message == null || !message.startsWith("STLS required")) {
+            return Optional.empty();
+        }
+        if (message.contains("not supported")) {
+            return Optional.of(endpoint + " does not offer STARTTLS (" + MailboxSettings.STARTTLS
+                    + "=true requires it): use the server's POP3S port with " + MailboxSettings.PROTOCOL + "=pop3s"
+                    + PORTS_HINT);
+        }
+        return Optional.of("STARTTLS with " + endpoint + " failed (" + message + ")");
+    }
+
+    /** The JDK's words for a TLS client that received something other than a TLS record. */
+    private static boolean isPlainReplyToTls(Throwable t) {
+        return t instanceof SSLException
+                && t.getMessage() != null
+                && t.getMessage().contains("Unsupported or unrecognized SSL message");
+    }
+
+    private static boolean says(List<Throwable> chain, String words) {
+        return find(chain, t -> t.getMessage() != null && t.getMessage().contains(words))
+                .isPresent();
     }
 
     private static boolean isUntrustedPath(Throwable t) {

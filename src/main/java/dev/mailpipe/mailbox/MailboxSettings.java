@@ -24,7 +24,9 @@ public record MailboxSettings(
         long pollDelay,
         int batchSize,
         long batchBytes,
-        int maxAttempts) {
+        int maxAttempts,
+        int connectTimeout,
+        int readTimeout) {
 
     public static final String PROTOCOL = "mailbox.protocol";
     public static final String HOST = "mailbox.host";
@@ -39,6 +41,10 @@ public record MailboxSettings(
     public static final String BATCH_SIZE = "mailbox.batchSize";
     public static final String BATCH_BYTES = "mailbox.batchBytes";
     public static final String MAX_ATTEMPTS = "mailbox.maxAttempts";
+    /** Milliseconds to connect and to receive the server's greeting. */
+    public static final String CONNECT_TIMEOUT = "mailbox.connectTimeout";
+    /** Milliseconds of silence from the server, once connected, before the session is given up. */
+    public static final String READ_TIMEOUT = "mailbox.readTimeout";
     /** Read by the shipped route's threads step; checked here so a bad value fails the start clearly. */
     public static final String SINK_THREADS = "mailbox.sinkThreads";
 
@@ -68,6 +74,8 @@ public record MailboxSettings(
         long batchBytes = settings.number(BATCH_BYTES, 256L * 1024 * 1024, 1, Long.MAX_VALUE);
         int maxAttempts = (int) settings.number(MAX_ATTEMPTS, 5, 1, 1_000);
         settings.number(SINK_THREADS, 4, 1, 64);
+        int connectTimeout = (int) settings.number(CONNECT_TIMEOUT, 30_000, 100, 600_000);
+        int readTimeout = (int) settings.number(READ_TIMEOUT, 120_000, 100, 3_600_000);
         return new MailboxSettings(
                 protocol,
                 host,
@@ -80,7 +88,9 @@ public record MailboxSettings(
                 pollDelay,
                 batchSize,
                 batchBytes,
-                maxAttempts);
+                maxAttempts,
+                connectTimeout,
+                readTimeout);
     }
 
     private static String password(Settings settings) {

@@ -30,6 +30,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Set;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Processor;
@@ -48,10 +49,26 @@ public final class MailpipeBeans implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(MailpipeBeans.class);
 
+    private static final String SINK_IMAP_PASSWORD = "sink.imap.password";
+
+    private static final String SINK_IMAP_PASSWORD_BEAN = "sinkImapPassword";
+
+    /**
+     * Settings read as written: a generated password may contain {@code {{...}}}, which Camel would
+     * otherwise resolve as a property placeholder (and fail on, or worse, substitute).
+     */
+    private static final Set<String> SECRETS = Set.of(
+            MailboxSettings.PASSWORD,
+            LedgerSettings.PASSWORD,
+            SINK_IMAP_PASSWORD,
+            "sink.kafka.saslJaasConfig",
+            "sink.kafka.sslTruststorePassword");
+
     @Override
     public void configure(CamelContext context) throws Exception {
         PropertiesComponent properties = context.getPropertiesComponent();
-        Settings settings = new Settings(properties::resolveProperty);
+        Settings settings =
+                new Settings(key -> properties.resolveProperty(SECRETS.contains(key) ? key + "?nested=false" : key));
         MailboxSettings mailbox = MailboxSettings.from(settings);
         // Routes read the port as a placeholder; fill in the protocol's default when it was left blank.
         properties.addOverrideProperty(MailboxSettings.PORT, Integer.toString(mailbox.port()));
@@ -77,6 +94,8 @@ public final class MailpipeBeans implements CamelConfiguration {
         registry.bind("pop3", pop3);
         registry.bind("pop3s", pop3);
         registry.bind("mailboxCredentials", new MailboxCredentials(mailbox));
+        // The migration route's IMAP password, kept out of the endpoint URI where Camel would parse it.
+        registry.bind(SINK_IMAP_PASSWORD_BEAN, settings.string(SINK_IMAP_PASSWORD, ""));
         registry.bind("mailboxJavaMailProperties", JavaMailProperties.of(mailbox));
         registry.bind("mailboxStatus", status);
         registry.bind("uidlKeys", new UidlKeys(mailbox.id()));

@@ -12,9 +12,10 @@ public final class MailpipeRunner {
 
     private MailpipeRunner() {}
 
-    /** Runs until shutdown; returns camel-main's exit code. */
+    /** Runs until shutdown (SIGTERM or SIGINT included); returns camel-main's exit code. */
     public static int run(Optional<Path> propertiesFile, Map<String, String> overrides, MainListener... listeners)
             throws Exception {
+        KnownKeys.checkUserSettings(propertiesFile);
         MailpipeMain main = new MailpipeMain();
         // The first location wins, so the user's file overrides the bundled defaults.
         main.setPropertyPlaceholderLocations(propertiesFile
@@ -22,10 +23,17 @@ public final class MailpipeRunner {
                 .orElse(BUNDLED_PROPERTIES));
         overrides.forEach(main::addOverrideProperty);
         main.configure().addConfiguration(MailpipeBeans.class);
+        RoutesCheck routes = new RoutesCheck();
+        main.addMainListener(routes);
         for (MainListener listener : listeners) {
             main.addMainListener(listener);
         }
-        main.run();
+        try (StopSignals signals = StopSignals.stopping(main)) {
+            main.run();
+        } catch (RuntimeException e) {
+            throw RoutesCheck.explain(e, main).orElseThrow(() -> e);
+        }
+        routes.throwIfNoRoutes();
         return main.oneShotExitCode().orElse(main.getExitCode());
     }
 }

@@ -1,5 +1,6 @@
 package dev.mailpipe.runner;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
@@ -19,6 +20,18 @@ public final class Settings {
     /** The environment variable camel-main maps onto a property: {@code mailbox.pollDelay -> MAILBOX_POLLDELAY}. */
     public static String envName(String property) {
         return property.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    /**
+     * Every environment variable camel-main reads for a property: {@link #envName} and, for camelCase
+     * names, the parts split by underscores ({@code MAILBOX_POLL_DELAY}).
+     */
+    public static List<String> envNames(String property) {
+        String split = property.replaceAll("([a-z])([A-Z])", "$1_$2")
+                .toUpperCase(Locale.ROOT)
+                .replace('.', '_')
+                .replace('-', '_');
+        return split.equals(envName(property)) ? List.of(split) : List.of(envName(property), split);
     }
 
     /** The trimmed value, empty when unset or blank. */

@@ -95,4 +95,18 @@ class MigrationRouteTest extends MailpipeRouteTestSupport {
         }
         assertThat(archived()).containsExactlyInAnyOrderElementsOf(asText(sent));
     }
+
+    @Test
+    void anImapPasswordWithBracesIsTakenAsWritten() throws Exception {
+        deliver(2);
+        String password = "p{{x}}w${y}d";
+        greenMail.setUser("bob@localhost", "bob", password);
+        Map<String, String> settings = settings(greenMail.getImaps().getPort());
+        settings.put("sink.imap.username", "bob");
+        settings.put("sink.imap.password", password);
+        startRoute("examples/pop3-to-imap-migration.camel.yaml", settings);
+
+        // A message leaves the POP3 mailbox only once the IMAP server took it, so after a login as bob.
+        await().atMost(Duration.ofMinutes(1)).until(() -> left() == 0);
+    }
 }

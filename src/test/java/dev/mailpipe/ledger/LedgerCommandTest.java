@@ -65,4 +65,24 @@ class LedgerCommandTest {
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err()).contains("unknown subcommand 'drop'").contains("Usage:");
     }
+
+    @Test
+    void propertiesAfterTheSubcommandOpenTheSameLedger() {
+        ApplicationRunner.Result after = ApplicationRunner.run("ledger", "stats", "--properties", settings.toString());
+        assertThat(after.exitCode()).as(after.err()).isZero();
+        assertThat(after.out()).contains("SEEN\t1").contains("DELIVERED\t1");
+
+        ApplicationRunner.Result between = ApplicationRunner.run(
+                "ledger", "list", "--properties", settings.toString(), "delivered", "--limit", "5");
+        assertThat(between.exitCode()).as(between.err()).isZero();
+        assertThat(between.out()).contains("a".repeat(64) + "\tDELIVERED");
+    }
+
+    @Test
+    void unexpectedArgumentsAreBadUsageNotIgnored() {
+        ApplicationRunner.Result result =
+                ApplicationRunner.run("--properties", settings.toString(), "ledger", "stats", "--propertie", "x");
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("stats takes no arguments");
+    }
 }

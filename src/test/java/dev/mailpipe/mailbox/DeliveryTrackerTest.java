@@ -25,7 +25,9 @@ class DeliveryTrackerTest {
                 60_000,
                 50,
                 1_000_000,
-                5);
+                5,
+                30_000,
+                120_000);
     }
 
     @Test
