@@ -40,7 +40,10 @@ public final class Application {
         }
     }
 
-    /** Runs one command and returns its exit code: 0 done, 1 failed, 2 bad usage or configuration. */
+    /**
+     * Runs one command and returns its exit code: 0 done, 1 failed, 2 bad usage or configuration, 3
+     * and 4 a one-shot run that ended with the mailbox unpolled or messages undelivered (README's table).
+     */
     static int run(String[] args, PrintStream out, PrintStream err) {
         CommandLine command;
         try {

@@ -24,6 +24,23 @@ class ApplicationTest {
                 .contains("ledger");
     }
 
+    /** --help and the README's exit-code table name the same codes. */
+    @Test
+    void helpListsEveryExitCodeOfTheReadmeTable() throws Exception {
+        String readme =
+                java.nio.file.Files.readString(java.nio.file.Path.of(System.getProperty("mailpipe.project.dir", "."))
+                        .resolve("README.md"));
+        java.util.List<String> codes = readme.lines()
+                .map(String::trim)
+                .filter(line -> line.matches("\\| \\d \\|.*"))
+                .map(line -> line.substring(2, 3))
+                .toList();
+        assertThat(codes).containsExactly("0", "1", "2", "3", "4");
+        for (String code : codes) {
+            assertThat(dev.mailpipe.runner.CommandLine.USAGE).containsPattern("(Exit codes: | )" + code + " ");
+        }
+    }
+
     @Test
     void unknownArgumentIsBadUsage() {
         ApplicationRunner.Result result = ApplicationRunner.run("--frobnicate");

@@ -161,6 +161,49 @@ class FailurePathsIT {
         assertThat(TestMailServer.messagesLeft(greenMail, user)).isEqualTo(3);
     }
 
+    @Test
+    void sigtermInTheMiddleOfADrainStopsWithinTheShutdownTimeoutAndTheRestartLosesAndRepeatsNothing() throws Exception {
+        GreenMailUser user = TestMailServer.user(greenMail);
+        List<byte[]> sent = TestMailServer.deliverSamples(user, 300);
+        FilesLayout files = files();
+        List<String> settings = settings(3);
+        settings.removeIf(line -> line.startsWith("camel.main.durationMaxIdleSeconds"));
+        RunnerProcess runner = start(settings, "sigterm");
+        await().atMost(Duration.ofMinutes(1))
+                .until(() -> StoredMessages.emlFiles(files.mailboxFolder()).size() >= 20);
+        long stop = System.nanoTime();
+        runner.terminate();
+        assertThat(runner.awaitExit(1)).as("exit code; see " + runner.log()).isZero();
+        double seconds = (System.nanoTime() - stop) / 1e9;
+        System.out.printf("SIGTERM mid-drain: stopped in %.1f s%n", seconds);
+        assertThat(seconds).as("within camel.main.shutdownTimeout (30 s)").isLessThan(30);
+        assertThat(TestMailServer.messagesLeft(greenMail, user))
+                .as("the drain was cut short")
+                .isPositive();
+
+        assertThat(start(settings(3), "after-sigterm").awaitExit(5)).isZero();
+        assertThat(TestMailServer.messagesLeft(greenMail, user)).isZero();
+        StoredMessages.assertExactly(files.mailboxFolder(), sent);
+    }
+
+    @Test
+    void aSecondProcessOnTheSameEmbeddedLedgerStopsAtStartSayingWhy() throws Exception {
+        TestMailServer.user(greenMail);
+        List<String> settings = settings(3);
+        settings.removeIf(line -> line.startsWith("camel.main.durationMaxIdleSeconds"));
+        RunnerProcess first = start(settings, "first");
+        await().atMost(Duration.ofMinutes(1))
+                .until(() -> Files.readString(first.log()).contains("Started inbox-to-files"));
+        RunnerProcess second = start(settings, "second");
+        try {
+            assertThat(second.awaitExit(1)).isEqualTo(2);
+            assertThat(Files.readString(second.log())).contains("is in use by another mailpipe process");
+        } finally {
+            first.terminate();
+            first.awaitExit(1);
+        }
+    }
+
     private static Path routes() {
         return Path.of(System.getProperty("mailpipe.project.dir", "."))
                 .resolve("routes")

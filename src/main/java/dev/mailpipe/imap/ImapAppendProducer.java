@@ -116,6 +116,10 @@ public final class ImapAppendProducer extends DefaultProducer {
             synchronized (this) {
                 append(exchange, target, message);
             }
+        } catch (VirtualMachineError e) {
+            // Camel's bridge to a synchronous producer completes it in a finally: an escaping Error
+            // would let the route go on as if the APPEND had happened. As an exception it fails the message.
+            throw new IllegalStateException("APPEND into " + target + " failed with " + e, e);
         }
     }
 

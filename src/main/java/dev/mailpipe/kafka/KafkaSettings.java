@@ -4,6 +4,7 @@ import dev.mailpipe.runner.Settings;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The Kafka sink's {@code sink.kafka.*} settings. Off unless {@code sink.kafka.brokers} is set.
@@ -34,18 +35,33 @@ public record KafkaSettings(
             "sink.kafka.sslTruststorePassword", "ssl.truststore.password",
             "sink.kafka.sslTruststoreType", "ssl.truststore.type");
 
+    private static final Pattern LEGAL_TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+
     public static KafkaSettings from(Settings settings) {
         Map<String, String> security = new LinkedHashMap<>();
         SECURITY_OPTIONS.forEach(
                 (key, option) -> settings.optional(key).ifPresent(value -> security.put(option, value)));
         return new KafkaSettings(
                 settings.optional("sink.kafka.brokers"),
-                settings.string("sink.kafka.topic", "mail.events"),
-                settings.optional("sink.kafka.deadLetterTopic"),
-                settings.optional("sink.kafka.rawTopic"),
+                topic(settings, "sink.kafka.topic").orElse("mail.events"),
+                topic(settings, "sink.kafka.deadLetterTopic"),
+                topic(settings, "sink.kafka.rawTopic"),
                 (int) settings.number("sink.kafka.maxRecordBytes", 1_000_000, 10_000, 100_000_000),
                 (int) settings.number("sink.kafka.deliveryTimeoutMs", 120_000, 1_000, 3_600_000),
                 Map.copyOf(security));
+    }
+
+    /**
+     * A topic name Kafka accepts, checked at start: a name the broker refuses would otherwise fail
+     * every message that reaches the sink, and with a raw topic dead-letter messages already delivered.
+     */
+    private static Optional<String> topic(Settings settings, String key) {
+        Optional<String> topic = settings.optional(key);
+        if (topic.isPresent() && !LEGAL_TOPIC.matcher(topic.get()).matches()) {
+            throw Settings.invalid(
+                    key, "is not a Kafka topic name (1 to 249 of a-z A-Z 0-9 . _ -), got '" + topic.get() + "'");
+        }
+        return topic;
     }
 
     public boolean enabled() {

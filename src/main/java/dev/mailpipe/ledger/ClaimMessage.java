@@ -1,5 +1,6 @@
 package dev.mailpipe.ledger;
 
+import dev.mailpipe.mailbox.MailboxStatus;
 import dev.mailpipe.mailbox.MailpipeHeaders;
 import java.sql.SQLException;
 import org.apache.camel.Exchange;
@@ -19,10 +20,12 @@ public final class ClaimMessage implements Processor {
 
     private final Ledger ledger;
     private final LedgerSettings settings;
+    private final MailboxStatus status;
 
-    public ClaimMessage(Ledger ledger, LedgerSettings settings) {
+    public ClaimMessage(Ledger ledger, LedgerSettings settings, MailboxStatus status) {
         this.ledger = ledger;
         this.settings = settings;
+        this.status = status;
     }
 
     @Override
@@ -44,6 +47,8 @@ public final class ClaimMessage implements Processor {
                 exchange.setProperty(MailpipeHeaders.SINKS_DONE, claim.sinksDone());
             }
             case ALREADY_DONE -> {
+                // Done elsewhere (another instance, or before a crash): nothing left to deliver.
+                status.messageSettled(key);
                 if (claim.deletionCommitted()) {
                     LOG.warn(
                             "Message {} (UIDL {}) of {} is still on the server although it was deleted in an earlier"

@@ -68,8 +68,12 @@ public final class InstanceLease extends ServiceSupport {
         try {
             lockChannel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             lock = lockChannel.tryLock();
-        } catch (IOException | OverlappingFileLockException e) {
+        } catch (OverlappingFileLockException e) {
             lock = null;
+        } catch (IOException e) {
+            unlock();
+            throw new ConfigurationException("cannot lock the ledger (" + file + ": " + e.getMessage() + "); "
+                    + LedgerSettings.DIR + " must be a writable local folder that supports file locks");
         }
         if (lock == null) {
             unlock();

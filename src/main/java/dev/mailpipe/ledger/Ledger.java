@@ -30,6 +30,9 @@ public final class Ledger implements AutoCloseable {
 
     static final int SCHEMA_VERSION = 3;
 
+    /** The PostgreSQL advisory lock that lets one instance at a time create or migrate the schema. */
+    private static final long MIGRATION_LOCK = 0x6d61696c70697065L;
+
     /** A claim's holder has no live heartbeat; the one parameter is the current time. */
     private static final String HOLDER_GONE =
             "claimed_by NOT IN (SELECT instance_id FROM mailpipe_instances WHERE alive_until >= ?)";
@@ -119,55 +122,74 @@ public final class Ledger implements AutoCloseable {
 
     private synchronized void migrate() throws SQLException {
         withConnection(c -> {
-            try (Statement ddl = c.createStatement()) {
-                ddl.execute("CREATE TABLE IF NOT EXISTS mailpipe_schema (version INTEGER NOT NULL)");
-                ddl.execute("CREATE TABLE IF NOT EXISTS mailpipe_messages ("
-                        + " message_key VARCHAR(64) PRIMARY KEY,"
-                        + " mailbox TEXT NOT NULL,"
-                        + " uidl TEXT NOT NULL,"
-                        + " message_id TEXT,"
-                        + " state VARCHAR(16) NOT NULL,"
-                        + " attempts INTEGER NOT NULL,"
-                        + " last_error TEXT,"
-                        + " first_seen BIGINT NOT NULL,"
-                        + " updated BIGINT NOT NULL,"
-                        + " deleted_at BIGINT,"
-                        + " claimed_by TEXT,"
-                        // Unused since version 3 (claims last as long as their instance's heartbeat).
-                        + " claimed_until BIGINT,"
-                        + " sinks_done TEXT)");
-                ddl.execute("CREATE INDEX IF NOT EXISTS mailpipe_messages_deleted ON mailpipe_messages (deleted_at)");
-                // Version 3: instances prove they are alive, so a dead instance's claims are free at once.
-                ddl.execute("CREATE TABLE IF NOT EXISTS mailpipe_instances ("
-                        + " instance_id VARCHAR(255) PRIMARY KEY,"
-                        + " alive_until BIGINT NOT NULL)");
-            }
-            int version = 0;
-            try (Statement query = c.createStatement();
-                    ResultSet rows = query.executeQuery("SELECT MAX(version) FROM mailpipe_schema")) {
-                if (rows.next()) {
-                    version = rows.getInt(1);
+            if (!isSqlite()) {
+                // Instances starting together on a fresh PostgreSQL would race on CREATE TABLE IF NOT
+                // EXISTS (a unique violation in pg_type); one at a time, the others find the tables.
+                // The lock is the session's, released when this connection closes or below.
+                try (Statement lock = c.createStatement()) {
+                    lock.execute("SELECT pg_advisory_lock(" + MIGRATION_LOCK + ")");
                 }
             }
-            if (version > SCHEMA_VERSION) {
-                throw new SQLException("The ledger at " + url + " has schema version " + version
-                        + ", newer than this mailpipe understands (" + SCHEMA_VERSION + "); upgrade mailpipe");
-            }
-            if (version == 1) {
-                // Version 2 records which sinks already have a message, so a retry skips them.
-                try (Statement alter = c.createStatement()) {
-                    alter.execute("ALTER TABLE mailpipe_messages ADD COLUMN sinks_done TEXT");
+            try {
+                return migrate(c);
+            } finally {
+                if (!isSqlite()) {
+                    try (Statement unlock = c.createStatement()) {
+                        unlock.execute("SELECT pg_advisory_unlock(" + MIGRATION_LOCK + ")");
+                    }
                 }
             }
-            if (version < SCHEMA_VERSION) {
-                try (PreparedStatement insert =
-                        c.prepareStatement("INSERT INTO mailpipe_schema (version) VALUES (?)")) {
-                    insert.setInt(1, SCHEMA_VERSION);
-                    insert.executeUpdate();
-                }
-            }
-            return null;
         });
+    }
+
+    private Void migrate(Connection c) throws SQLException {
+        try (Statement ddl = c.createStatement()) {
+            ddl.execute("CREATE TABLE IF NOT EXISTS mailpipe_schema (version INTEGER NOT NULL)");
+            ddl.execute("CREATE TABLE IF NOT EXISTS mailpipe_messages ("
+                    + " message_key VARCHAR(64) PRIMARY KEY,"
+                    + " mailbox TEXT NOT NULL,"
+                    + " uidl TEXT NOT NULL,"
+                    + " message_id TEXT,"
+                    + " state VARCHAR(16) NOT NULL,"
+                    + " attempts INTEGER NOT NULL,"
+                    + " last_error TEXT,"
+                    + " first_seen BIGINT NOT NULL,"
+                    + " updated BIGINT NOT NULL,"
+                    + " deleted_at BIGINT,"
+                    + " claimed_by TEXT,"
+                    // Unused since version 3 (claims last as long as their instance's heartbeat).
+                    + " claimed_until BIGINT,"
+                    + " sinks_done TEXT)");
+            ddl.execute("CREATE INDEX IF NOT EXISTS mailpipe_messages_deleted ON mailpipe_messages (deleted_at)");
+            // Version 3: instances prove they are alive, so a dead instance's claims are free at once.
+            ddl.execute("CREATE TABLE IF NOT EXISTS mailpipe_instances ("
+                    + " instance_id VARCHAR(255) PRIMARY KEY,"
+                    + " alive_until BIGINT NOT NULL)");
+        }
+        int version = 0;
+        try (Statement query = c.createStatement();
+                ResultSet rows = query.executeQuery("SELECT MAX(version) FROM mailpipe_schema")) {
+            if (rows.next()) {
+                version = rows.getInt(1);
+            }
+        }
+        if (version > SCHEMA_VERSION) {
+            throw new SQLException("The ledger at " + url + " has schema version " + version
+                    + ", newer than this mailpipe understands (" + SCHEMA_VERSION + "); upgrade mailpipe");
+        }
+        if (version == 1) {
+            // Version 2 records which sinks already have a message, so a retry skips them.
+            try (Statement alter = c.createStatement()) {
+                alter.execute("ALTER TABLE mailpipe_messages ADD COLUMN sinks_done TEXT");
+            }
+        }
+        if (version < SCHEMA_VERSION) {
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO mailpipe_schema (version) VALUES (?)")) {
+                insert.setInt(1, SCHEMA_VERSION);
+                insert.executeUpdate();
+            }
+        }
+        return null;
     }
 
     /**

@@ -63,10 +63,15 @@ public record LedgerSettings(
         return dir;
     }
 
-    /** Host and process: unique among instances sharing a ledger; a restarted process is a new instance. */
+    /**
+     * Host, process and a random part: unique among instances sharing a ledger even where HOSTNAME
+     * is not exported (systemd, cron) or containers share a host name and all run as pid 1; a
+     * restarted process is a new instance.
+     */
     private static String defaultInstanceId() {
         String host = Optional.ofNullable(System.getenv("HOSTNAME")).orElse("localhost");
-        return host + "/" + ProcessHandle.current().pid();
+        return host + "/" + ProcessHandle.current().pid() + "/"
+                + java.util.UUID.randomUUID().toString().substring(0, 8);
     }
 
     /** Hides the password from accidental logging. */

@@ -35,6 +35,7 @@ public final class MailboxStatus implements PollingConsumerPollStrategy, Excepti
     private final Set<String> failing = ConcurrentHashMap.newKeySet();
 
     private final AtomicLong pollsEnded = new AtomicLong();
+    private volatile boolean pollInProgress;
 
     public MailboxStatus(MailboxSettings mailbox) {
         this.mailbox = mailbox;
@@ -62,8 +63,13 @@ public final class MailboxStatus implements PollingConsumerPollStrategy, Excepti
 
     /** A message left the mailbox's to-do list: delivered or dead-lettered. */
     public void messageDone(String key) {
-        failing.remove(key);
+        messageSettled(key);
         progress();
+    }
+
+    /** A message needs no delivery from this instance (done before, or elsewhere); its deletion is the progress. */
+    public void messageSettled(String key) {
+        failing.remove(key);
     }
 
     /** Messages whose last attempt failed and which are neither delivered nor dead-lettered yet. */
@@ -83,7 +89,13 @@ public final class MailboxStatus implements PollingConsumerPollStrategy, Excepti
 
     @Override
     public boolean begin(Consumer consumer, Endpoint endpoint) {
+        pollInProgress = true;
         return true;
+    }
+
+    /** Whether a poll (a POP3 session: connect, login, listing, its batch) is under way. */
+    public boolean pollInProgress() {
+        return pollInProgress;
     }
 
     /** Polls ended so far, successful or not; what shows that the consumer is polling at all. */
@@ -93,6 +105,7 @@ public final class MailboxStatus implements PollingConsumerPollStrategy, Excepti
 
     @Override
     public synchronized void commit(Consumer consumer, Endpoint endpoint, int polledMessages) {
+        pollInProgress = false;
         pollsEnded.incrementAndGet();
         if (lastProblem != null) {
             LOG.info("Mailbox {} can be polled again", mailbox.id());
@@ -102,6 +115,7 @@ public final class MailboxStatus implements PollingConsumerPollStrategy, Excepti
 
     @Override
     public synchronized boolean rollback(Consumer consumer, Endpoint endpoint, int retryCounter, Exception cause) {
+        pollInProgress = false;
         pollsEnded.incrementAndGet();
         lastReported = cause;
         if (MailboxFailure.isMailboxInUse(cause)) {

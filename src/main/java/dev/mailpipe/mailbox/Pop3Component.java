@@ -21,11 +21,16 @@ public final class Pop3Component extends MailComponent {
 
     private final DeletionListener deletions;
     private final long batchBytes;
+    private final int maxInFlight;
 
-    /** @param batchBytes a batch (POP3 session) also ends once it has downloaded this many bytes */
-    public Pop3Component(DeletionListener deletions, long batchBytes) {
+    /**
+     * @param batchBytes a batch (POP3 session) also ends once it has downloaded this many bytes
+     * @param maxInFlight how many downloaded messages may wait for the sinks at once
+     */
+    public Pop3Component(DeletionListener deletions, long batchBytes, int maxInFlight) {
         this.deletions = deletions;
         this.batchBytes = batchBytes;
+        this.maxInFlight = maxInFlight;
     }
 
     /** camel-mail's generated option binder; Camel finds configurers by class name, and ours is a subclass. */
@@ -47,7 +52,7 @@ public final class Pop3Component extends MailComponent {
             throw new IllegalArgumentException(
                     "mailpipe's mail component serves pop3 and pop3s only, not " + configuration.getProtocol());
         }
-        Pop3Endpoint endpoint = new Pop3Endpoint(uri, this, configuration, deletions, batchBytes);
+        Pop3Endpoint endpoint = new Pop3Endpoint(uri, this, configuration, deletions, batchBytes, maxInFlight);
         setProperties(endpoint, parameters);
         if (configuration.getHost() == null || configuration.getHost().isBlank()) {
             throw new IllegalArgumentException("No host in " + uri);

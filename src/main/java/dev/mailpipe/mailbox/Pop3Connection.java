@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,6 +63,12 @@ public final class Pop3Connection {
     private Map<Integer, Integer> positions = Map.of();
     /** Messages whose RETR is sent and whose reply is not read yet, in the order the replies will come. */
     private final Deque<Integer> sentAhead = new ArrayDeque<>();
+    /**
+     * How many RETRs may be sent ahead now: none at the start of a batch, two more for each message
+     * the sinks have taken, up to {@link #RETRIEVALS_AHEAD}. A sink that is down therefore costs the
+     * messages the consumer has in flight, not a window of downloads read and thrown away.
+     */
+    private final AtomicInteger window = new AtomicInteger();
     /** Block buffers for {@link #copyReply}, reused: a batch copies hundreds of replies. */
     private final char[] chars = new char[CHUNK_CHARS];
 
@@ -131,6 +138,12 @@ public final class Pop3Connection {
             planned = List.copyOf(numbers);
             positions = at;
         }
+        window.set(0);
+    }
+
+    /** A message of the batch was delivered: the sinks take mail, so the RETR window may open further. */
+    public void delivered() {
+        window.updateAndGet(ahead -> Math.min(RETRIEVALS_AHEAD, ahead + 2));
     }
 
     /**
@@ -171,7 +184,7 @@ public final class Pop3Connection {
             return;
         }
         int last = sentAhead.isEmpty() ? position : positions.get(sentAhead.peekLast());
-        int end = Math.min(planned.size() - 1, position + RETRIEVALS_AHEAD);
+        int end = Math.min(planned.size() - 1, position + window.get());
         if (last >= end) {
             return;
         }

@@ -44,18 +44,30 @@ public final class Pop3Consumer extends MailConsumer {
 
     private final DeletionListener deletions;
     private final long batchByteLimit;
-    private final List<Flagged> flaggedForDeletion = Collections.synchronizedList(new ArrayList<>());
-    /** Messages handed to the route and not yet completed, at most {@link #MAX_IN_FLIGHT}. */
-    private static final int MAX_IN_FLIGHT = 8;
+    /**
+     * How far downloads may run ahead of the sinks: enough to keep every sink thread busy, few
+     * enough that an outage the sinks meet stops the download early and a slow sink keeps the heap
+     * small.
+     */
+    private final int maxInFlight;
+    /** The current batch's folder: completions of an earlier, abandoned session must not flag into this one. */
+    private volatile Folder session;
+    /** Whether the last batch's deletions were held back because the ledger could not make them durable. */
+    private boolean deletionsWithheld;
 
+    private final List<Flagged> flaggedForDeletion = Collections.synchronizedList(new ArrayList<>());
     private final Object inFlightLock = new Object();
+    /** Messages handed to the route and not yet completed, at most {@link #maxInFlight}. */
     private int inFlight;
     /** Messages handed to the route in the current batch (this consumer's thread only). */
     private int handedOver;
     /** Whether the current batch ended because a sink is out (this consumer's thread only). */
     private boolean endedByOutage;
-    /** The current batch's connection for RETR and DELE, when Angus's is reachable (this consumer's thread only). */
-    private Pop3Connection connection;
+    /**
+     * The current batch's connection for RETR and DELE, when Angus's is reachable; set and used by
+     * this consumer's thread, read by the sink threads to open its RETR window.
+     */
+    private volatile Pop3Connection connection;
     /** Bytes downloaded in the current batch (this consumer's thread only). */
     private long batchBytes;
 
@@ -64,10 +76,12 @@ public final class Pop3Consumer extends MailConsumer {
             Processor processor,
             JavaMailSender sender,
             DeletionListener deletions,
-            long batchByteLimit) {
+            long batchByteLimit,
+            int maxInFlight) {
         super(endpoint, processor, sender);
         this.deletions = deletions;
         this.batchByteLimit = batchByteLimit;
+        this.maxInFlight = maxInFlight;
     }
 
     @Override
@@ -77,6 +91,8 @@ public final class Pop3Consumer extends MailConsumer {
         batchBytes = 0;
         handedOver = 0;
         endedByOutage = false;
+        deletionsWithheld = false;
+        session = folder;
         connection = folder == null ? null : Pop3Connection.of(folder).orElse(null);
         if (connection != null) {
             connection.plan(messageNumbers(exchanges));
@@ -94,9 +110,11 @@ public final class Pop3Consumer extends MailConsumer {
                 endSession(folder, allDone);
             }
             connection = null;
+            session = null;
         }
-        // No greedy follow-up poll during an outage: the next probe waits for mailbox.pollDelay.
-        return endedByOutage ? 0 : total;
+        // No greedy follow-up poll during an outage, or while deletions wait for the ledger: the
+        // next poll waits for mailbox.pollDelay.
+        return endedByOutage || inOutage() || deletionsWithheld ? 0 : total;
     }
 
     private static List<Integer> messageNumbers(Queue<Object> exchanges) {
@@ -132,9 +150,8 @@ public final class Pop3Consumer extends MailConsumer {
     @Override
     protected void processExchange(Exchange exchange) {
         synchronized (inFlightLock) {
-            // Downloads run ahead of the sinks by a few messages only, so an outage the sinks meet
-            // stops the download early (and a slow sink keeps the heap small).
-            while (inFlight >= MAX_IN_FLIGHT) {
+            // Downloads run ahead of the sinks by a few messages only (see maxInFlight).
+            while (inFlight >= maxInFlight) {
                 try {
                     inFlightLock.wait();
                 } catch (InterruptedException e) {
@@ -204,7 +221,9 @@ public final class Pop3Consumer extends MailConsumer {
      * which {@code ClaimMessage} reports; a failed DELE or a connection already lost is reported here.
      */
     private void endSession(Folder folder, boolean allDone) {
-        List<Flagged> flagged = List.copyOf(flaggedForDeletion);
+        List<Flagged> flagged = flaggedForDeletion.stream()
+                .filter(entry -> entry.folder() == folder)
+                .toList();
         flaggedForDeletion.clear();
         List<String> deleted = flagged.stream().map(Flagged::uid).toList();
         try {
@@ -221,6 +240,7 @@ public final class Pop3Consumer extends MailConsumer {
                 return;
             }
             if (!deliveriesDurable(deleted.size())) {
+                deletionsWithheld = true;
                 folder.close(false);
                 return;
             }
@@ -312,9 +332,17 @@ public final class Pop3Consumer extends MailConsumer {
         }
         try {
             if (getEndpoint().getConfiguration().isDelete()) {
+                if (mail.getFolder() != session) {
+                    // Its session ended before it completed (a stop): a later session deletes it.
+                    throw new IllegalStateException("the message's session has ended");
+                }
                 // The message object belongs to this session's open folder: flagging it is all a DELE needs.
                 mail.setFlag(Flags.Flag.DELETED, true);
-                flaggedForDeletion.add(new Flagged(uid, mail.getMessageNumber()));
+                flaggedForDeletion.add(new Flagged(uid, mail.getMessageNumber(), mail.getFolder()));
+            }
+            Pop3Connection current = connection;
+            if (current != null) {
+                current.delivered();
             }
             if (repository != null) {
                 repository.confirm(uid);
@@ -355,6 +383,6 @@ public final class Pop3Consumer extends MailConsumer {
                 : message.getOriginalMessage().getFolder();
     }
 
-    /** A delivered message flagged for deletion: its UIDL and its number in this session. */
-    private record Flagged(String uid, int number) {}
+    /** A delivered message flagged for deletion: its UIDL, its number in its session, and that session's folder. */
+    private record Flagged(String uid, int number, Folder folder) {}
 }

@@ -11,21 +11,24 @@ public final class Pop3Endpoint extends MailEndpoint {
 
     private final DeletionListener deletions;
     private final long batchBytes;
+    private final int maxInFlight;
 
     Pop3Endpoint(
             String uri,
             Pop3Component component,
             MailConfiguration configuration,
             DeletionListener deletions,
-            long batchBytes) {
+            long batchBytes,
+            int maxInFlight) {
         super(uri, component, configuration);
         this.deletions = deletions;
         this.batchBytes = batchBytes;
+        this.maxInFlight = maxInFlight;
     }
 
     @Override
     public Consumer createConsumer(Processor processor, JavaMailSender sender) throws Exception {
-        Pop3Consumer consumer = new Pop3Consumer(this, processor, sender, deletions, batchBytes);
+        Pop3Consumer consumer = new Pop3Consumer(this, processor, sender, deletions, batchBytes, maxInFlight);
         consumer.setHandleFailedMessage(getConfiguration().isHandleFailedMessage());
         consumer.setSkipFailedMessage(getConfiguration().isSkipFailedMessage());
         consumer.setMaxMessagesPerPoll(getMaxMessagesPerPoll());

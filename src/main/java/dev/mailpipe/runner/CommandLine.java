@@ -30,7 +30,12 @@ public record CommandLine(Mode mode, Optional<Path> propertiesFile, List<String>
             -Dkey=value, then environment variables (mailbox.host -> MAILBOX_HOST); later wins,
             except that -D wins over the environment for camel.main.* settings.
             Routes are loaded from routes/*.yaml (camel.main.routesIncludePattern).
-            See README.md for every setting.""";
+            See README.md for every setting.
+
+            Exit codes: 0 done (a normal stop, SIGTERM included; a one-shot run that left nothing undelivered)
+                        1 failure   2 bad usage or configuration
+                        3 a one-shot run ended while the mailbox could not be polled (login, TLS, DNS, network)
+                        4 a one-shot run ended with messages undelivered (an outage, or messages still failing)""";
 
     /**
      * Parses the arguments; {@code configFromEnv} is $MAILPIPE_CONFIG, used when --properties is absent.

@@ -89,8 +89,13 @@ public final class MailpipeBeans implements CamelConfiguration {
 
         Registry registry = context.getRegistry();
         // The pop3/pop3s schemes resolve to camel-mail's component with mailpipe's consumer.
+        // Downloads may run ahead of the sinks by twice their threads (at least 8): every sink thread
+        // stays busy, and an outage stops the download within a few messages.
+        int sinkThreads = (int) settings.number(MailboxSettings.SINK_THREADS, 4, 1, 64);
         Pop3Component pop3 = new Pop3Component(
-                new LedgerDeletions(ledger, mailbox.id(), ledgerSettings.retention(), clock), mailbox.batchBytes());
+                new LedgerDeletions(ledger, mailbox.id(), ledgerSettings.retention(), clock),
+                mailbox.batchBytes(),
+                Math.max(8, 2 * sinkThreads));
         registry.bind("pop3", pop3);
         registry.bind("pop3s", pop3);
         registry.bind("mailboxCredentials", new MailboxCredentials(mailbox));
@@ -101,7 +106,7 @@ public final class MailpipeBeans implements CamelConfiguration {
         registry.bind("uidlKeys", new UidlKeys(mailbox.id()));
         registry.bind("deliveryTracker", new DeliveryTracker(mailbox, clock));
         bindStep(registry, "identifyMessage", new IdentifyMessage(mailbox.id()));
-        bindStep(registry, "claimMessage", new ClaimMessage(ledger, ledgerSettings));
+        bindStep(registry, "claimMessage", new ClaimMessage(ledger, ledgerSettings, status));
         bindStep(registry, "downloadRawMessage", new DownloadRawMessage(files));
         bindStep(registry, "storeRawMessage", new StoreRawMessage(files));
         bindStep(registry, "storeMailEvent", new StoreMailEvent(files, clock));

@@ -12,7 +12,10 @@ public final class MailpipeRunner {
 
     private MailpipeRunner() {}
 
-    /** Runs until shutdown (SIGTERM or SIGINT included); returns camel-main's exit code. */
+    /**
+     * Runs until shutdown (SIGTERM or SIGINT included); returns the one-shot run's exit code when it
+     * ended by itself with something left undone (see {@link OneShotDrain}), camel-main's otherwise.
+     */
     public static int run(Optional<Path> propertiesFile, Map<String, String> overrides, MainListener... listeners)
             throws Exception {
         KnownKeys.checkUserSettings(propertiesFile);

@@ -54,8 +54,13 @@ public final class OneShotDrain extends ServiceSupport {
     }
 
     private void check() {
-        // A message being delivered (a large one, or one waiting on a slow sink) is not idleness.
-        if (context.getInflightRepository().size() > 0 || status.sinceProgress().compareTo(maxIdle) < 0) {
+        // A message being delivered (a large one, or one waiting on a slow sink) is not idleness, and
+        // neither is a poll under way (a slow server, a timeout about to fire): only a poll that has
+        // ended says what state the mailbox is in.
+        if (context.getInflightRepository().size() > 0
+                || status.pollInProgress()
+                || status.pollsEnded() == 0
+                || status.sinceProgress().compareTo(maxIdle) < 0) {
             return;
         }
         exitCode = outcome();

@@ -1,5 +1,6 @@
 package dev.mailpipe.runner;
 
+import dev.mailpipe.ledger.OutageException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
@@ -30,6 +31,10 @@ final class StepErrorBoundary implements Processor {
     public void process(Exchange exchange) throws Exception {
         try {
             delegate.process(exchange);
+        } catch (LinkageError e) {
+            // A class that cannot be loaded is the installation's fault, not the message's: an outage,
+            // so nothing is counted or dead-lettered while it lasts.
+            throw new OutageException("mailpipe installation (" + step + ")", e);
         } catch (Error e) {
             throw new StepError(step, e);
         }

@@ -95,7 +95,7 @@ class SharedLedgerFaultTest {
             Path settings = sharedSettings(lockingServer, postgres, 25);
             MailboxId mailbox = new MailboxId("pop3", "localhost", lockingServer.port(), TestMailServer.USER);
             Path out = new FilesLayout(dir.resolve("out"), mailbox).mailboxFolder();
-            List<String> jvm = List.of("-Xmx256m");
+            List<String> jvm = List.of("-Xmx256m", "-Dlog4j2.configurationFile=" + deliveriesLogConfig());
             RunnerProcess killed = RunnerProcess.start(settings, jvm, Map.of(), dir.resolve("killed.log"));
             RunnerProcess survivor = RunnerProcess.start(settings, jvm, Map.of(), dir.resolve("survivor.log"));
             await().atMost(Duration.ofMinutes(2)).until(() -> KillNineFaultTest.storedCount(out) >= MESSAGES / 5);
@@ -106,6 +106,13 @@ class SharedLedgerFaultTest {
             assertThat(survivor.awaitExit(2)).isZero();
             assertThat(restarted.awaitExit(2)).isZero();
             StoredMessages.assertExactly(out, sent);
+            // The files sink replaces a message's file with the same bytes, so a second delivery
+            // would not show in the folder; the deliveries logged by the three runs would.
+            List<String> deliveries = new ArrayList<>();
+            for (RunnerProcess run : List.of(killed, survivor, restarted)) {
+                deliveries.addAll(delivered(run.log()));
+            }
+            assertThat(deliveries).as("no message delivered twice").doesNotHaveDuplicates();
         }
     }
 

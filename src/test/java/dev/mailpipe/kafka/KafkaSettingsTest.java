@@ -1,7 +1,9 @@
 package dev.mailpipe.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mailpipe.runner.ConfigurationException;
 import dev.mailpipe.runner.Settings;
 import java.util.Map;
 import java.util.Optional;
@@ -18,6 +20,18 @@ class KafkaSettingsTest {
     void offWithoutBrokers() {
         assertThat(read(Map.of()).enabled()).isFalse();
         assertThat(read(Map.of("sink.kafka.brokers", " ")).enabled()).isFalse();
+    }
+
+    @Test
+    void aTopicNameKafkaRefusesStopsTheStart() {
+        for (String key : new String[] {"sink.kafka.topic", "sink.kafka.rawTopic", "sink.kafka.deadLetterTopic"}) {
+            assertThatThrownBy(() -> read(Map.of("sink.kafka.brokers", "k1:9092", key, "mail events")))
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining(key)
+                    .hasMessageContaining("not a Kafka topic name");
+        }
+        assertThat(read(Map.of("sink.kafka.rawTopic", "mail.raw_v1-2")).rawTopic())
+                .contains("mail.raw_v1-2");
     }
 
     @Test

@@ -105,8 +105,8 @@ class KnownKeysTest {
                 }
             }
         }
-        // The SQLite file name, and the key being removed (its reader goes with it), are not settings.
-        read.removeAll(Set.of("ledger.sqlite", "ledger.claimSeconds"));
+        // The SQLite and lock file names, and the key being removed (its reader goes with it), are not settings.
+        read.removeAll(Set.of("ledger.sqlite", "ledger.lock", "ledger.claimSeconds"));
 
         assertThat(read).contains("mailbox.pollDelay", "sink.imap.flags", "sink.kafka.saslJaasConfig");
         for (String each : read) {

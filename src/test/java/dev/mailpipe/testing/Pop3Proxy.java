@@ -28,8 +28,8 @@ public final class Pop3Proxy implements AutoCloseable {
         HIDE_UIDL,
         /** Not a cut: relays any protocol unchanged (to count connections, or to refuse them). */
         PASS_THROUGH,
-        /** Not a cut: relays POP3 unchanged, counting sessions and RETR commands. */
-        COUNT
+        /** Not a cut: relays POP3 adding PIPELINING to the CAPA answer, like Dovecot (RETRs are counted). */
+        ANNOUNCE_PIPELINING
     }
 
     private final ServerSocket listener;
@@ -167,7 +167,11 @@ public final class Pop3Proxy implements AutoCloseable {
 
         void serverToClient() {
             if (cut == Cut.HIDE_UIDL) {
-                serverToClientWithoutUidl();
+                serverToClientRewritingCapa("");
+                return;
+            }
+            if (cut == Cut.ANNOUNCE_PIPELINING) {
+                serverToClientRewritingCapa("UIDL\r\nPIPELINING\r\n");
                 return;
             }
             byte[] buffer = new byte[8192];
@@ -210,8 +214,8 @@ public final class Pop3Proxy implements AutoCloseable {
             drop();
         }
 
-        /** Relays line by line and drops the UIDL capability line. */
-        private void serverToClientWithoutUidl() {
+        /** Relays line by line, replacing the UIDL capability line with {@code replacement}. */
+        private void serverToClientRewritingCapa(String replacement) {
             try (InputStream in = server.getInputStream();
                     OutputStream out = client.getOutputStream()) {
                 java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
@@ -224,9 +228,11 @@ public final class Pop3Proxy implements AutoCloseable {
                     String text = line.toString(StandardCharsets.ISO_8859_1).trim();
                     if (!text.equalsIgnoreCase("UIDL")) {
                         line.writeTo(out);
-                        if (in.available() == 0) {
-                            out.flush();
-                        }
+                    } else {
+                        out.write(replacement.getBytes(StandardCharsets.US_ASCII));
+                    }
+                    if (in.available() == 0) {
+                        out.flush();
                     }
                     line.reset();
                 }
