@@ -60,7 +60,8 @@ public final class KafkaOutageDrill {
                             "sink.kafka.topic=" + topic,
                             "sink.kafka.deliveryTimeoutMs=3000",
                             "camel.main.routesIncludePattern=file:" + routes() + "/*.yaml",
-                            "camel.main.durationMaxIdleSeconds=15"));
+                            // A one-shot run ends (exit 4) after this long without progress: outlast the outage.
+                            "camel.main.durationMaxIdleSeconds=" + (outage.toSeconds() + 30)));
             kafka.stopBroker();
             Path log = dir.resolve("kafka-outage.log");
             RunnerProcess runner = RunnerProcess.start(settings, List.of("-Xmx256m"), Map.of(), log);
