@@ -97,15 +97,22 @@ public final class RunnerProcess {
     /**
      * Starts the runner and SIGKILLs it {@code kills} times, each once it has stored between {@code
      * min} and {@code max} more messages (as {@code stored} counts them; a random count, repeatable
-     * through {@code seed}), so that every kill interrupts a drain in progress however slow the
-     * start-up is on a busy machine.
+     * through {@code seed}) but never more than {@code limit} in all, so that every kill interrupts a
+     * drain in progress however slow the start-up is on a busy machine.
      */
     public static void killDuringDrain(
-            Path settings, Path log, int kills, long seed, java.util.function.IntSupplier stored, int min, int max)
+            Path settings,
+            Path log,
+            int kills,
+            long seed,
+            java.util.function.IntSupplier stored,
+            int min,
+            int max,
+            int limit)
             throws Exception {
         java.util.Random random = new java.util.Random(seed);
         killRepeatedly(settings, log, kills, () -> {
-            int target = stored.getAsInt() + min + random.nextInt(max - min + 1);
+            int target = Math.min(limit, stored.getAsInt() + min + random.nextInt(max - min + 1));
             org.awaitility.Awaitility.await()
                     .atMost(java.time.Duration.ofMinutes(2))
                     .until(() -> stored.getAsInt() >= target);
