@@ -74,6 +74,8 @@ public final class Pop3Consumer extends MailConsumer {
     private MailboxCounters counters;
     /** Batch summaries and progress lines (this consumer's thread only). */
     private DrainProgress progress;
+    /** Whether the current poll found messages on the server (this consumer's thread only). */
+    private boolean batchThisPoll;
 
     Pop3Consumer(
             Pop3Endpoint endpoint,
@@ -95,12 +97,28 @@ public final class Pop3Consumer extends MailConsumer {
         progress = new DrainProgress(mailboxId(), counters, System::nanoTime);
     }
 
+    /** camel-mail calls {@link #processBatch} only when the server has messages: otherwise it has none. */
+    @Override
+    protected int poll() throws Exception {
+        batchThisPoll = false;
+        int polled = super.poll();
+        if (!batchThisPoll) {
+            counters.setOnServer(0);
+        }
+        return polled;
+    }
+
     @Override
     public int processBatch(Queue<Object> exchanges) throws Exception {
         Folder folder = exchanges.isEmpty() ? null : folderOf((Exchange) exchanges.peek());
         int taken = exchanges.size();
+        // Without a message to take (all held back for a retry), the folder is camel-mail's private
+        // field: the last count stands.
         int onServer = folder == null ? taken : folder.getMessageCount();
-        counters.setOnServer(onServer);
+        batchThisPoll = true;
+        if (folder != null) {
+            counters.setOnServer(onServer);
+        }
         if (taken > 0) {
             progress.batchStarted(onServer);
         }
