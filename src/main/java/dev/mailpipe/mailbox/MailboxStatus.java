@@ -45,6 +45,8 @@ public final class MailboxStatus implements PollingConsumerPollStrategy, Excepti
     private volatile long lastSuccessfulPoll;
     /** Polls failed in a row since the last good one (a mailbox locked by another client does not count). */
     private volatile int failedPollsInARow;
+    /** When the consumer last did something: a poll began, a message was handed over or completed. */
+    private volatile long lastActivity = System.nanoTime();
     /** When the current outage began (System.nanoTime()), while {@link #outage} is set. */
     private long outageSince;
 
@@ -107,6 +109,7 @@ public final class MailboxStatus implements PollingConsumerPollStrategy, Excepti
     @Override
     public boolean begin(Consumer consumer, Endpoint endpoint) {
         pollStarted = System.nanoTime();
+        lastActivity = pollStarted;
         pollInProgress = true;
         return true;
     }
@@ -119,6 +122,16 @@ public final class MailboxStatus implements PollingConsumerPollStrategy, Excepti
     /** Polls ended so far, successful or not; what shows that the consumer is polling at all. */
     public long pollsEnded() {
         return pollsEnded.get();
+    }
+
+    /** The consumer handed a message to the route, or one completed: the poll is not stuck. */
+    public void activity() {
+        lastActivity = System.nanoTime();
+    }
+
+    /** How long ago the consumer last began a poll, handed over a message or saw one complete. */
+    public Duration sinceActivity() {
+        return Duration.ofNanos(System.nanoTime() - lastActivity);
     }
 
     /** Total time spent in polls ended so far. */

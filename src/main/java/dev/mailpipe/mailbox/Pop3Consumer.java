@@ -70,6 +70,8 @@ public final class Pop3Consumer extends MailConsumer {
     private volatile Pop3Connection connection;
     /** Bytes downloaded in the current batch (this consumer's thread only). */
     private long batchBytes;
+    /** The route's pollStrategy, when it is mailpipe's (set at start). */
+    private MailboxStatus status;
     /** The mailbox's counts: its {@link MailboxStatus}'s, or this consumer's own without one. */
     private MailboxCounters counters;
     /** Batch summaries and progress lines (this consumer's thread only). */
@@ -93,7 +95,8 @@ public final class Pop3Consumer extends MailConsumer {
     @Override
     protected void doStart() throws Exception {
         super.doStart();
-        counters = getPollStrategy() instanceof MailboxStatus status ? status.counters() : new MailboxCounters();
+        status = getPollStrategy() instanceof MailboxStatus mailboxStatus ? mailboxStatus : null;
+        counters = status != null ? status.counters() : new MailboxCounters();
         progress = new DrainProgress(mailboxId(), counters, System::nanoTime);
     }
 
@@ -201,10 +204,12 @@ public final class Pop3Consumer extends MailConsumer {
             inFlight++;
         }
         handedOver++;
+        activity();
         if (connection != null) {
             exchange.setProperty(MailpipeHeaders.POP3_CONNECTION, connection);
         }
         getAsyncProcessor().process(exchange, doneSync -> {
+            activity();
             synchronized (inFlightLock) {
                 inFlight--;
                 inFlightLock.notifyAll();
@@ -239,7 +244,13 @@ public final class Pop3Consumer extends MailConsumer {
     }
 
     private boolean inOutage() {
-        return getPollStrategy() instanceof MailboxStatus status && status.inOutage();
+        return status != null && status.inOutage();
+    }
+
+    private void activity() {
+        if (status != null) {
+            status.activity();
+        }
     }
 
     /** Waits until every message handed to the route has completed; false when interrupted (shutdown). */
@@ -297,7 +308,7 @@ public final class Pop3Consumer extends MailConsumer {
             if (!deleted.isEmpty()) {
                 counters.countDeleted(deleted.size());
                 deletions.deletionsSent(deleted);
-                if (getPollStrategy() instanceof MailboxStatus status) {
+                if (status != null) {
                     status.progress();
                 }
             }

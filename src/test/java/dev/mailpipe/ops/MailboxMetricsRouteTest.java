@@ -47,7 +47,7 @@ class MailboxMetricsRouteTest extends MailpipeRouteTestSupport {
             bytes += Files.size(eml);
         }
         String text = context.getRegistry()
-                .lookupByNameAndType("metrics", MetricsService.class)
+                .lookupByNameAndType(Observability.METRICS, MetricsService.class)
                 .scrape();
         List<Sample> samples = PrometheusText.parse(text);
         Map<String, String> labels = Map.of("mailbox", mailbox.toString());
