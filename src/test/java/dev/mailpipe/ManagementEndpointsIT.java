@@ -68,16 +68,9 @@ class ManagementEndpointsIT {
     }
 
     private List<String> settings(int pollDelayMillis) {
-        List<String> settings =
-                new ArrayList<>(RunnerProcess.pop3sSettings(greenMail.getPop3s().getPort()));
+        List<String> settings = RunnerProcess.drainSettings(greenMail.getPop3s().getPort(), dir);
         settings.replaceAll(
                 line -> line.startsWith("mailbox.pollDelay=") ? "mailbox.pollDelay=" + pollDelayMillis : line);
-        settings.add("sink.files.dir=" + dir.resolve("out"));
-        settings.add("ledger.dir=" + dir.resolve("ledger"));
-        settings.add("camel.main.routesIncludePattern=file:"
-                + Path.of(System.getProperty("mailpipe.project.dir", "."))
-                        .resolve("routes")
-                        .toAbsolutePath() + "/*.yaml");
         return settings;
     }
 
