@@ -124,7 +124,7 @@ public final class MailboxStatus implements PollingConsumerPollStrategy, Excepti
         return pollsEnded.get();
     }
 
-    /** The consumer handed a message to the route, or one completed: the poll is not stuck. */
+    /** The consumer read a block from the server, handed a message to the route, or one completed: the poll is not stuck. */
     public void activity() {
         lastActivity = System.nanoTime();
     }

@@ -134,6 +134,7 @@ public final class Pop3Consumer extends MailConsumer {
         connection = folder == null ? null : Pop3Connection.of(folder).orElse(null);
         if (connection != null) {
             connection.plan(messageNumbers(exchanges));
+            connection.onBlock(this::activity);
         }
         int total = 0;
         try {

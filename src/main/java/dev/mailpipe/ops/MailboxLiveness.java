@@ -7,8 +7,8 @@ import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
- * Liveness of one mailbox's consumer: DOWN only when a poll has been under way without handing over
- * or completing any message for longer than its timeouts allow, that is when the consumer thread is
+ * Liveness of one mailbox's consumer: DOWN only when a poll has been under way without reading a
+ * block from the server, handing over or completing a message for longer than its timeouts allow, that is when the consumer thread is
  * stuck and a restart is the only way on. Failing polls and outages are readiness matters.
  */
 public final class MailboxLiveness extends AbstractHealthCheck {
