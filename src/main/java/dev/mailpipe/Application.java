@@ -5,6 +5,8 @@ import dev.mailpipe.ledger.Ledger;
 import dev.mailpipe.ledger.LedgerCommand;
 import dev.mailpipe.ledger.LedgerSettings;
 import dev.mailpipe.mime.ParseCommand;
+import dev.mailpipe.ops.ManagementSettings;
+import dev.mailpipe.ops.StatusCommand;
 import dev.mailpipe.runner.CommandLine;
 import dev.mailpipe.runner.ConfigurationException;
 import dev.mailpipe.runner.KnownKeys;
@@ -62,6 +64,7 @@ public final class Application {
                 case DEMO -> new DemoRun(out, Path.of("mailpipe-out")).run();
                 case RUN -> MailpipeRunner.run(command.propertiesFile(), Map.of());
                 case LEDGER -> ledger(command, out, err);
+                case STATUS -> status(command, out, err);
                 case PARSE -> new ParseCommand(out, err).run(command.arguments());
             };
         } catch (Exception e) {
@@ -76,12 +79,27 @@ public final class Application {
     }
 
     private static int ledger(CommandLine command, PrintStream out, PrintStream err) throws Exception {
-        KnownKeys.checkUserSettings(command.propertiesFile());
-        Settings settings = new Settings(StandaloneSettings.load(command.propertiesFile(), System.getenv()));
-        LedgerSettings where = LedgerSettings.from(settings);
-        try (Ledger ledger = Ledger.open(
-                where.url(), where.username().orElse(null), where.password().orElse(null), Clock.systemUTC())) {
+        Settings settings = standaloneSettings(command);
+        try (Ledger ledger = openLedger(settings)) {
             return new LedgerCommand(ledger, out, err).run(command.arguments());
         }
+    }
+
+    private static int status(CommandLine command, PrintStream out, PrintStream err) throws Exception {
+        Settings settings = standaloneSettings(command);
+        try (Ledger ledger = openLedger(settings)) {
+            return new StatusCommand(ledger, ManagementSettings.from(settings), out, err).run(command.arguments());
+        }
+    }
+
+    private static Settings standaloneSettings(CommandLine command) throws java.io.IOException {
+        KnownKeys.checkUserSettings(command.propertiesFile());
+        return new Settings(StandaloneSettings.load(command.propertiesFile(), System.getenv()));
+    }
+
+    private static Ledger openLedger(Settings settings) throws java.sql.SQLException {
+        LedgerSettings where = LedgerSettings.from(settings);
+        return Ledger.open(
+                where.url(), where.username().orElse(null), where.password().orElse(null), Clock.systemUTC());
     }
 }

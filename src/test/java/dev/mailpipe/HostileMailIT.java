@@ -106,14 +106,7 @@ class HostileMailIT {
             deliverWithADeepStack(user, hostile);
             sent.add(hostile);
         }
-        List<String> settings =
-                new ArrayList<>(RunnerProcess.pop3sSettings(greenMail.getPop3s().getPort()));
-        settings.add("sink.files.dir=" + dir.resolve("out"));
-        settings.add("ledger.dir=" + dir.resolve("ledger"));
-        settings.add("camel.main.routesIncludePattern=file:"
-                + Path.of(System.getProperty("mailpipe.project.dir", "."))
-                        .resolve("routes")
-                        .toAbsolutePath() + "/*.yaml");
+        List<String> settings = RunnerProcess.drainSettings(greenMail.getPop3s().getPort(), dir);
         settings.add("camel.main.durationMaxIdleSeconds=5");
         Path file = Files.writeString(dir.resolve("hostile.properties"), String.join("\n", settings));
         RunnerProcess runner =

@@ -65,6 +65,7 @@ public final class ClaimMessage implements Processor {
                             mailbox,
                             claim.state() == DeliveryState.DELIVERED ? "delivered" : "dead-lettered");
                 }
+                exchange.setProperty(MailpipeHeaders.DELIVERED_BEFORE, true);
                 exchange.setRouteStop(true);
             }
             case CLAIMED_ELSEWHERE -> {

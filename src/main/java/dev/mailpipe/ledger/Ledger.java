@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -402,6 +403,50 @@ public final class Ledger implements AutoCloseable {
                 }
             }
             return counts;
+        });
+    }
+
+    /** Per mailbox: messages by state, those at risk (final, not deleted), the last delivery and the last error. */
+    public synchronized List<MailboxSummary> summaries() throws SQLException {
+        return withConnection(c -> {
+            Map<String, String[]> lastErrors = new HashMap<>();
+            try (Statement query = c.createStatement();
+                    ResultSet rows = query.executeQuery("SELECT m.mailbox, m.last_error, m.updated"
+                            + " FROM mailpipe_messages m WHERE m.last_error IS NOT NULL AND m.updated ="
+                            + " (SELECT MAX(x.updated) FROM mailpipe_messages x"
+                            + " WHERE x.mailbox = m.mailbox AND x.last_error IS NOT NULL)")) {
+                while (rows.next()) {
+                    lastErrors.putIfAbsent(
+                            rows.getString(1), new String[] {rows.getString(2), Long.toString(rows.getLong(3))});
+                }
+            }
+            List<MailboxSummary> summaries = new ArrayList<>();
+            try (Statement query = c.createStatement();
+                    ResultSet rows = query.executeQuery("SELECT mailbox,"
+                            + " SUM(CASE WHEN state = 'DELIVERED' THEN 1 ELSE 0 END),"
+                            + " SUM(CASE WHEN state = 'SEEN' THEN 1 ELSE 0 END),"
+                            + " SUM(CASE WHEN state = 'DEAD_LETTERED' THEN 1 ELSE 0 END),"
+                            + " SUM(CASE WHEN state <> 'SEEN' AND deleted_at IS NULL THEN 1 ELSE 0 END),"
+                            + " MAX(CASE WHEN state = 'DELIVERED' THEN updated END)"
+                            + " FROM mailpipe_messages GROUP BY mailbox ORDER BY mailbox")) {
+                while (rows.next()) {
+                    String mailbox = rows.getString(1);
+                    long lastDelivery = rows.getLong(6);
+                    Optional<Instant> delivered =
+                            rows.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(lastDelivery));
+                    String[] error = lastErrors.get(mailbox);
+                    summaries.add(new MailboxSummary(
+                            mailbox,
+                            rows.getLong(2),
+                            rows.getLong(3),
+                            rows.getLong(4),
+                            rows.getLong(5),
+                            delivered,
+                            Optional.ofNullable(error).map(e -> e[0]),
+                            Optional.ofNullable(error).map(e -> Instant.ofEpochMilli(Long.parseLong(e[1])))));
+                }
+            }
+            return summaries;
         });
     }
 

@@ -35,6 +35,7 @@ public final class MarkDeadLettered implements Processor {
         } catch (SQLException e) {
             throw new OutageException("ledger", e);
         }
+        exchange.setProperty(MailpipeHeaders.DEAD_LETTERED, true);
         LOG.warn(
                 "Message {} (UIDL {}) failed {} times and was dead-lettered: {}",
                 key,

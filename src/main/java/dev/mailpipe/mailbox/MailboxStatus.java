@@ -36,6 +36,19 @@ public final class MailboxStatus implements PollingConsumerPollStrategy, Excepti
 
     private final AtomicLong pollsEnded = new AtomicLong();
     private volatile boolean pollInProgress;
+    private final MailboxCounters counters = new MailboxCounters();
+    /** When the current poll began (System.nanoTime()). */
+    private volatile long pollStarted;
+
+    private final AtomicLong pollNanos = new AtomicLong();
+    /** When the last poll ended well (System.currentTimeMillis()), 0 before the first. */
+    private volatile long lastSuccessfulPoll;
+    /** Polls failed in a row since the last good one (a mailbox locked by another client does not count). */
+    private volatile int failedPollsInARow;
+    /** When the consumer last did something: a poll began, a message was handed over or completed. */
+    private volatile long lastActivity = System.nanoTime();
+    /** When the current outage began (System.nanoTime()), while {@link #outage} is set. */
+    private long outageSince;
 
     public MailboxStatus(MailboxSettings mailbox) {
         this.mailbox = mailbox;
@@ -56,9 +69,15 @@ public final class MailboxStatus implements PollingConsumerPollStrategy, Excepti
         return Duration.ofNanos(System.nanoTime() - lastProgress);
     }
 
+    /** What the mailbox has done since the start: deliveries, deletions, failures, bytes. */
+    public MailboxCounters counters() {
+        return counters;
+    }
+
     /** A message's own failure; it stays on the server for another attempt. */
     public void messageFailed(String key) {
         failing.add(key);
+        counters.countFailure(MailboxCounters.MESSAGE);
     }
 
     /** A message left the mailbox's to-do list: delivered or dead-lettered. */
@@ -89,6 +108,8 @@ public final class MailboxStatus implements PollingConsumerPollStrategy, Excepti
 
     @Override
     public boolean begin(Consumer consumer, Endpoint endpoint) {
+        pollStarted = System.nanoTime();
+        lastActivity = pollStarted;
         pollInProgress = true;
         return true;
     }
@@ -103,10 +124,53 @@ public final class MailboxStatus implements PollingConsumerPollStrategy, Excepti
         return pollsEnded.get();
     }
 
-    @Override
-    public synchronized void commit(Consumer consumer, Endpoint endpoint, int polledMessages) {
+    /** The consumer read a block from the server, handed a message to the route, or one completed: the poll is not stuck. */
+    public void activity() {
+        lastActivity = System.nanoTime();
+    }
+
+    /** How long ago the consumer last began a poll, handed over a message or saw one complete. */
+    public Duration sinceActivity() {
+        return Duration.ofNanos(System.nanoTime() - lastActivity);
+    }
+
+    /** Total time spent in polls ended so far. */
+    public Duration pollTime() {
+        return Duration.ofNanos(pollNanos.get());
+    }
+
+    /** When the last poll ended without an error (System.currentTimeMillis()); empty before the first. */
+    public Optional<java.time.Instant> lastSuccessfulPoll() {
+        long at = lastSuccessfulPoll;
+        return at == 0 ? Optional.empty() : Optional.of(java.time.Instant.ofEpochMilli(at));
+    }
+
+    /** Polls that failed in a row since the last one that worked. */
+    public int failedPollsInARow() {
+        return failedPollsInARow;
+    }
+
+    /** How long the current sink outage has lasted; zero when there is none. */
+    public synchronized Duration outageDuration() {
+        return outage == null ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - outageSince);
+    }
+
+    /** What is out, by sink name ({@code kafka}, {@code files}, {@code ledger}, ...), while an outage lasts. */
+    public synchronized Optional<String> outageSink() {
+        return Optional.ofNullable(outage).map(MailboxStatus::sinkOf);
+    }
+
+    private void pollEnded() {
         pollInProgress = false;
         pollsEnded.incrementAndGet();
+        pollNanos.addAndGet(System.nanoTime() - pollStarted);
+    }
+
+    @Override
+    public synchronized void commit(Consumer consumer, Endpoint endpoint, int polledMessages) {
+        pollEnded();
+        lastSuccessfulPoll = System.currentTimeMillis();
+        failedPollsInARow = 0;
         if (lastProblem != null) {
             LOG.info("Mailbox {} can be polled again", mailbox.id());
             lastProblem = null;
@@ -115,8 +179,7 @@ public final class MailboxStatus implements PollingConsumerPollStrategy, Excepti
 
     @Override
     public synchronized boolean rollback(Consumer consumer, Endpoint endpoint, int retryCounter, Exception cause) {
-        pollInProgress = false;
-        pollsEnded.incrementAndGet();
+        pollEnded();
         lastReported = cause;
         if (MailboxFailure.isMailboxInUse(cause)) {
             // Instances sharing a mailbox take turns; waiting for the lock is normal, not a problem.
@@ -124,6 +187,7 @@ public final class MailboxStatus implements PollingConsumerPollStrategy, Excepti
                     "Mailbox {} is locked by another client; trying again in {} ms", mailbox.id(), mailbox.pollDelay());
             return false;
         }
+        failedPollsInARow++;
         String problem = MailboxFailure.describe(cause, mailbox);
         if (!problem.equals(lastProblem)) {
             LOG.error(
@@ -142,6 +206,10 @@ public final class MailboxStatus implements PollingConsumerPollStrategy, Excepti
      * unavailable): reported once per distinct cause; nothing is deleted or dead-lettered meanwhile.
      */
     public synchronized void deliveryOutage(String what, String detail) {
+        counters.countFailure(sinkOf(what));
+        if (outage == null) {
+            outageSince = System.nanoTime();
+        }
         if (!what.equals(outage)) {
             LOG.warn(
                     "Mailbox {}: {}. Messages stay on the server and are retried every {} ms; none is deleted or"
@@ -168,6 +236,12 @@ public final class MailboxStatus implements PollingConsumerPollStrategy, Excepti
             outage = null;
             outageDetail = null;
         }
+    }
+
+    /** The sink named by an outage's description: its first word ({@code "kafka sink host:9092"} is {@code kafka}). */
+    static String sinkOf(String what) {
+        int space = what.indexOf(' ');
+        return (space < 0 ? what : what.substring(0, space)).toLowerCase(java.util.Locale.ROOT);
     }
 
     @Override

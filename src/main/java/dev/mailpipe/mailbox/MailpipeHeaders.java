@@ -49,6 +49,15 @@ public final class MailpipeHeaders {
     /** Set by a route to publish the event to this Kafka topic instead of sink.kafka.topic. */
     public static final String KAFKA_TOPIC = "MailpipeKafkaTopic";
 
+    /**
+     * Exchange property: true when the ledger has the message delivered or dead-lettered before, so
+     * the route only lets the consumer delete it (counted as skipped, not delivered).
+     */
+    public static final String DELIVERED_BEFORE = "MailpipeDeliveredBefore";
+
+    /** Exchange property: true once the message is recorded dead-lettered (counted apart from deliveries). */
+    public static final String DEAD_LETTERED = "MailpipeDeadLettered";
+
     /** Exchange property: failed attempts recorded for this message before this one. */
     public static final String ATTEMPTS_BEFORE = "MailpipeAttemptsBefore";
 

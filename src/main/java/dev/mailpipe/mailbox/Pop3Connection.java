@@ -73,6 +73,8 @@ public final class Pop3Connection {
     private final char[] chars = new char[CHUNK_CHARS];
 
     private final byte[] bytes = new byte[CHUNK_CHARS];
+    /** Told after every block a reply brings: a long download is activity, not a stuck poll. */
+    private volatile Runnable onBlock = () -> {};
 
     private Pop3Connection(
             Object protocol, Socket socket, BufferedReader input, PrintWriter output, boolean pipelining) {
@@ -175,6 +177,11 @@ public final class Pop3Connection {
                 throw closed(e);
             }
         }
+    }
+
+    /** Sets what to tell after every block of a reply read (the consumer marks its poll as active). */
+    public void onBlock(Runnable listener) {
+        this.onBlock = listener;
     }
 
     /** Tops the RETRs on the wire up to the window: the planned messages after {@code number}. */
@@ -312,6 +319,7 @@ public final class Pop3Connection {
             if (read < 0) {
                 throw new ConnectionFailure(new EOFException("EOF on socket"));
             }
+            onBlock.run();
             int consumed = state.copy(chars, read, bytes);
             if (writeFailure == null && state.length > 0) {
                 try {

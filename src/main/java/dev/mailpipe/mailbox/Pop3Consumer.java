@@ -70,6 +70,14 @@ public final class Pop3Consumer extends MailConsumer {
     private volatile Pop3Connection connection;
     /** Bytes downloaded in the current batch (this consumer's thread only). */
     private long batchBytes;
+    /** The route's pollStrategy, when it is mailpipe's (set at start). */
+    private MailboxStatus status;
+    /** The mailbox's counts: its {@link MailboxStatus}'s, or this consumer's own without one. */
+    private MailboxCounters counters;
+    /** Batch summaries and progress lines (this consumer's thread only). */
+    private DrainProgress progress;
+    /** Whether the current poll found messages on the server (this consumer's thread only). */
+    private boolean batchThisPoll;
 
     Pop3Consumer(
             Pop3Endpoint endpoint,
@@ -85,8 +93,38 @@ public final class Pop3Consumer extends MailConsumer {
     }
 
     @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        status = getPollStrategy() instanceof MailboxStatus mailboxStatus ? mailboxStatus : null;
+        counters = status != null ? status.counters() : new MailboxCounters();
+        progress = new DrainProgress(mailboxId(), counters, System::nanoTime);
+    }
+
+    /** camel-mail calls {@link #processBatch} only when the server has messages: otherwise it has none. */
+    @Override
+    protected int poll() throws Exception {
+        batchThisPoll = false;
+        int polled = super.poll();
+        if (!batchThisPoll) {
+            counters.setOnServer(0);
+        }
+        return polled;
+    }
+
+    @Override
     public int processBatch(Queue<Object> exchanges) throws Exception {
         Folder folder = exchanges.isEmpty() ? null : folderOf((Exchange) exchanges.peek());
+        int taken = exchanges.size();
+        // Without a message to take (all held back for a retry), the folder is camel-mail's private
+        // field: the last count stands.
+        int onServer = folder == null ? taken : folder.getMessageCount();
+        batchThisPoll = true;
+        if (folder != null) {
+            counters.setOnServer(onServer);
+        }
+        if (taken > 0) {
+            progress.batchStarted(onServer);
+        }
         flaggedForDeletion.clear();
         batchBytes = 0;
         handedOver = 0;
@@ -96,6 +134,7 @@ public final class Pop3Consumer extends MailConsumer {
         connection = folder == null ? null : Pop3Connection.of(folder).orElse(null);
         if (connection != null) {
             connection.plan(messageNumbers(exchanges));
+            connection.onBlock(this::activity);
         }
         int total = 0;
         try {
@@ -111,10 +150,14 @@ public final class Pop3Consumer extends MailConsumer {
             }
             connection = null;
             session = null;
+            // No greedy follow-up poll during an outage, or while deletions wait for the ledger: the
+            // next poll waits for mailbox.pollDelay.
+            if (endedByOutage || inOutage() || deletionsWithheld) {
+                total = 0;
+            }
+            progress.batchEnded(total > 0 && onServer > taken);
         }
-        // No greedy follow-up poll during an outage, or while deletions wait for the ledger: the
-        // next poll waits for mailbox.pollDelay.
-        return endedByOutage || inOutage() || deletionsWithheld ? 0 : total;
+        return total;
     }
 
     private static List<Integer> messageNumbers(Queue<Object> exchanges) {
@@ -162,17 +205,22 @@ public final class Pop3Consumer extends MailConsumer {
             inFlight++;
         }
         handedOver++;
+        activity();
         if (connection != null) {
             exchange.setProperty(MailpipeHeaders.POP3_CONNECTION, connection);
         }
         getAsyncProcessor().process(exchange, doneSync -> {
+            activity();
             synchronized (inFlightLock) {
                 inFlight--;
                 inFlightLock.notifyAll();
             }
         });
         // Set by the download step, which has run on this thread by now.
-        batchBytes += exchange.getProperty(MailpipeHeaders.DOWNLOADED_BYTES, 0L, Long.class);
+        long downloaded = exchange.getProperty(MailpipeHeaders.DOWNLOADED_BYTES, 0L, Long.class);
+        batchBytes += downloaded;
+        counters.countDownloaded(downloaded);
+        progress.tick();
     }
 
     /**
@@ -197,7 +245,13 @@ public final class Pop3Consumer extends MailConsumer {
     }
 
     private boolean inOutage() {
-        return getPollStrategy() instanceof MailboxStatus status && status.inOutage();
+        return status != null && status.inOutage();
+    }
+
+    private void activity() {
+        if (status != null) {
+            status.activity();
+        }
     }
 
     /** Waits until every message handed to the route has completed; false when interrupted (shutdown). */
@@ -251,9 +305,11 @@ public final class Pop3Consumer extends MailConsumer {
             } else {
                 folder.close(true);
             }
+            counters.setAtRisk(flagged.size() - deleted.size());
             if (!deleted.isEmpty()) {
+                counters.countDeleted(deleted.size());
                 deletions.deletionsSent(deleted);
-                if (getPollStrategy() instanceof MailboxStatus status) {
+                if (status != null) {
                     status.progress();
                 }
             }
@@ -325,11 +381,13 @@ public final class Pop3Consumer extends MailConsumer {
         String uid = (String) exchange.removeProperty(MAIL_MESSAGE_UID);
         IdempotentRepository repository = getEndpoint().getIdempotentRepository();
         if (exchange.getProperty(MailpipeHeaders.LEAVE_ON_SERVER, false, Boolean.class)) {
+            counters.countSkipped(MailboxCounters.CLAIMED_ELSEWHERE);
             if (repository != null) {
                 repository.remove(uid);
             }
             return;
         }
+        countOutcome(exchange);
         try {
             if (getEndpoint().getConfiguration().isDelete()) {
                 if (mail.getFolder() != session) {
@@ -339,6 +397,7 @@ public final class Pop3Consumer extends MailConsumer {
                 // The message object belongs to this session's open folder: flagging it is all a DELE needs.
                 mail.setFlag(Flags.Flag.DELETED, true);
                 flaggedForDeletion.add(new Flagged(uid, mail.getMessageNumber(), mail.getFolder()));
+                counters.setAtRisk(flaggedForDeletion.size());
             }
             Pop3Connection current = connection;
             if (current != null) {
@@ -355,6 +414,16 @@ public final class Pop3Consumer extends MailConsumer {
         }
     }
 
+    private void countOutcome(Exchange exchange) {
+        if (exchange.getProperty(MailpipeHeaders.DELIVERED_BEFORE, false, Boolean.class)) {
+            counters.countSkipped(MailboxCounters.DELIVERED_BEFORE);
+        } else if (exchange.getProperty(MailpipeHeaders.DEAD_LETTERED, false, Boolean.class)) {
+            counters.countDeadLettered();
+        } else {
+            counters.countDelivered();
+        }
+    }
+
     @Override
     protected void processRollback(Message mail, Exchange exchange) {
         String uid = (String) exchange.removeProperty(MAIL_MESSAGE_UID);
@@ -366,14 +435,17 @@ public final class Pop3Consumer extends MailConsumer {
     }
 
     private String mailbox() {
+        return mailboxId().toString();
+    }
+
+    private MailboxId mailboxId() {
         org.apache.camel.component.mail.MailConfiguration configuration =
                 getEndpoint().getConfiguration();
         return new MailboxId(
-                        configuration.getProtocol(),
-                        configuration.getHost(),
-                        configuration.getPort(),
-                        configuration.getUsername())
-                .toString();
+                configuration.getProtocol(),
+                configuration.getHost(),
+                configuration.getPort(),
+                configuration.getUsername());
     }
 
     private static Folder folderOf(Exchange exchange) {

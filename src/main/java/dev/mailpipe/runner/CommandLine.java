@@ -14,6 +14,7 @@ public record CommandLine(Mode mode, Optional<Path> propertiesFile, List<String>
         RUN,
         DEMO,
         LEDGER,
+        STATUS,
         PARSE,
         HELP
     }
@@ -23,6 +24,9 @@ public record CommandLine(Mode mode, Optional<Path> propertiesFile, List<String>
                    java -jar mailpipe.jar --demo                drain a built-in demo mailbox into ./mailpipe-out, then exit
                    java -jar mailpipe.jar ledger stats | list [STATE] [--limit N] | forget KEY [--properties FILE]
                                                                 inspect or repair the delivery ledger
+                   java -jar mailpipe.jar status [--json] [--properties FILE]
+                                                                per mailbox: delivered, waiting, dead-lettered, at risk,
+                                                                last delivery, last error (and readiness, if running)
                    java -jar mailpipe.jar parse FILE...         print each message file as a JSON mail event, one per line
                    java -jar mailpipe.jar --help                show this help
 
@@ -55,11 +59,12 @@ public record CommandLine(Mode mode, Optional<Path> propertiesFile, List<String>
                     throw new IllegalArgumentException("--properties needs a file name");
                 }
                 properties = Path.of(args[++i]);
-            } else if (mode == Mode.LEDGER) {
+            } else if (mode == Mode.LEDGER || mode == Mode.STATUS) {
                 arguments.add(arg);
             } else {
                 mode = switch (arg) {
                     case "ledger" -> Mode.LEDGER;
+                    case "status" -> Mode.STATUS;
                     case "parse" -> Mode.PARSE;
                     case "--help", "-h" -> Mode.HELP;
                     case "--demo" -> Mode.DEMO;
@@ -67,7 +72,9 @@ public record CommandLine(Mode mode, Optional<Path> propertiesFile, List<String>
                 };
             }
         }
-        if ((mode == Mode.RUN || mode == Mode.LEDGER) && properties != null && !Files.isReadable(properties)) {
+        if ((mode == Mode.RUN || mode == Mode.LEDGER || mode == Mode.STATUS)
+                && properties != null
+                && !Files.isReadable(properties)) {
             throw new IllegalArgumentException("cannot read properties file " + properties);
         }
         return new CommandLine(mode, Optional.ofNullable(properties), List.copyOf(arguments));

@@ -14,13 +14,13 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * mailpipe's own keys ({@code mailbox.*}, {@code sink.*}, {@code ledger.*}) are those of the bundled
+ * mailpipe's own keys ({@code mailbox.*}, {@code sink.*}, {@code ledger.*}, {@code management.*}) are those of the bundled
  * {@code application.properties}; a key the user sets outside that list is a typo (or a key that was
  * removed) that would otherwise be silently ignored, so it stops the start.
  */
 public final class KnownKeys {
 
-    private static final List<String> PREFIXES = List.of("mailbox.", "sink.", "ledger.");
+    private static final List<String> PREFIXES = List.of("mailbox.", "sink.", "ledger.", "management.");
 
     /** Keys that were removed, with what replaced them: setting one is an error, not a silent no-op. */
     private static final Map<String, String> REMOVED = Map.of(

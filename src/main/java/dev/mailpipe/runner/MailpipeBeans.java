@@ -26,6 +26,7 @@ import dev.mailpipe.mailbox.MailboxSettings;
 import dev.mailpipe.mailbox.MailboxStatus;
 import dev.mailpipe.mailbox.Pop3Component;
 import dev.mailpipe.mailbox.UidlKeys;
+import dev.mailpipe.ops.Observability;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,6 +104,7 @@ public final class MailpipeBeans implements CamelConfiguration {
         registry.bind(SINK_IMAP_PASSWORD_BEAN, settings.string(SINK_IMAP_PASSWORD, ""));
         registry.bind("mailboxJavaMailProperties", JavaMailProperties.of(mailbox));
         registry.bind("mailboxStatus", status);
+        Observability.install(context, settings, mailbox, status);
         registry.bind("uidlKeys", new UidlKeys(mailbox.id()));
         registry.bind("deliveryTracker", new DeliveryTracker(mailbox, clock));
         bindStep(registry, "identifyMessage", new IdentifyMessage(mailbox.id()));

@@ -14,7 +14,12 @@ import java.util.stream.Stream;
 enum Contender {
     ANGUS("(a) minimal Angus Mail loop"),
     STOCK_CAMEL("(b) stock camel-mail route"),
-    MAILPIPE("(c) mailpipe, shipped route");
+    MAILPIPE("(c) mailpipe, shipped route"),
+    /** mailpipe with its management endpoints on, scraped and probed every second during the drain. */
+    MAILPIPE_MANAGED("(d) mailpipe, endpoints scraped every 1 s");
+
+    /** The management port of {@link #MAILPIPE_MANAGED}; one drain runs at a time. */
+    static final int MANAGEMENT_PORT = 19_377;
 
     final String label;
 
@@ -49,7 +54,7 @@ enum Contender {
                         setup.user(),
                         setup.passwordFile().toString(),
                         out.toString()));
-            case MAILPIPE -> {
+            case MAILPIPE, MAILPIPE_MANAGED -> {
                 Path settings = out.resolveSibling(out.getFileName() + ".properties");
                 Files.writeString(
                         settings,
@@ -62,6 +67,7 @@ enum Contender {
                                 "mailbox.caFile=" + setup.caFile(),
                                 "sink.files.dir=" + out.resolve("files"),
                                 "ledger.dir=" + out.resolve("ledger"),
+                                this == MAILPIPE_MANAGED ? "management.port=" + MANAGEMENT_PORT : "",
                                 ""));
                 command.addAll(List.of("-jar", setup.jar().toString(), "--properties", settings.toString()));
             }
@@ -79,7 +85,7 @@ enum Contender {
         return switch (this) {
             case ANGUS -> count(out, ".eml");
             case STOCK_CAMEL -> count(out, "");
-            case MAILPIPE -> {
+            case MAILPIPE, MAILPIPE_MANAGED -> {
                 Path folder = new FilesLayout(out.resolve("files"), new MailboxId("pop3s", "localhost", port, user))
                         .mailboxFolder();
                 yield Math.min(count(folder, ".eml"), count(folder, ".json"));

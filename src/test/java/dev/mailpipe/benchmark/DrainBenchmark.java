@@ -113,7 +113,9 @@ public final class DrainBenchmark {
                                 run,
                                 "loopback",
                                 dovecot.pop3sPort(),
-                                contender == Contender.MAILPIPE ? mailpipeOptions : List.of()));
+                                contender == Contender.ANGUS || contender == Contender.STOCK_CAMEL
+                                        ? List.of()
+                                        : mailpipeOptions));
                     }
                 }
             }
@@ -195,7 +197,14 @@ public final class DrainBenchmark {
                 .redirectErrorStream(true)
                 .redirectOutput(logFile.toFile())
                 .start();
-        double drainSeconds = awaitEmptyMailbox(process, started, logFile);
+        double drainSeconds;
+        try (Scraper scraper =
+                contender == Contender.MAILPIPE_MANAGED ? new Scraper(Contender.MANAGEMENT_PORT) : null) {
+            drainSeconds = awaitEmptyMailbox(process, started, logFile);
+            if (scraper != null) {
+                log("%d scrapes of /observe/metrics and /observe/health/ready answered", scraper.answered());
+            }
+        }
         if (!contender.exitsWhenDone()) {
             process.descendants().forEach(ProcessHandle::destroy);
         }

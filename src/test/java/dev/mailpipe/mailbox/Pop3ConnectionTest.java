@@ -100,6 +100,21 @@ class Pop3ConnectionTest {
         });
     }
 
+    /** The consumer's liveness counts a long download as activity: every block read is reported. */
+    @Test
+    void everyBlockOfALongReplyIsReportedAsActivity() throws Exception {
+        GreenMailUser user = TestMailServer.user(greenMail);
+        byte[] large = trickyMessage(25_000);
+        TestMailServer.deliver(user, large);
+
+        inSession((folder, connection) -> {
+            java.util.concurrent.atomic.AtomicInteger blocks = new java.util.concurrent.atomic.AtomicInteger();
+            connection.onBlock(blocks::incrementAndGet);
+            assertThat(connection.retrieve(1, new ByteArrayOutputStream())).isTrue();
+            assertThat(blocks.get()).isGreaterThanOrEqualTo(large.length / (64 * 1024));
+        });
+    }
+
     @Test
     void aFailingDestinationIsReportedAfterTheReplyIsRead() throws Exception {
         GreenMailUser user = TestMailServer.user(greenMail);

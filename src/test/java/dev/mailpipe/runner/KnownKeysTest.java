@@ -47,6 +47,13 @@ class KnownKeysTest {
     }
 
     @Test
+    void managementKeysAreCheckedToo() {
+        assertThatCode(() -> checkFile("management.port", "9876", "management.outageGraceSeconds", "60"))
+                .doesNotThrowAnyException();
+        assertThatThrownBy(() -> checkFile("management.prot", "9876")).hasMessageContaining("management.port?");
+    }
+
+    @Test
     void aTypoInASystemPropertyIsReportedAsSuch() {
         assertThatThrownBy(() ->
                         known.check(new Properties(), "my.properties", properties("ledger.instanceID", "a"), Map.of()))

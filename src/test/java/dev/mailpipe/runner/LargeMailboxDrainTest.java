@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A mailbox of 2,000 messages drains completely through the runner in its own JVM with a 256 MB
  * heap (batches bound what one POP3 session holds, and messages stream to disk), configured through
- * environment variables and a properties file as the README shows.
+ * environment variables and a properties file as the README shows; the log shows its progress.
  */
 class LargeMailboxDrainTest {
 
@@ -82,5 +82,14 @@ class LargeMailboxDrainTest {
                     .as("one event per message")
                     .hasSize(MESSAGES);
         }
+        List<String> lines = Files.readAllLines(log);
+        assertThat(lines)
+                .as("a progress line at INFO during the drain; see " + log)
+                .anyMatch(line -> line.matches(".*INFO.*Mailbox pop3s://alice@localhost:" + port
+                        + ": [0-9,]+ of 2,000 \\([0-9]+%\\), [0-9,]+ msg/s, about [0-9]+ (s|min) left .*"));
+        assertThat(lines.stream().filter(line -> line.contains(": batch done in ")))
+                .as("one summary per batch of 500")
+                .hasSizeGreaterThanOrEqualTo(4)
+                .allMatch(line -> line.contains(" INFO "));
     }
 }

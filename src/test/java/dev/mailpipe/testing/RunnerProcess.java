@@ -139,6 +139,21 @@ public final class RunnerProcess {
         return start(settings, List.of("-Xmx256m"), Map.of(), log).awaitExit(10);
     }
 
+    /**
+     * Settings of a run that drains the test server's POP3S account with the shipped routes,
+     * storing under {@code dir}/out with the ledger in {@code dir}/ledger; a list the test may change.
+     */
+    public static List<String> drainSettings(int port, Path dir) {
+        List<String> settings = new ArrayList<>(pop3sSettings(port));
+        settings.add("sink.files.dir=" + dir.resolve("out"));
+        settings.add("ledger.dir=" + dir.resolve("ledger"));
+        settings.add("camel.main.routesIncludePattern=file:"
+                + Path.of(System.getProperty("mailpipe.project.dir", "."))
+                        .resolve("routes")
+                        .toAbsolutePath() + "/*.yaml");
+        return settings;
+    }
+
     /** The mailbox settings of the test server's POP3S account, as lines of a properties file. */
     public static List<String> pop3sSettings(int port) {
         return List.of(
