@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * The durable delivery record of every message, one row per message key, in SQLite (embedded
@@ -307,15 +306,19 @@ public final class Ledger implements AutoCloseable {
      * idempotent, and a lost mark means doing it again); true for sinks that are not idempotent.
      */
     public synchronized void markSinkDone(String key, String sink, boolean durable) throws SQLException {
-        LedgerEntry entry = withConnection(c -> find(c, key)).orElseThrow(() -> new SQLException("No entry " + key));
-        Set<String> done = new TreeSet<>(entry.sinksDone());
-        if (done.add(sink)) {
-            update(
-                    durable,
-                    "UPDATE mailpipe_messages SET sinks_done = ?, updated = ? WHERE message_key = ?",
-                    String.join(",", done),
-                    clock.millis(),
-                    key);
+        // One statement, no read first: the files sink marks every message on the drain's hot path.
+        int marked = update(
+                durable,
+                "UPDATE mailpipe_messages SET sinks_done = CASE WHEN sinks_done IS NULL OR sinks_done = ''"
+                        + " THEN CAST(? AS TEXT) ELSE sinks_done || ',' || CAST(? AS TEXT) END, updated = ?"
+                        + " WHERE message_key = ? AND (sinks_done IS NULL OR ',' || sinks_done || ',' NOT LIKE ?)",
+                sink,
+                sink,
+                clock.millis(),
+                key,
+                "%," + sink + ",%");
+        if (marked == 0 && find(key).isEmpty()) {
+            throw new SQLException("No entry " + key);
         }
     }
 

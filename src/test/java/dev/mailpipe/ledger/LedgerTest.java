@@ -289,12 +289,16 @@ class LedgerTest {
         Ledger ledger = open(database);
         Claim first = ledger.claim("k1", MAILBOX, "u", "me");
         assertThat(first.sinksDone()).isEmpty();
+        ledger.markSinkDone("k1", "files", false);
         ledger.markSinkDone("k1", "kafka", true);
         ledger.markSinkDone("k1", "kafka", true);
+        ledger.markSinkDone("k1", "kafka-raw", true);
         ledger.recordFailure("k1", "imap rejected it");
 
         Claim retry = ledger.claim("k1", MAILBOX, "u", "me");
-        assertThat(retry.sinksDone()).containsExactly("kafka");
+        assertThat(retry.sinksDone()).containsExactlyInAnyOrder("files", "kafka", "kafka-raw");
+        assertThatThrownBy(() -> ledger.markSinkDone("no-such-key", "files", false))
+                .isInstanceOf(SQLException.class);
         assertThat(retry.firstSeen()).isEqualTo(first.firstSeen());
     }
 
