@@ -1,5 +1,7 @@
 package dev.mailpipe;
 
+import dev.mailpipe.config.ConfigurationException;
+import dev.mailpipe.config.Settings;
 import dev.mailpipe.demo.DemoRun;
 import dev.mailpipe.ledger.Ledger;
 import dev.mailpipe.ledger.LedgerCommand;
@@ -8,10 +10,8 @@ import dev.mailpipe.mime.ParseCommand;
 import dev.mailpipe.ops.ManagementSettings;
 import dev.mailpipe.ops.StatusCommand;
 import dev.mailpipe.runner.CommandLine;
-import dev.mailpipe.runner.ConfigurationException;
 import dev.mailpipe.runner.KnownKeys;
 import dev.mailpipe.runner.MailpipeRunner;
-import dev.mailpipe.runner.Settings;
 import dev.mailpipe.runner.StandaloneSettings;
 import jakarta.mail.util.StreamProvider;
 import java.io.PrintStream;

@@ -1,14 +1,13 @@
 package dev.mailpipe.files;
 
-import dev.mailpipe.ledger.OutageException;
 import dev.mailpipe.mailbox.MailpipeHeaders;
+import dev.mailpipe.mailbox.OutageException;
 import dev.mailpipe.mailbox.RawMessage;
 import jakarta.mail.FolderClosedException;
 import jakarta.mail.MessagingException;
 import jakarta.mail.StoreClosedException;
 import java.io.IOException;
 import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
 import org.apache.camel.support.SynchronizationAdapter;
 
 /**
@@ -18,19 +17,14 @@ import org.apache.camel.support.SynchronizationAdapter;
  * exchange ends without that commit. A full or unwritable disk, or a dropped connection, is
  * reported as an outage; any other failure is this message's own.
  */
-public final class DownloadRawMessage implements Processor {
+final class DownloadRawMessage {
 
-    private final FilesLayout layout;
+    private DownloadRawMessage() {}
 
-    public DownloadRawMessage(FilesLayout layout) {
-        this.layout = layout;
-    }
-
-    @Override
-    public void process(Exchange exchange) throws Exception {
+    static void process(Exchange exchange, FilesLayout layout) throws Exception {
         String key = exchange.getMessage().getHeader(MailpipeHeaders.KEY, String.class);
         if (key == null) {
-            throw new IllegalStateException("No message key on the exchange; run identifyMessage first");
+            throw new IllegalStateException("No message key on the exchange; the mailbox consumer sets it");
         }
         if (StoreRawMessage.storedBefore(exchange, layout)) {
             // An earlier attempt stored it and a later sink failed: the retry needs no second download.

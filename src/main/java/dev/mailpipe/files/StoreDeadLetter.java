@@ -1,5 +1,6 @@
 package dev.mailpipe.files;
 
+import dev.mailpipe.mailbox.MailboxStatus;
 import dev.mailpipe.mailbox.MailpipeHeaders;
 import dev.mailpipe.mailbox.RawMessage;
 import java.nio.charset.StandardCharsets;
@@ -14,14 +15,17 @@ import org.apache.camel.Exchange;
  */
 public final class StoreDeadLetter implements org.apache.camel.Processor {
 
-    private final FilesLayout layout;
+    private final Path defaultRoot;
 
-    public StoreDeadLetter(FilesLayout layout) {
-        this.layout = layout;
+    /** @param defaultRoot the files sink's folder for a message that failed before its download step ran */
+    public StoreDeadLetter(Path defaultRoot) {
+        this.defaultRoot = defaultRoot;
     }
 
     @Override
     public void process(Exchange exchange) throws Exception {
+        Path root = exchange.getProperty(MailpipeHeaders.FILES_ROOT, defaultRoot, Path.class);
+        FilesLayout layout = new FilesLayout(root, MailboxStatus.of(exchange).mailbox());
         org.apache.camel.Message in = exchange.getMessage();
         String key = in.getHeader(MailpipeHeaders.KEY, String.class);
         Path downloaded = downloaded(exchange);

@@ -1,7 +1,7 @@
 package dev.mailpipe.files;
 
-import dev.mailpipe.ledger.OutageException;
 import dev.mailpipe.mailbox.MailpipeHeaders;
+import dev.mailpipe.mailbox.OutageException;
 import dev.mailpipe.mime.AttachmentNotStoredException;
 import dev.mailpipe.mime.MailEvent;
 import dev.mailpipe.mime.MailEventJson;
@@ -14,7 +14,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
 import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
 
 /**
  * The files sink for mail events: maps the stored {@code .eml} to a {@link MailEvent}, stores its
@@ -23,23 +22,16 @@ import org.apache.camel.Processor;
  * key: a redelivery writes the same names again, and {@code receivedAt} is when the ledger first saw
  * the message, so the event is the same too.
  */
-public final class StoreMailEvent implements Processor {
+final class StoreMailEvent {
 
-    private final FilesLayout layout;
-    private final Clock clock;
+    private StoreMailEvent() {}
 
-    public StoreMailEvent(FilesLayout layout, Clock clock) {
-        this.layout = layout;
-        this.clock = clock;
-    }
-
-    @Override
-    public void process(Exchange exchange) throws Exception {
+    static void process(Exchange exchange, FilesLayout layout, Clock clock) throws Exception {
         org.apache.camel.Message message = exchange.getMessage();
         String key = message.getHeader(MailpipeHeaders.KEY, String.class);
         String eml = message.getHeader(MailpipeHeaders.EML_FILE, String.class);
         if (key == null || eml == null) {
-            throw new IllegalStateException("No stored message on the exchange; run storeRawMessage first");
+            throw new IllegalStateException("No stored message on the exchange; the raw message is stored first");
         }
         MessageContext context = new MessageContext(
                 key,

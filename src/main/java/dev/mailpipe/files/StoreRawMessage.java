@@ -1,13 +1,12 @@
 package dev.mailpipe.files;
 
-import dev.mailpipe.ledger.OutageException;
 import dev.mailpipe.mailbox.MailpipeHeaders;
+import dev.mailpipe.mailbox.OutageException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Set;
 import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
 
 /**
  * Second half of the files sink's raw copy: makes the message {@link DownloadRawMessage} fetched
@@ -16,19 +15,14 @@ import org.apache.camel.Processor;
  * no second copy appears: the sink is idempotent on the key. Runs off the POP3 session's thread, so
  * the next download does not wait for the disk.
  */
-public final class StoreRawMessage implements Processor {
+public final class StoreRawMessage {
 
-    private final FilesLayout layout;
-
-    public StoreRawMessage(FilesLayout layout) {
-        this.layout = layout;
-    }
+    private StoreRawMessage() {}
 
     /** The ledger's mark of a finished files sink: the {@code .eml}, its attachments and its event are stored. */
     public static final String SINK = "files";
 
-    @Override
-    public void process(Exchange exchange) throws Exception {
+    static void process(Exchange exchange, FilesLayout layout) throws Exception {
         AtomicFiles.Pending download = exchange.getProperty(MailpipeHeaders.RAW_DOWNLOAD, AtomicFiles.Pending.class);
         Path stored;
         long size;
@@ -44,7 +38,7 @@ public final class StoreRawMessage implements Processor {
             stored = layout.emlFile(exchange.getMessage().getHeader(MailpipeHeaders.KEY, String.class));
             size = Files.size(stored);
         } else {
-            throw new IllegalStateException("No downloaded message on the exchange; run downloadRawMessage first");
+            throw new IllegalStateException("No downloaded message on the exchange; the files sink downloads it first");
         }
         exchange.getMessage().setHeader(MailpipeHeaders.EML_FILE, stored.toString());
         exchange.getMessage().setHeader(MailpipeHeaders.SIZE, size);

@@ -1,6 +1,6 @@
 package dev.mailpipe.imap;
 
-import dev.mailpipe.ledger.OutageException;
+import dev.mailpipe.mailbox.OutageException;
 import dev.mailpipe.mailbox.Sha256;
 import dev.mailpipe.mailbox.TrustedCertificates;
 import jakarta.mail.Flags;

@@ -1,6 +1,6 @@
 package dev.mailpipe.kafka;
 
-import dev.mailpipe.ledger.OutageException;
+import dev.mailpipe.mailbox.OutageException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

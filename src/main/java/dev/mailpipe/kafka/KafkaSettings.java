@@ -1,6 +1,6 @@
 package dev.mailpipe.kafka;
 
-import dev.mailpipe.runner.Settings;
+import dev.mailpipe.config.Settings;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;

@@ -1,8 +1,8 @@
 package dev.mailpipe.kafka;
 
 import dev.mailpipe.ledger.Ledger;
-import dev.mailpipe.ledger.OutageException;
 import dev.mailpipe.mailbox.MailpipeHeaders;
+import dev.mailpipe.mailbox.OutageException;
 import dev.mailpipe.mime.MailEvent;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,6 +2,7 @@ package dev.mailpipe.ledger;
 
 import dev.mailpipe.mailbox.MailboxStatus;
 import dev.mailpipe.mailbox.MailpipeHeaders;
+import dev.mailpipe.mailbox.OutageException;
 import java.sql.SQLException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -20,12 +21,10 @@ public final class ClaimMessage implements Processor {
 
     private final Ledger ledger;
     private final LedgerSettings settings;
-    private final MailboxStatus status;
 
-    public ClaimMessage(Ledger ledger, LedgerSettings settings, MailboxStatus status) {
+    public ClaimMessage(Ledger ledger, LedgerSettings settings) {
         this.ledger = ledger;
         this.settings = settings;
-        this.status = status;
     }
 
     @Override
@@ -48,7 +47,7 @@ public final class ClaimMessage implements Processor {
             }
             case ALREADY_DONE -> {
                 // Done elsewhere (another instance, or before a crash): nothing left to deliver.
-                status.messageSettled(key);
+                MailboxStatus.of(exchange).messageSettled(key);
                 if (claim.deletionCommitted()) {
                     LOG.warn(
                             "Message {} (UIDL {}) of {} is still on the server although it was deleted in an earlier"

@@ -2,6 +2,7 @@ package dev.mailpipe.ledger;
 
 import dev.mailpipe.mailbox.MailboxStatus;
 import dev.mailpipe.mailbox.MailpipeHeaders;
+import dev.mailpipe.mailbox.OutageException;
 import java.sql.SQLException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -19,20 +20,21 @@ public final class DeliveryFailures implements Processor {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryFailures.class);
 
     private final Ledger ledger;
-    private final MailboxStatus status;
-    private final int maxAttempts;
 
-    public DeliveryFailures(Ledger ledger, MailboxStatus status, int maxAttempts) {
+    public DeliveryFailures(Ledger ledger) {
         this.ledger = ledger;
-        this.status = status;
-        this.maxAttempts = maxAttempts;
+    }
+
+    /** The message's mailbox's {@code maxAttempts}. */
+    static int maxAttempts(Exchange exchange) {
+        return MailboxStatus.of(exchange).settings().maxAttempts();
     }
 
     /** Whether this failure uses up the message's last attempt (outages never do). */
     public boolean isFinalAttempt(Exchange exchange) {
         Throwable failure = failureOf(exchange);
         Integer before = exchange.getProperty(MailpipeHeaders.ATTEMPTS_BEFORE, Integer.class);
-        return outageIn(failure) == null && before != null && before + 1 >= maxAttempts;
+        return outageIn(failure) == null && before != null && before + 1 >= maxAttempts(exchange);
     }
 
     /** Records a failure that is not the final attempt; the message stays on the server for the next poll. */
@@ -43,6 +45,7 @@ public final class DeliveryFailures implements Processor {
         String uidl = exchange.getMessage().getHeader(MailpipeHeaders.UIDL, String.class);
         OutageException outage = outageIn(failure);
         boolean claimed = exchange.getProperty(MailpipeHeaders.ATTEMPTS_BEFORE) != null;
+        MailboxStatus status = MailboxStatus.of(exchange);
         try {
             if (outage != null) {
                 status.deliveryOutage(outage.what(), outage.getMessage());
@@ -57,7 +60,7 @@ public final class DeliveryFailures implements Processor {
                         key,
                         uidl,
                         attempts,
-                        maxAttempts,
+                        maxAttempts(exchange),
                         describe(failure));
             } else {
                 LOG.warn("Message {} (UIDL {}) failed before it was claimed: {}", key, uidl, describe(failure));

@@ -1,6 +1,6 @@
 package dev.mailpipe.ledger;
 
-import dev.mailpipe.runner.ConfigurationException;
+import dev.mailpipe.config.ConfigurationException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;

@@ -1,6 +1,6 @@
 package dev.mailpipe.ledger;
 
-import dev.mailpipe.runner.Settings;
+import dev.mailpipe.config.Settings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,6 +2,7 @@ package dev.mailpipe.ledger;
 
 import dev.mailpipe.mailbox.MailboxStatus;
 import dev.mailpipe.mailbox.MailpipeHeaders;
+import dev.mailpipe.mailbox.OutageException;
 import java.sql.SQLException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -17,13 +18,9 @@ public final class MarkDeadLettered implements Processor {
     private static final Logger LOG = LoggerFactory.getLogger(MarkDeadLettered.class);
 
     private final Ledger ledger;
-    private final MailboxStatus status;
-    private final int maxAttempts;
 
-    public MarkDeadLettered(Ledger ledger, MailboxStatus status, int maxAttempts) {
+    public MarkDeadLettered(Ledger ledger) {
         this.ledger = ledger;
-        this.status = status;
-        this.maxAttempts = maxAttempts;
     }
 
     @Override
@@ -40,8 +37,8 @@ public final class MarkDeadLettered implements Processor {
                 "Message {} (UIDL {}) failed {} times and was dead-lettered: {}",
                 key,
                 exchange.getMessage().getHeader(MailpipeHeaders.UIDL),
-                maxAttempts,
+                DeliveryFailures.maxAttempts(exchange),
                 reason);
-        status.messageDone(key);
+        MailboxStatus.of(exchange).messageDone(key);
     }
 }

@@ -2,6 +2,7 @@ package dev.mailpipe.ledger;
 
 import dev.mailpipe.mailbox.MailboxStatus;
 import dev.mailpipe.mailbox.MailpipeHeaders;
+import dev.mailpipe.mailbox.OutageException;
 import java.sql.SQLException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -14,11 +15,9 @@ import org.apache.camel.Processor;
 public final class MarkDelivered implements Processor {
 
     private final Ledger ledger;
-    private final MailboxStatus status;
 
-    public MarkDelivered(Ledger ledger, MailboxStatus status) {
+    public MarkDelivered(Ledger ledger) {
         this.ledger = ledger;
-        this.status = status;
     }
 
     @Override
@@ -30,6 +29,7 @@ public final class MarkDelivered implements Processor {
         } catch (SQLException e) {
             throw new OutageException("ledger", e);
         }
+        MailboxStatus status = MailboxStatus.of(exchange);
         status.deliveryWorks();
         status.messageDone(key);
     }

@@ -1,7 +1,7 @@
 package dev.mailpipe.mailbox;
 
-import dev.mailpipe.runner.ConfigurationException;
-import dev.mailpipe.runner.Settings;
+import dev.mailpipe.config.ConfigurationException;
+import dev.mailpipe.config.Settings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -54,9 +54,27 @@ public final class MailboxStatus implements PollingConsumerPollStrategy, Excepti
         this.mailbox = mailbox;
     }
 
+    /**
+     * The status of the mailbox an exchange came from: its consumer puts it on every exchange, so the
+     * steps after it serve any mailbox.
+     */
+    public static MailboxStatus of(Exchange exchange) {
+        MailboxStatus status = exchange.getProperty(MailpipeHeaders.MAILBOX_STATUS, MailboxStatus.class);
+        if (status == null) {
+            throw new IllegalStateException(
+                    "No mailbox on the exchange: mailpipe's steps follow a pop3/pop3s consumer");
+        }
+        return status;
+    }
+
     /** The mailbox this status is about. */
     public MailboxId mailbox() {
         return mailbox.id();
+    }
+
+    /** The mailbox's settings (its route's parameters over the global mailbox.* properties). */
+    public MailboxSettings settings() {
+        return mailbox;
     }
 
     /** A message was delivered, dead-lettered or deleted: the mailbox made progress. */

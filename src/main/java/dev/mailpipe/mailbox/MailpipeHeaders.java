@@ -5,6 +5,10 @@ public final class MailpipeHeaders {
 
     /** The mailbox account, {@code pop3s://user@host:port} (no secrets). */
     public static final String MAILBOX = "MailpipeMailbox";
+    /** Exchange property: the {@link MailboxStatus} of the mailbox the message came from (see {@link MailboxStatus#of}). */
+    public static final String MAILBOX_STATUS = "MailpipeMailboxStatus";
+    /** Exchange property: the files sink's folder (a Path) once the download step has used it; for dead letters. */
+    public static final String FILES_ROOT = "MailpipeFilesRoot";
     /** The message's POP3 UIDL (or {@code sha256:...} on servers without UIDL). */
     public static final String UIDL = "MailpipeUidl";
     /** The message key: SHA-256 hex of mailbox and UIDL; names the message in every sink. */

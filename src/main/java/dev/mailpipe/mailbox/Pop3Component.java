@@ -1,7 +1,16 @@
 package dev.mailpipe.mailbox;
 
+import dev.mailpipe.config.ConfigurationException;
+import dev.mailpipe.config.Settings;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.camel.Endpoint;
 import org.apache.camel.component.mail.MailComponent;
 import org.apache.camel.component.mail.MailComponentConfigurer;
@@ -10,27 +19,62 @@ import org.apache.camel.component.mail.MailEndpointConfigurer;
 import org.apache.camel.spi.PropertyConfigurer;
 
 /**
- * camel-mail's component with mailpipe's POP3 consumer ({@link Pop3Consumer}). mailpipe binds it
- * under the names {@code pop3} and {@code pop3s}, so routes keep camel-mail's URIs and option names.
- * POP3 only: IMAP and SMTP URIs are refused.
+ * camel-mail's component with one endpoint per mailbox. mailpipe binds it under the names {@code
+ * pop3} and {@code pop3s}. An endpoint's mailbox options ({@link #MAILBOX_OPTIONS}: the route
+ * template's parameters) are read by mailpipe, and any it leaves blank takes the global {@code
+ * mailbox.*} property; the rest are camel-mail's. Each endpoint keeps its mailbox's state: its
+ * credentials, UIDL keys, delivery tracker, deletion listener and {@link MailboxStatus}. Two
+ * endpoints for the same mailbox are refused. POP3 only.
  */
 public final class Pop3Component extends MailComponent {
+
+    /** Endpoint options that override the {@code mailbox.<option>} property of the same name. */
+    public static final List<String> MAILBOX_OPTIONS = List.of(
+            "port",
+            "username",
+            "password",
+            "passwordFile",
+            "caFile",
+            "starttls",
+            "delete",
+            "pollDelay",
+            "batchSize",
+            "batchBytes",
+            "maxAttempts",
+            "connectTimeout",
+            "readTimeout");
 
     private static final PropertyConfigurer ENDPOINT_OPTIONS = new MailEndpointConfigurer();
     private static final PropertyConfigurer COMPONENT_OPTIONS = new MailComponentConfigurer();
 
-    private final DeletionListener deletions;
-    private final long batchBytes;
+    private final Settings defaults;
+    private final Function<MailboxId, DeletionListener> deletions;
+    private final Consumer<MailboxStatus> observer;
     private final int maxInFlight;
+    private final int maxSessions;
+    /** The mailboxes' endpoints in the order their routes were created: the order their first polls are spread in. */
+    private final List<Pop3Endpoint> mailboxes = new ArrayList<>();
+
+    private ScheduledExecutorService polls;
 
     /**
-     * @param batchBytes a batch (POP3 session) also ends once it has downloaded this many bytes
-     * @param maxInFlight how many downloaded messages may wait for the sinks at once
+     * @param defaults the global settings, read for every mailbox option an endpoint leaves blank
+     * @param deletions where each mailbox reports the deletions it sent (the ledger)
+     * @param observer told of each new mailbox (health checks and metrics)
+     * @param maxInFlight how many downloaded messages of one mailbox may wait for the sinks at once
+     * @param maxSessions how many mailboxes may be in a POP3 session at once (the poll threads)
      */
-    public Pop3Component(DeletionListener deletions, long batchBytes, int maxInFlight) {
+    public Pop3Component(
+            Settings defaults,
+            Function<MailboxId, DeletionListener> deletions,
+            Consumer<MailboxStatus> observer,
+            int maxInFlight,
+            int maxSessions) {
+        this.defaults = defaults;
         this.deletions = deletions;
-        this.batchBytes = batchBytes;
+        this.observer = observer;
         this.maxInFlight = maxInFlight;
+        this.maxSessions = maxSessions;
     }
 
     /** camel-mail's generated option binder; Camel finds configurers by class name, and ours is a subclass. */
@@ -47,16 +91,123 @@ public final class Pop3Component extends MailComponent {
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
         MailConfiguration configuration = getConfiguration().copy();
-        configuration.configure(new URI(uri));
+        URI address = new URI(uri);
+        configuration.configure(address);
         if (!configuration.getProtocol().startsWith("pop3")) {
             throw new IllegalArgumentException(
                     "mailpipe's mail component serves pop3 and pop3s only, not " + configuration.getProtocol());
         }
-        Pop3Endpoint endpoint = new Pop3Endpoint(uri, this, configuration, deletions, batchBytes, maxInFlight);
-        setProperties(endpoint, parameters);
-        if (configuration.getHost() == null || configuration.getHost().isBlank()) {
-            throw new IllegalArgumentException("No host in " + uri);
+        MailboxSettings mailbox = mailboxSettings(address, parameters);
+        synchronized (mailboxes) {
+            Optional<Pop3Endpoint> twin = mailboxes.stream()
+                    .filter(other -> other.mailbox().id().equals(mailbox.id()))
+                    .findFirst();
+            if (twin.isPresent()) {
+                throw new ConfigurationException("Mailbox " + mailbox.id() + " is declared twice: every mailbox"
+                        + " may appear in one route only (two routes would share its messages and its lock)");
+            }
         }
+        configuration.setHost(mailbox.host());
+        configuration.setPort(mailbox.port());
+        configuration.setUsername(mailbox.username());
+        configuration.setAuthenticator(new MailboxCredentials(mailbox));
+        configuration.setAdditionalJavaMailProperties(JavaMailProperties.of(mailbox));
+        configuration.setDelete(mailbox.delete());
+        configuration.setMapMailMessage(false);
+        MailboxStatus status = new MailboxStatus(mailbox);
+        Pop3Endpoint endpoint =
+                new Pop3Endpoint(uri, this, configuration, status, deletions.apply(mailbox.id()), maxInFlight);
+        endpoint.setDelay(mailbox.pollDelay());
+        endpoint.setMaxMessagesPerPoll(mailbox.batchSize());
+        // A drained batch is followed at once by the next; an empty poll waits for pollDelay.
+        endpoint.setGreedy(true);
+        endpoint.setMailUidGenerator(new UidlKeys(mailbox.id()));
+        endpoint.setIdempotentRepository(new DeliveryTracker(mailbox, java.time.Clock.systemUTC()));
+        endpoint.setIdempotentRepositoryRemoveOnCommit(false);
+        endpoint.setPollStrategy(status);
+        endpoint.setExceptionHandler(status);
+        endpoint.setScheduledExecutorService(polls());
+        // Whatever camel-mail option is left (a user's own tuning) applies on top.
+        setProperties(endpoint, parameters);
+        synchronized (mailboxes) {
+            mailboxes.add(endpoint);
+        }
+        observer.accept(status);
         return endpoint;
+    }
+
+    /** The endpoint's mailbox options over the global {@code mailbox.*} settings, checked. */
+    private MailboxSettings mailboxSettings(URI address, Map<String, Object> parameters) {
+        Map<String, String> own = new HashMap<>();
+        own.put("protocol", address.getScheme());
+        own.put("host", address.getHost());
+        if (address.getPort() > 0) {
+            own.put("port", Integer.toString(address.getPort()));
+        }
+        if (address.getUserInfo() != null) {
+            own.put("username", address.getUserInfo());
+        }
+        for (String option : MAILBOX_OPTIONS) {
+            Object value = parameters.remove(option);
+            if (value != null) {
+                own.put(option, value.toString());
+            }
+        }
+        String prefix = "mailbox.";
+        Settings settings = defaults.over(key -> key.startsWith(prefix)
+                ? Optional.ofNullable(own.get(key.substring(prefix.length())))
+                : Optional.empty());
+        try {
+            return MailboxSettings.from(settings);
+        } catch (ConfigurationException e) {
+            String host = address.getHost() == null ? "" : " at " + address.getHost();
+            throw new ConfigurationException(
+                    "Mailbox" + host + ": " + e.getMessage() + " (or the parameter of its route, without the"
+                            + " 'mailbox.' prefix)",
+                    e);
+        }
+    }
+
+    /**
+     * The mailbox's first poll, spread over the poll interval by its place among all mailboxes:
+     * hundreds of mailboxes do not log in in the same second, and their later polls keep the offsets.
+     */
+    long firstPollDelay(Pop3Endpoint endpoint) {
+        synchronized (mailboxes) {
+            int index = mailboxes.indexOf(endpoint);
+            return index <= 0 ? 0 : endpoint.getDelay() * index / mailboxes.size();
+        }
+    }
+
+    /** Every mailbox's status, for a one-shot run's end and the status command. */
+    public List<MailboxStatus> statuses() {
+        synchronized (mailboxes) {
+            return mailboxes.stream().map(Pop3Endpoint::status).toList();
+        }
+    }
+
+    /**
+     * The threads that poll: one per session at most {@code maxSessions}, shared by every mailbox. A
+     * mailbox whose poll is due waits for a free thread, so a large fleet holds at most this many
+     * sessions and threads.
+     */
+    private synchronized ScheduledExecutorService polls() {
+        if (polls == null) {
+            polls = getCamelContext()
+                    .getExecutorServiceManager()
+                    .newScheduledThreadPool(this, "MailboxPolls", maxSessions);
+        }
+        return polls;
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        super.doStop();
+        synchronized (this) {
+            if (polls != null) {
+                getCamelContext().getExecutorServiceManager().shutdownNow(polls);
+                polls = null;
+            }
+        }
     }
 }

@@ -70,9 +70,9 @@ public final class Pop3Consumer extends MailConsumer {
     private volatile Pop3Connection connection;
     /** Bytes downloaded in the current batch (this consumer's thread only). */
     private long batchBytes;
-    /** The route's pollStrategy, when it is mailpipe's (set at start). */
+    /** The mailbox's status (set at start). */
     private MailboxStatus status;
-    /** The mailbox's counts: its {@link MailboxStatus}'s, or this consumer's own without one. */
+    /** The mailbox's counts, its {@link MailboxStatus}'s. */
     private MailboxCounters counters;
     /** Batch summaries and progress lines (this consumer's thread only). */
     private DrainProgress progress;
@@ -94,9 +94,11 @@ public final class Pop3Consumer extends MailConsumer {
 
     @Override
     protected void doStart() throws Exception {
+        Pop3Endpoint endpoint = (Pop3Endpoint) getEndpoint();
+        setInitialDelay(endpoint.getComponent().firstPollDelay(endpoint));
         super.doStart();
-        status = getPollStrategy() instanceof MailboxStatus mailboxStatus ? mailboxStatus : null;
-        counters = status != null ? status.counters() : new MailboxCounters();
+        status = endpoint.status();
+        counters = status.counters();
         progress = new DrainProgress(mailboxId(), counters, System::nanoTime);
     }
 
@@ -245,13 +247,11 @@ public final class Pop3Consumer extends MailConsumer {
     }
 
     private boolean inOutage() {
-        return status != null && status.inOutage();
+        return status.inOutage();
     }
 
     private void activity() {
-        if (status != null) {
-            status.activity();
-        }
+        status.activity();
     }
 
     /** Waits until every message handed to the route has completed; false when interrupted (shutdown). */
@@ -309,9 +309,7 @@ public final class Pop3Consumer extends MailConsumer {
             if (!deleted.isEmpty()) {
                 counters.countDeleted(deleted.size());
                 deletions.deletionsSent(deleted);
-                if (status != null) {
-                    status.progress();
-                }
+                status.progress();
             }
         } catch (MessagingException | IOException | IllegalStateException e) {
             if (deleted.isEmpty()) {
@@ -372,8 +370,23 @@ public final class Pop3Consumer extends MailConsumer {
         Exchange exchange = super.createExchange(holder);
         if (exchange != null) {
             exchange.removeProperty(Exchange.BINDING);
+            identify(exchange);
         }
         return exchange;
+    }
+
+    /**
+     * Stamps the exchange with its mailbox, the message's UIDL and the key derived from both, so every
+     * step after the consumer names the message the same way and serves any mailbox.
+     */
+    private void identify(Exchange exchange) {
+        // camel-mail keeps the id UidlKeys generated under this property until the commit.
+        String uidl = exchange.getProperty(MAIL_MESSAGE_UID, String.class);
+        MailboxId mailbox = mailboxId();
+        exchange.setProperty(MailpipeHeaders.MAILBOX_STATUS, ((Pop3Endpoint) getEndpoint()).status());
+        exchange.getMessage().setHeader(MailpipeHeaders.MAILBOX, mailbox.toString());
+        exchange.getMessage().setHeader(MailpipeHeaders.UIDL, uidl);
+        exchange.getMessage().setHeader(MailpipeHeaders.KEY, mailbox.keyOf(uidl));
     }
 
     @Override
@@ -439,13 +452,7 @@ public final class Pop3Consumer extends MailConsumer {
     }
 
     private MailboxId mailboxId() {
-        org.apache.camel.component.mail.MailConfiguration configuration =
-                getEndpoint().getConfiguration();
-        return new MailboxId(
-                configuration.getProtocol(),
-                configuration.getHost(),
-                configuration.getPort(),
-                configuration.getUsername());
+        return ((Pop3Endpoint) getEndpoint()).mailbox().id();
     }
 
     private static Folder folderOf(Exchange exchange) {

@@ -1,34 +1,59 @@
 package dev.mailpipe.mailbox;
 
+import dev.mailpipe.config.ConfigurationException;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
 import org.apache.camel.component.mail.JavaMailSender;
 import org.apache.camel.component.mail.MailConfiguration;
 import org.apache.camel.component.mail.MailEndpoint;
 
-/** A camel-mail endpoint whose consumer is mailpipe's {@link Pop3Consumer}; every camel-mail option applies. */
+/**
+ * One mailbox: a camel-mail endpoint whose consumer is mailpipe's {@link Pop3Consumer}, with the
+ * mailbox's own state (status, UIDL keys, delivery tracker, deletion listener). Serves one route.
+ */
 public final class Pop3Endpoint extends MailEndpoint {
 
+    private final MailboxStatus status;
     private final DeletionListener deletions;
-    private final long batchBytes;
     private final int maxInFlight;
+    private boolean consumed;
 
     Pop3Endpoint(
             String uri,
             Pop3Component component,
             MailConfiguration configuration,
+            MailboxStatus status,
             DeletionListener deletions,
-            long batchBytes,
             int maxInFlight) {
         super(uri, component, configuration);
+        this.status = status;
         this.deletions = deletions;
-        this.batchBytes = batchBytes;
         this.maxInFlight = maxInFlight;
     }
 
+    public MailboxStatus status() {
+        return status;
+    }
+
+    public MailboxSettings mailbox() {
+        return status.settings();
+    }
+
     @Override
-    public Consumer createConsumer(Processor processor, JavaMailSender sender) throws Exception {
-        Pop3Consumer consumer = new Pop3Consumer(this, processor, sender, deletions, batchBytes, maxInFlight);
+    public Pop3Component getComponent() {
+        return (Pop3Component) super.getComponent();
+    }
+
+    @Override
+    public synchronized Consumer createConsumer(Processor processor, JavaMailSender sender) throws Exception {
+        if (consumed) {
+            // Camel gives routes with the same URI the same endpoint.
+            throw new ConfigurationException("Mailbox " + status.mailbox() + " is declared twice: every mailbox"
+                    + " may appear in one route only (two routes would share its messages and its lock)");
+        }
+        consumed = true;
+        Pop3Consumer consumer =
+                new Pop3Consumer(this, processor, sender, deletions, mailbox().batchBytes(), maxInFlight);
         consumer.setHandleFailedMessage(getConfiguration().isHandleFailedMessage());
         consumer.setSkipFailedMessage(getConfiguration().isSkipFailedMessage());
         consumer.setMaxMessagesPerPoll(getMaxMessagesPerPoll());

@@ -1,6 +1,6 @@
 package dev.mailpipe.mailbox;
 
-import dev.mailpipe.runner.Settings;
+import dev.mailpipe.config.Settings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.mailpipe.ops;
 
-import dev.mailpipe.runner.Settings;
+import dev.mailpipe.config.Settings;
 import java.time.Duration;
 
 /**

@@ -1,13 +1,17 @@
 package dev.mailpipe.ops;
 
+import dev.mailpipe.config.Settings;
 import dev.mailpipe.mailbox.MailboxSettings;
 import dev.mailpipe.mailbox.MailboxStatus;
-import dev.mailpipe.runner.Settings;
 import java.time.Duration;
+import java.util.function.Consumer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.health.HealthCheckRegistry;
 
-/** Installs a mailbox's metrics and health checks, and the management endpoints when {@code management.port} is set. */
+/**
+ * Installs the metrics registry and the management endpoints (when {@code management.port} is set),
+ * and gives each mailbox its metrics and health checks as its endpoint is created.
+ */
 public final class Observability {
 
     /** Bean name of the {@link MetricsService}. */
@@ -15,22 +19,27 @@ public final class Observability {
 
     private Observability() {}
 
-    public static void install(CamelContext context, Settings settings, MailboxSettings mailbox, MailboxStatus status)
-            throws Exception {
+    /** Returns what to call for each mailbox, with its status. */
+    public static Consumer<MailboxStatus> install(CamelContext context, Settings settings) throws Exception {
         ManagementSettings management = ManagementSettings.from(settings);
         MetricsService metrics = new MetricsService();
-        new MailboxMetrics(status).bindTo(metrics.registry());
         context.addService(metrics);
         context.getRegistry().bind(METRICS, metrics);
+        if (management.enabled()) {
+            context.addService(new ManagementServer(context, management, metrics));
+        }
+        return status -> observe(context, management, metrics, status);
+    }
 
+    private static void observe(
+            CamelContext context, ManagementSettings management, MetricsService metrics, MailboxStatus status) {
+        new MailboxMetrics(status).bindTo(metrics.registry());
+        MailboxSettings mailbox = status.settings();
         Duration timeouts = Duration.ofMillis(mailbox.connectTimeout() + (long) mailbox.readTimeout());
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         // A poll may take its timeouts on top of its interval; stalled is three intervals without a poll or progress.
         health.register(new MailboxReadiness(
                 status, Duration.ofMillis(3 * mailbox.pollDelay()).plus(timeouts), management.outageGrace()));
         health.register(new MailboxLiveness(status, timeouts.plus(Duration.ofMillis(mailbox.readTimeout()))));
-        if (management.enabled()) {
-            context.addService(new ManagementServer(context, management, metrics));
-        }
     }
 }

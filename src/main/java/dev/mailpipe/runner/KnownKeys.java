@@ -1,5 +1,7 @@
 package dev.mailpipe.runner;
 
+import dev.mailpipe.config.ConfigurationException;
+import dev.mailpipe.config.Settings;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,9 +1,10 @@
 package dev.mailpipe.runner;
 
-import dev.mailpipe.files.DownloadRawMessage;
+import dev.mailpipe.config.ConfigurationException;
+import dev.mailpipe.config.Settings;
+import dev.mailpipe.files.FilesComponent;
 import dev.mailpipe.files.FilesLayout;
 import dev.mailpipe.files.StoreDeadLetter;
-import dev.mailpipe.files.StoreMailEvent;
 import dev.mailpipe.files.StoreRawMessage;
 import dev.mailpipe.kafka.KafkaPublisher;
 import dev.mailpipe.kafka.KafkaSettings;
@@ -18,25 +19,23 @@ import dev.mailpipe.ledger.LedgerSettings;
 import dev.mailpipe.ledger.MarkDeadLettered;
 import dev.mailpipe.ledger.MarkDelivered;
 import dev.mailpipe.ledger.MarkSinkDone;
-import dev.mailpipe.mailbox.DeliveryTracker;
-import dev.mailpipe.mailbox.IdentifyMessage;
-import dev.mailpipe.mailbox.JavaMailProperties;
-import dev.mailpipe.mailbox.MailboxCredentials;
+import dev.mailpipe.ledger.StepErrorBoundary;
 import dev.mailpipe.mailbox.MailboxSettings;
 import dev.mailpipe.mailbox.MailboxStatus;
 import dev.mailpipe.mailbox.Pop3Component;
-import dev.mailpipe.mailbox.UidlKeys;
 import dev.mailpipe.ops.Observability;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Consumer;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Processor;
+import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
+import org.apache.camel.spi.ThreadPoolProfile;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +53,12 @@ public final class MailpipeBeans implements CamelConfiguration {
 
     private static final String SINK_IMAP_PASSWORD_BEAN = "sinkImapPassword";
 
+    /** The thread pool of every mailbox's sinks, named by the route template's threads step. */
+    public static final String SINK_THREADS_BEAN = "mailpipeSinkThreads";
+
+    /** How many mailboxes may be in a POP3 session at once. */
+    public static final String MAX_SESSIONS = "mailbox.maxSessions";
+
     /**
      * Settings read as written: a generated password may contain {@code {{...}}}, which Camel would
      * otherwise resolve as a property placeholder (and fail on, or worse, substitute).
@@ -70,48 +75,39 @@ public final class MailpipeBeans implements CamelConfiguration {
         PropertiesComponent properties = context.getPropertiesComponent();
         Settings settings =
                 new Settings(key -> properties.resolveProperty(SECRETS.contains(key) ? key + "?nested=false" : key));
-        MailboxSettings mailbox = MailboxSettings.from(settings);
-        // Routes read the port as a placeholder; fill in the protocol's default when it was left blank.
-        properties.addOverrideProperty(MailboxSettings.PORT, Integer.toString(mailbox.port()));
-        if (mailbox.protocol().equals("pop3") && !mailbox.starttls()) {
-            LOG.warn(
-                    "Mailbox {} uses plain POP3 without STARTTLS: the password crosses the network unencrypted."
-                            + " Use mailbox.protocol=pop3s or mailbox.starttls=true.",
-                    mailbox.id());
-        }
-        FilesLayout files = new FilesLayout(filesRoot(settings), mailbox.id());
+        Path filesRoot = FilesComponent.writableFolder(settings.string(FilesLayout.DIR, "mailpipe-out"));
         LedgerSettings ledgerSettings = LedgerSettings.from(settings);
         Ledger ledger = openLedger(ledgerSettings);
         context.addService(new LedgerService(ledger));
         // Stopped before the ledger closes (Camel stops services in reverse order).
         context.addService(InstanceLease.join(ledger, ledgerSettings, context));
         Clock clock = Clock.systemUTC();
-        MailboxStatus status = new MailboxStatus(mailbox);
 
         Registry registry = context.getRegistry();
-        // The pop3/pop3s schemes resolve to camel-mail's component with mailpipe's consumer.
+        // The pop3/pop3s schemes resolve to camel-mail's component with one endpoint per mailbox.
         // Downloads may run ahead of the sinks by twice their threads (at least 8): every sink thread
         // stays busy, and an outage stops the download within a few messages.
-        int sinkThreads = (int) settings.number(MailboxSettings.SINK_THREADS, 4, 1, 64);
+        int sinkThreads = (int) settings.number(MailboxSettings.SINK_THREADS, 4, 1, 256);
+        int maxSessions = (int) settings.number(MAX_SESSIONS, 8, 1, 1024);
+        Consumer<MailboxStatus> observer = Observability.install(context, settings);
         Pop3Component pop3 = new Pop3Component(
-                new LedgerDeletions(ledger, mailbox.id(), ledgerSettings.retention(), clock),
-                mailbox.batchBytes(),
-                Math.max(8, 2 * sinkThreads));
+                settings,
+                mailbox -> new LedgerDeletions(ledger, mailbox, ledgerSettings.retention(), clock),
+                status -> {
+                    warnIfPlain(status.settings());
+                    observer.accept(status);
+                },
+                Math.max(8, 2 * sinkThreads),
+                maxSessions);
         registry.bind("pop3", pop3);
         registry.bind("pop3s", pop3);
-        registry.bind("mailboxCredentials", new MailboxCredentials(mailbox));
-        // The migration route's IMAP password, kept out of the endpoint URI where Camel would parse it.
+        registry.bind(FilesComponent.SCHEME, new FilesComponent(clock));
+        // One pool stores and publishes for every mailbox; its queue is bounded by each mailbox's
+        // downloads in flight.
+        registry.bind(SINK_THREADS_BEAN, sinkPool(context, sinkThreads));
+        // The IMAP password, kept out of the endpoint URI where Camel would parse it.
         registry.bind(SINK_IMAP_PASSWORD_BEAN, settings.string(SINK_IMAP_PASSWORD, ""));
-        registry.bind("mailboxJavaMailProperties", JavaMailProperties.of(mailbox));
-        registry.bind("mailboxStatus", status);
-        Observability.install(context, settings, mailbox, status);
-        registry.bind("uidlKeys", new UidlKeys(mailbox.id()));
-        registry.bind("deliveryTracker", new DeliveryTracker(mailbox, clock));
-        bindStep(registry, "identifyMessage", new IdentifyMessage(mailbox.id()));
-        bindStep(registry, "claimMessage", new ClaimMessage(ledger, ledgerSettings, status));
-        bindStep(registry, "downloadRawMessage", new DownloadRawMessage(files));
-        bindStep(registry, "storeRawMessage", new StoreRawMessage(files));
-        bindStep(registry, "storeMailEvent", new StoreMailEvent(files, clock));
+        bindStep(registry, "claimMessage", new ClaimMessage(ledger, ledgerSettings));
         bindStep(registry, "markFilesStored", new MarkSinkDone(ledger, StoreRawMessage.SINK));
         KafkaSettings kafka = KafkaSettings.from(settings);
         KafkaPublisher publisher = null;
@@ -119,23 +115,41 @@ public final class MailpipeBeans implements CamelConfiguration {
             publisher = new KafkaPublisher(kafka);
             context.addService(publisher);
         }
+        long pollDelay = settings.number(MailboxSettings.POLL_DELAY, 60_000, 1, Long.MAX_VALUE);
         bindStep(
                 registry,
                 "publishMailEvent",
-                new PublishMailEvent(
-                        kafka, publisher, ledger, java.time.Duration.ofMillis(mailbox.pollDelay()), clock));
+                new PublishMailEvent(kafka, publisher, ledger, java.time.Duration.ofMillis(pollDelay), clock));
         bindStep(registry, "publishDeadLetter", new PublishDeadLetter(kafka, publisher));
-        bindStep(registry, "markDelivered", new MarkDelivered(ledger, status));
+        bindStep(registry, "markDelivered", new MarkDelivered(ledger));
         // Not wrapped: the error handler also calls its isFinalAttempt method by name.
-        registry.bind("deliveryFailures", new DeliveryFailures(ledger, status, mailbox.maxAttempts()));
-        bindStep(registry, "storeDeadLetter", new StoreDeadLetter(files));
-        bindStep(registry, "markDeadLettered", new MarkDeadLettered(ledger, status, mailbox.maxAttempts()));
+        registry.bind("deliveryFailures", new DeliveryFailures(ledger));
+        bindStep(registry, "storeDeadLetter", new StoreDeadLetter(filesRoot));
+        bindStep(registry, "markDeadLettered", new MarkDeadLettered(ledger));
         LOG.info(
-                "Draining mailbox {} into {} and {} (ledger {})",
-                mailbox,
-                files.mailboxFolder().toAbsolutePath(),
+                "Ledger {}; Kafka {}; sink threads {}, at most {} POP3 sessions at once",
+                ledgerSettings,
                 kafka,
-                ledgerSettings);
+                sinkThreads,
+                maxSessions);
+    }
+
+    private static void warnIfPlain(MailboxSettings mailbox) {
+        if (mailbox.protocol().equals("pop3") && !mailbox.starttls()) {
+            LOG.warn(
+                    "Mailbox {} uses plain POP3 without STARTTLS: the password crosses the network unencrypted."
+                            + " Use protocol pop3s or starttls=true.",
+                    mailbox.id());
+        }
+    }
+
+    private static ExecutorService sinkPool(CamelContext context, int threads) {
+        ThreadPoolProfile profile = new ThreadPoolProfileBuilder(SINK_THREADS_BEAN)
+                .poolSize(threads)
+                .maxPoolSize(threads)
+                .maxQueueSize(-1)
+                .build();
+        return context.getExecutorServiceManager().newThreadPool(MailpipeBeans.class, "MailpipeSinks", profile);
     }
 
     /** Binds a route step, with an Error it throws turned into the failure of its message. */
@@ -157,19 +171,6 @@ public final class MailpipeBeans implements CamelConfiguration {
                             + " or " + LedgerSettings.DIR + ")",
                     e);
         }
-    }
-
-    private static Path filesRoot(Settings settings) {
-        Path root = Path.of(settings.string(FilesLayout.DIR, "mailpipe-out"));
-        try {
-            Files.createDirectories(root);
-        } catch (IOException e) {
-            throw Settings.invalid(FilesLayout.DIR, "names a folder that cannot be created: " + root + " (" + e + ")");
-        }
-        if (!Files.isWritable(root)) {
-            throw Settings.invalid(FilesLayout.DIR, "names a folder that is not writable: " + root);
-        }
-        return root;
     }
 
     /** Closes the ledger when Camel stops. */

@@ -1,6 +1,6 @@
 package dev.mailpipe.runner;
 
-import dev.mailpipe.mailbox.MailboxStatus;
+import dev.mailpipe.mailbox.Pop3Component;
 import java.time.Duration;
 import java.util.Optional;
 import org.apache.camel.CamelContext;
@@ -17,10 +17,10 @@ final class MailpipeMain extends Main {
     @Override
     protected void configureLifecycle(CamelContext camelContext) throws Exception {
         int maxIdle = mainConfigurationProperties.getDurationMaxIdleSeconds();
-        MailboxStatus status = camelContext.getRegistry().lookupByNameAndType("mailboxStatus", MailboxStatus.class);
-        if (maxIdle > 0 && status != null) {
+        Pop3Component mailboxes = camelContext.getRegistry().lookupByNameAndType("pop3s", Pop3Component.class);
+        if (maxIdle > 0 && mailboxes != null) {
             mainConfigurationProperties.setDurationMaxIdleSeconds(0);
-            oneShot = new OneShotDrain(camelContext, status, Duration.ofSeconds(maxIdle), this::completed);
+            oneShot = new OneShotDrain(camelContext, mailboxes::statuses, Duration.ofSeconds(maxIdle), this::completed);
             camelContext.addService(oneShot);
         }
         super.configureLifecycle(camelContext);

@@ -28,6 +28,7 @@ public final class MailpipeRunner {
         main.configure().addConfiguration(MailpipeBeans.class);
         RoutesCheck routes = new RoutesCheck();
         main.addMainListener(routes);
+        main.addMainListener(new MailboxRoutes());
         for (MainListener listener : listeners) {
             main.addMainListener(listener);
         }

@@ -2,15 +2,17 @@ package dev.mailpipe.runner;
 
 import dev.mailpipe.mailbox.MailboxStatus;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A one-shot run ({@code camel.main.durationMaxIdleSeconds}): ends once the mailbox has made no
+ * A one-shot run ({@code camel.main.durationMaxIdleSeconds}): ends once every mailbox has made no
  * delivery progress (a message delivered, dead-lettered or deleted) for that long, and says how it
  * ended in the exit code. camel-main's own idle timer counts every exchange as activity, so a run
  * whose sink is down never ended (each retry was activity) and a run that could not log in ended
@@ -26,15 +28,15 @@ public final class OneShotDrain extends ServiceSupport {
     private static final Logger LOG = LoggerFactory.getLogger(OneShotDrain.class);
 
     private final CamelContext context;
-    private final MailboxStatus status;
+    private final Supplier<List<MailboxStatus>> mailboxes;
     private final Duration maxIdle;
     private final Runnable stop;
     private ScheduledExecutorService checks;
     private volatile int exitCode;
 
-    OneShotDrain(CamelContext context, MailboxStatus status, Duration maxIdle, Runnable stop) {
+    OneShotDrain(CamelContext context, Supplier<List<MailboxStatus>> mailboxes, Duration maxIdle, Runnable stop) {
         this.context = context;
-        this.status = status;
+        this.mailboxes = mailboxes;
         this.maxIdle = maxIdle;
         this.stop = stop;
     }
@@ -54,21 +56,27 @@ public final class OneShotDrain extends ServiceSupport {
     }
 
     private void check() {
+        List<MailboxStatus> all = mailboxes.get();
         // A message being delivered (a large one, or one waiting on a slow sink) is not idleness, and
         // neither is a poll under way (a slow server, a timeout about to fire): only a poll that has
-        // ended says what state the mailbox is in.
-        if (context.getInflightRepository().size() > 0
-                || status.pollInProgress()
-                || status.pollsEnded() == 0
-                || status.sinceProgress().compareTo(maxIdle) < 0) {
+        // ended says what state a mailbox is in, and every mailbox must have had one.
+        if (all.isEmpty() || context.getInflightRepository().size() > 0) {
             return;
         }
-        exitCode = outcome();
+        for (MailboxStatus status : all) {
+            if (status.pollInProgress()
+                    || status.pollsEnded() == 0
+                    || status.sinceProgress().compareTo(maxIdle) < 0) {
+                return;
+            }
+        }
+        exitCode = all.stream().mapToInt(this::outcome).max().orElse(0);
         stop.run();
         context.getExecutorServiceManager().shutdownNow(checks);
     }
 
-    private int outcome() {
+    /** The mailbox's exit code; the run's is the worst of its mailboxes'. */
+    private int outcome(MailboxStatus status) {
         if (status.pollProblem().isPresent()) {
             LOG.error(
                     "One-shot run ends: mailbox {} could not be polled for {} s ({})",

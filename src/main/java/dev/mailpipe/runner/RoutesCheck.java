@@ -1,5 +1,6 @@
 package dev.mailpipe.runner;
 
+import dev.mailpipe.config.ConfigurationException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;

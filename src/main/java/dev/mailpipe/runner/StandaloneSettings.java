@@ -1,5 +1,6 @@
 package dev.mailpipe.runner;
 
+import dev.mailpipe.config.Settings;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;

@@ -3,7 +3,7 @@ package dev.mailpipe.imap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
-import dev.mailpipe.ledger.OutageException;
+import dev.mailpipe.mailbox.OutageException;
 import dev.mailpipe.mailbox.TrustedCertificates;
 import dev.mailpipe.testing.Pop3Proxy;
 import dev.mailpipe.testing.SampleMessages;

@@ -3,8 +3,8 @@ package dev.mailpipe.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.mailpipe.runner.ConfigurationException;
-import dev.mailpipe.runner.Settings;
+import dev.mailpipe.config.ConfigurationException;
+import dev.mailpipe.config.Settings;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

@@ -62,9 +62,7 @@ class BatchSummaryRouteTest extends MailpipeRouteTestSupport {
                                     java.util.Locale.ROOT,
                                     "5 delivered, 0 skipped, 0 failed, 0 dead-lettered, 5 deleted, %,d bytes downloaded",
                                     bytes)));
-            MailboxCounters counters = context.getRegistry()
-                    .lookupByNameAndType("mailboxStatus", MailboxStatus.class)
-                    .counters();
+            MailboxCounters counters = mailboxStatus().counters();
             assertThat(counters.delivered()).isEqualTo(5);
             assertThat(counters.deleted()).isEqualTo(5);
             assertThat(counters.atRisk()).isZero();

@@ -3,7 +3,7 @@ package dev.mailpipe.mailbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
-import dev.mailpipe.runner.Settings;
+import dev.mailpipe.config.Settings;
 import dev.mailpipe.testing.TestMailServer;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;

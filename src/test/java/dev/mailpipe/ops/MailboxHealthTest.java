@@ -3,9 +3,9 @@ package dev.mailpipe.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.mailpipe.config.Settings;
 import dev.mailpipe.mailbox.MailboxSettings;
 import dev.mailpipe.mailbox.MailboxStatus;
-import dev.mailpipe.runner.Settings;
 import jakarta.mail.AuthenticationFailedException;
 import java.time.Duration;
 import java.util.Map;

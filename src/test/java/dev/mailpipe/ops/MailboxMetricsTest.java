@@ -2,9 +2,9 @@ package dev.mailpipe.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mailpipe.config.Settings;
 import dev.mailpipe.mailbox.MailboxSettings;
 import dev.mailpipe.mailbox.MailboxStatus;
-import dev.mailpipe.runner.Settings;
 import dev.mailpipe.testing.PrometheusText;
 import dev.mailpipe.testing.PrometheusText.Sample;
 import io.micrometer.prometheusmetrics.PrometheusConfig;

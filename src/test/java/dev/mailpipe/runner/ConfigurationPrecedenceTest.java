@@ -2,6 +2,7 @@ package dev.mailpipe.runner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mailpipe.config.Settings;
 import dev.mailpipe.testing.RunnerProcess;
 import dev.mailpipe.testing.SettingsFiles;
 import java.nio.file.Files;

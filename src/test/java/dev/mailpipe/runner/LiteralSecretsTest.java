@@ -3,6 +3,7 @@ package dev.mailpipe.runner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailpipe.mailbox.MailboxCredentials;
+import dev.mailpipe.mailbox.Pop3Endpoint;
 import dev.mailpipe.testing.SettingsFiles;
 import java.nio.file.Path;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -25,8 +26,15 @@ class LiteralSecretsTest {
             context.getPropertiesComponent().setLocation("file:" + settings);
             new MailpipeBeans().configure(context);
 
+            context.getPropertiesComponent()
+                    .addOverrideProperty("ledger.dir", dir.resolve("ledger").toString());
+            context.getPropertiesComponent()
+                    .addOverrideProperty("sink.files.dir", dir.resolve("out").toString());
+
+            // The default mailbox's endpoint, as the route template makes it: every option blank.
+            Pop3Endpoint mailbox = (Pop3Endpoint) context.getEndpoint("pop3s://localhost?password=&passwordFile=");
             MailboxCredentials credentials =
-                    context.getRegistry().lookupByNameAndType("mailboxCredentials", MailboxCredentials.class);
+                    (MailboxCredentials) mailbox.getConfiguration().getAuthenticator();
             assertThat(credentials.getPasswordAuthentication().getPassword()).isEqualTo(PASSWORD);
         }
     }

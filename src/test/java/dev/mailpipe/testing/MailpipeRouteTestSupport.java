@@ -1,6 +1,8 @@
 package dev.mailpipe.testing;
 
 import dev.mailpipe.mailbox.MailboxStatus;
+import dev.mailpipe.mailbox.Pop3Component;
+import dev.mailpipe.runner.MailboxRoutes;
 import dev.mailpipe.runner.MailpipeBeans;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,12 +49,23 @@ public abstract class MailpipeRouteTestSupport extends CamelTestSupport {
      * that a test's "nothing happened" spans real polls, not just time.
      */
     protected void awaitMorePolls(int polls) {
-        MailboxStatus status = context.getRegistry().lookupByNameAndType("mailboxStatus", MailboxStatus.class);
+        MailboxStatus status = mailboxStatus();
         long target = status.pollsEnded() + polls;
         org.awaitility.Awaitility.await()
                 .dontCatchUncaughtExceptions()
                 .atMost(java.time.Duration.ofSeconds(60))
                 .until(() -> status.pollsEnded() >= target);
+    }
+
+    /** The status of the test's one mailbox. */
+    protected MailboxStatus mailboxStatus() {
+        List<MailboxStatus> statuses = context.getRegistry()
+                .lookupByNameAndType("pop3s", Pop3Component.class)
+                .statuses();
+        if (statuses.size() != 1) {
+            throw new IllegalStateException("expected one mailbox, found " + statuses.size());
+        }
+        return statuses.get(0);
     }
 
     /** Applies the settings over the bundled defaults, binds mailpipe's beans, loads the route and starts. */
@@ -78,12 +91,13 @@ public abstract class MailpipeRouteTestSupport extends CamelTestSupport {
         }
         new MailpipeBeans().configure(context);
         // The shared route configuration (error handling) applies to every route, as in production.
-        for (String file : List.of("mailpipe-errors.camel.yaml", routeFile)) {
+        for (String file : List.of("mailpipe-errors.camel.yaml", "mailbox.camel.yaml", routeFile)) {
             PluginHelper.getRoutesLoader(context)
                     .loadRoutes(PluginHelper.getResourceLoader(context)
                             .resolveResource(
                                     "file:" + PROJECT_DIR.resolve("routes").resolve(file)));
         }
+        MailboxRoutes.dropUnconfiguredDefault(context);
         beforeStart.accept(context);
         context.start();
     }

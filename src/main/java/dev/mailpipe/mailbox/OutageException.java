@@ -1,4 +1,4 @@
-package dev.mailpipe.ledger;
+package dev.mailpipe.mailbox;
 
 /**
  * A delivery failed because something other than the message is unavailable (a sink, the ledger,

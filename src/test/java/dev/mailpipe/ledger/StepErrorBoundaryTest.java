@@ -1,4 +1,4 @@
-package dev.mailpipe.runner;
+package dev.mailpipe.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -61,8 +61,13 @@ class StepErrorBoundaryTest extends MailpipeRouteTestSupport {
         assertThat(Files.readAllBytes(files.deadLetterEml(mailbox.keyOf("3")))).isEqualTo(SampleMessages.message(3));
         assertThat(Files.readString(files.deadLetterReason(mailbox.keyOf("3")))).contains("StackOverflowError");
         for (String step : new String[] {
-            "identifyMessage", "claimMessage", "downloadRawMessage", "storeRawMessage", "storeMailEvent",
-            "publishMailEvent", "markDelivered", "storeDeadLetter", "publishDeadLetter", "markDeadLettered"
+            "claimMessage",
+            "markFilesStored",
+            "publishMailEvent",
+            "markDelivered",
+            "storeDeadLetter",
+            "publishDeadLetter",
+            "markDeadLettered"
         }) {
             assertThat(context.getRegistry().lookupByName(step))
                     .as("mailpipe binds " + step + " inside the boundary")

@@ -1,6 +1,6 @@
-package dev.mailpipe.runner;
+package dev.mailpipe.ledger;
 
-import dev.mailpipe.ledger.OutageException;
+import dev.mailpipe.mailbox.OutageException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
@@ -13,7 +13,7 @@ import org.apache.camel.Processor;
  * before the QUIT, could wait forever. Thrown as an exception instead, it is counted, retried and
  * dead-lettered after {@code mailbox.maxAttempts} like any other failure of the message.
  */
-final class StepErrorBoundary implements Processor {
+public final class StepErrorBoundary implements Processor {
 
     private final String step;
     private final Processor delegate;
@@ -23,7 +23,7 @@ final class StepErrorBoundary implements Processor {
         this.delegate = delegate;
     }
 
-    static Processor around(String step, Processor delegate) {
+    public static Processor around(String step, Processor delegate) {
         return new StepErrorBoundary(step, delegate);
     }
 

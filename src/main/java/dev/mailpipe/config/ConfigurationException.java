@@ -1,4 +1,4 @@
-package dev.mailpipe.runner;
+package dev.mailpipe.config;
 
 /** A setting is missing or invalid; the message names the property and how to fix it. */
 public final class ConfigurationException extends RuntimeException {

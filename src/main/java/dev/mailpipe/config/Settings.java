@@ -1,4 +1,4 @@
-package dev.mailpipe.runner;
+package dev.mailpipe.config;
 
 import java.util.List;
 import java.util.Locale;
@@ -32,6 +32,12 @@ public final class Settings {
                 .replace('.', '_')
                 .replace('-', '_');
         return split.equals(envName(property)) ? List.of(split) : List.of(envName(property), split);
+    }
+
+    /** These settings with {@code first} asked before them: a blank or missing value there falls back here. */
+    public Settings over(Function<String, Optional<String>> first) {
+        return new Settings(
+                key -> first.apply(key).filter(value -> !value.isBlank()).or(() -> source.apply(key)));
     }
 
     /** The trimmed value, empty when unset or blank. */
