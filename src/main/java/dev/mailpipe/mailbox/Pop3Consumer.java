@@ -80,7 +80,7 @@ public final class Pop3Consumer extends MailConsumer {
     private boolean batchThisPoll;
 
     Pop3Consumer(
-            Pop3Endpoint endpoint,
+            MailboxEndpoint endpoint,
             Processor processor,
             JavaMailSender sender,
             DeletionListener deletions,
@@ -94,7 +94,7 @@ public final class Pop3Consumer extends MailConsumer {
 
     @Override
     protected void doStart() throws Exception {
-        Pop3Endpoint endpoint = (Pop3Endpoint) getEndpoint();
+        MailboxEndpoint endpoint = (MailboxEndpoint) getEndpoint();
         setInitialDelay(endpoint.getComponent().firstPollDelay(endpoint));
         super.doStart();
         status = endpoint.status();
@@ -383,7 +383,7 @@ public final class Pop3Consumer extends MailConsumer {
         // camel-mail keeps the id UidlKeys generated under this property until the commit.
         String uidl = exchange.getProperty(MAIL_MESSAGE_UID, String.class);
         MailboxId mailbox = mailboxId();
-        exchange.setProperty(MailpipeHeaders.MAILBOX_STATUS, ((Pop3Endpoint) getEndpoint()).status());
+        exchange.setProperty(MailpipeHeaders.MAILBOX_STATUS, ((MailboxEndpoint) getEndpoint()).status());
         exchange.getMessage().setHeader(MailpipeHeaders.MAILBOX, mailbox.toString());
         exchange.getMessage().setHeader(MailpipeHeaders.UIDL, uidl);
         exchange.getMessage().setHeader(MailpipeHeaders.KEY, mailbox.keyOf(uidl));
@@ -452,7 +452,7 @@ public final class Pop3Consumer extends MailConsumer {
     }
 
     private MailboxId mailboxId() {
-        return ((Pop3Endpoint) getEndpoint()).mailbox().id();
+        return ((MailboxEndpoint) getEndpoint()).mailbox().id();
     }
 
     private static Folder folderOf(Exchange exchange) {

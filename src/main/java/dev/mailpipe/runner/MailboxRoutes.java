@@ -1,8 +1,8 @@
 package dev.mailpipe.runner;
 
 import dev.mailpipe.config.Settings;
+import dev.mailpipe.mailbox.MailboxEndpoint;
 import dev.mailpipe.mailbox.MailboxSettings;
-import dev.mailpipe.mailbox.Pop3Endpoint;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.CamelContext;
@@ -43,9 +43,8 @@ public final class MailboxRoutes extends MainListenerSupport {
         List<RouteDefinition> mailboxes = model.getRouteDefinitions().stream()
                 .filter(MailboxRoutes::isMailbox)
                 .toList();
-        List<RouteDefinition> defaults = mailboxes.stream()
-                .filter(route -> route.getTemplateDefaultParameters().containsKey("host"))
-                .toList();
+        List<RouteDefinition> defaults =
+                mailboxes.stream().filter(MailboxRoutes::isDefaultMailbox).toList();
         boolean hostSet = !context.resolvePropertyPlaceholders("{{" + MailboxSettings.HOST + ":}}")
                 .isBlank();
         if (hostSet || defaults.isEmpty()) {
@@ -64,6 +63,12 @@ public final class MailboxRoutes extends MainListenerSupport {
         LOG.debug("mailbox.host is not set: only the declared mailboxes run");
     }
 
+    /** Declared without a host of its own: the mailbox the mailbox.* settings describe. */
+    private static boolean isDefaultMailbox(RouteDefinition route) {
+        Object host = route.getTemplateParameters().get("host");
+        return host != null && host.equals(route.getTemplateDefaultParameters().get("host"));
+    }
+
     private static boolean isMailbox(RouteDefinition route) {
         Map<String, Object> parameters = route.getTemplateParameters();
         return route.isCreatedFromTemplate() && parameters != null && parameters.containsKey("filesDir");
@@ -72,7 +77,7 @@ public final class MailboxRoutes extends MainListenerSupport {
     /** One line per mailbox: where its mail goes. */
     public static void describe(CamelContext context) {
         for (Route route : context.getRoutes()) {
-            if (route.getEndpoint() instanceof Pop3Endpoint mailbox) {
+            if (route.getEndpoint() instanceof MailboxEndpoint mailbox) {
                 LOG.info("Mailbox {} (route {}): {}", mailbox.mailbox(), route.getRouteId(), sinks(context, route));
             }
         }

@@ -20,9 +20,9 @@ import dev.mailpipe.ledger.MarkDeadLettered;
 import dev.mailpipe.ledger.MarkDelivered;
 import dev.mailpipe.ledger.MarkSinkDone;
 import dev.mailpipe.ledger.StepErrorBoundary;
+import dev.mailpipe.mailbox.MailboxComponent;
 import dev.mailpipe.mailbox.MailboxSettings;
 import dev.mailpipe.mailbox.MailboxStatus;
-import dev.mailpipe.mailbox.Pop3Component;
 import dev.mailpipe.ops.Observability;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -84,13 +84,13 @@ public final class MailpipeBeans implements CamelConfiguration {
         Clock clock = Clock.systemUTC();
 
         Registry registry = context.getRegistry();
-        // The pop3/pop3s schemes resolve to camel-mail's component with one endpoint per mailbox.
+        // mailbox: endpoints are camel-mail's POP3 with one endpoint (and its state) per mailbox.
         // Downloads may run ahead of the sinks by twice their threads (at least 8): every sink thread
         // stays busy, and an outage stops the download within a few messages.
         int sinkThreads = (int) settings.number(MailboxSettings.SINK_THREADS, 4, 1, 256);
         int maxSessions = (int) settings.number(MAX_SESSIONS, 8, 1, 1024);
         Consumer<MailboxStatus> observer = Observability.install(context, settings);
-        Pop3Component pop3 = new Pop3Component(
+        MailboxComponent mailboxes = new MailboxComponent(
                 settings,
                 mailbox -> new LedgerDeletions(ledger, mailbox, ledgerSettings.retention(), clock),
                 status -> {
@@ -99,8 +99,7 @@ public final class MailpipeBeans implements CamelConfiguration {
                 },
                 Math.max(8, 2 * sinkThreads),
                 maxSessions);
-        registry.bind("pop3", pop3);
-        registry.bind("pop3s", pop3);
+        registry.bind(MailboxComponent.SCHEME, mailboxes);
         registry.bind(FilesComponent.SCHEME, new FilesComponent(clock));
         // One pool stores and publishes for every mailbox; its queue is bounded by each mailbox's
         // downloads in flight.
@@ -127,7 +126,7 @@ public final class MailpipeBeans implements CamelConfiguration {
         bindStep(registry, "storeDeadLetter", new StoreDeadLetter(filesRoot));
         bindStep(registry, "markDeadLettered", new MarkDeadLettered(ledger));
         LOG.info(
-                "Ledger {}; Kafka {}; sink threads {}, at most {} POP3 sessions at once",
+                "Draining mailboxes (ledger {}, {}, {} sink threads, at most {} POP3 sessions at once)",
                 ledgerSettings,
                 kafka,
                 sinkThreads,
@@ -147,7 +146,9 @@ public final class MailpipeBeans implements CamelConfiguration {
         ThreadPoolProfile profile = new ThreadPoolProfileBuilder(SINK_THREADS_BEAN)
                 .poolSize(threads)
                 .maxPoolSize(threads)
-                .maxQueueSize(-1)
+                // Unbounded here (Camel's -1 would mean no queue, and the consumer running sinks
+                // itself): each session's downloads in flight bound it.
+                .maxQueueSize(Integer.MAX_VALUE)
                 .build();
         return context.getExecutorServiceManager().newThreadPool(MailpipeBeans.class, "MailpipeSinks", profile);
     }

@@ -1,6 +1,6 @@
 package dev.mailpipe.runner;
 
-import dev.mailpipe.mailbox.Pop3Component;
+import dev.mailpipe.mailbox.MailboxComponent;
 import java.time.Duration;
 import java.util.Optional;
 import org.apache.camel.CamelContext;
@@ -17,7 +17,8 @@ final class MailpipeMain extends Main {
     @Override
     protected void configureLifecycle(CamelContext camelContext) throws Exception {
         int maxIdle = mainConfigurationProperties.getDurationMaxIdleSeconds();
-        Pop3Component mailboxes = camelContext.getRegistry().lookupByNameAndType("pop3s", Pop3Component.class);
+        MailboxComponent mailboxes =
+                camelContext.getRegistry().lookupByNameAndType(MailboxComponent.SCHEME, MailboxComponent.class);
         if (maxIdle > 0 && mailboxes != null) {
             mainConfigurationProperties.setDurationMaxIdleSeconds(0);
             oneShot = new OneShotDrain(camelContext, mailboxes::statuses, Duration.ofSeconds(maxIdle), this::completed);

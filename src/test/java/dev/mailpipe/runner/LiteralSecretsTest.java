@@ -3,7 +3,7 @@ package dev.mailpipe.runner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailpipe.mailbox.MailboxCredentials;
-import dev.mailpipe.mailbox.Pop3Endpoint;
+import dev.mailpipe.mailbox.MailboxEndpoint;
 import dev.mailpipe.testing.SettingsFiles;
 import java.nio.file.Path;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -32,7 +32,8 @@ class LiteralSecretsTest {
                     .addOverrideProperty("sink.files.dir", dir.resolve("out").toString());
 
             // The default mailbox's endpoint, as the route template makes it: every option blank.
-            Pop3Endpoint mailbox = (Pop3Endpoint) context.getEndpoint("pop3s://localhost?password=&passwordFile=");
+            MailboxEndpoint mailbox =
+                    (MailboxEndpoint) context.getEndpoint("mailbox:localhost?password=&passwordFile=");
             MailboxCredentials credentials =
                     (MailboxCredentials) mailbox.getConfiguration().getAuthenticator();
             assertThat(credentials.getPasswordAuthentication().getPassword()).isEqualTo(PASSWORD);

@@ -1,7 +1,7 @@
 package dev.mailpipe.testing;
 
+import dev.mailpipe.mailbox.MailboxComponent;
 import dev.mailpipe.mailbox.MailboxStatus;
-import dev.mailpipe.mailbox.Pop3Component;
 import dev.mailpipe.runner.MailboxRoutes;
 import dev.mailpipe.runner.MailpipeBeans;
 import java.nio.file.Files;
@@ -60,7 +60,7 @@ public abstract class MailpipeRouteTestSupport extends CamelTestSupport {
     /** The status of the test's one mailbox. */
     protected MailboxStatus mailboxStatus() {
         List<MailboxStatus> statuses = context.getRegistry()
-                .lookupByNameAndType("pop3s", Pop3Component.class)
+                .lookupByNameAndType(MailboxComponent.SCHEME, MailboxComponent.class)
                 .statuses();
         if (statuses.size() != 1) {
             throw new IllegalStateException("expected one mailbox, found " + statuses.size());

@@ -11,16 +11,16 @@ import org.apache.camel.component.mail.MailEndpoint;
  * One mailbox: a camel-mail endpoint whose consumer is mailpipe's {@link Pop3Consumer}, with the
  * mailbox's own state (status, UIDL keys, delivery tracker, deletion listener). Serves one route.
  */
-public final class Pop3Endpoint extends MailEndpoint {
+public final class MailboxEndpoint extends MailEndpoint {
 
     private final MailboxStatus status;
     private final DeletionListener deletions;
     private final int maxInFlight;
     private boolean consumed;
 
-    Pop3Endpoint(
+    MailboxEndpoint(
             String uri,
-            Pop3Component component,
+            MailboxComponent component,
             MailConfiguration configuration,
             MailboxStatus status,
             DeletionListener deletions,
@@ -40,8 +40,8 @@ public final class Pop3Endpoint extends MailEndpoint {
     }
 
     @Override
-    public Pop3Component getComponent() {
-        return (Pop3Component) super.getComponent();
+    public MailboxComponent getComponent() {
+        return (MailboxComponent) super.getComponent();
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.mailpipe.mailbox;
 
 import dev.mailpipe.config.ConfigurationException;
 import dev.mailpipe.config.Settings;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -19,17 +18,21 @@ import org.apache.camel.component.mail.MailEndpointConfigurer;
 import org.apache.camel.spi.PropertyConfigurer;
 
 /**
- * camel-mail's component with one endpoint per mailbox. mailpipe binds it under the names {@code
- * pop3} and {@code pop3s}. An endpoint's mailbox options ({@link #MAILBOX_OPTIONS}: the route
- * template's parameters) are read by mailpipe, and any it leaves blank takes the global {@code
- * mailbox.*} property; the rest are camel-mail's. Each endpoint keeps its mailbox's state: its
- * credentials, UIDL keys, delivery tracker, deletion listener and {@link MailboxStatus}. Two
- * endpoints for the same mailbox are refused. POP3 only.
+ * {@code mailbox:<host>?protocol=pop3s&username=...}: one POP3 or POP3S mailbox per endpoint, drained
+ * by camel-mail's consumer with mailpipe's changes ({@link Pop3Consumer}). The mailbox options
+ * ({@link #MAILBOX_OPTIONS}: the route template's parameters) are read here, and any left blank takes
+ * the global {@code mailbox.<option>} property; other options are camel-mail's. Each endpoint keeps
+ * its mailbox's state: credentials, UIDL keys, delivery tracker, deletion listener and {@link
+ * MailboxStatus}. Two endpoints for the same mailbox are refused.
  */
-public final class Pop3Component extends MailComponent {
+public final class MailboxComponent extends MailComponent {
+
+    /** The scheme mailpipe binds this component under. */
+    public static final String SCHEME = "mailbox";
 
     /** Endpoint options that override the {@code mailbox.<option>} property of the same name. */
     public static final List<String> MAILBOX_OPTIONS = List.of(
+            "protocol",
             "port",
             "username",
             "password",
@@ -53,7 +56,7 @@ public final class Pop3Component extends MailComponent {
     private final int maxInFlight;
     private final int maxSessions;
     /** The mailboxes' endpoints in the order their routes were created: the order their first polls are spread in. */
-    private final List<Pop3Endpoint> mailboxes = new ArrayList<>();
+    private final List<MailboxEndpoint> mailboxes = new ArrayList<>();
 
     private ScheduledExecutorService polls;
 
@@ -64,7 +67,7 @@ public final class Pop3Component extends MailComponent {
      * @param maxInFlight how many downloaded messages of one mailbox may wait for the sinks at once
      * @param maxSessions how many mailboxes may be in a POP3 session at once (the poll threads)
      */
-    public Pop3Component(
+    public MailboxComponent(
             Settings defaults,
             Function<MailboxId, DeletionListener> deletions,
             Consumer<MailboxStatus> observer,
@@ -91,15 +94,9 @@ public final class Pop3Component extends MailComponent {
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
         MailConfiguration configuration = getConfiguration().copy();
-        URI address = new URI(uri);
-        configuration.configure(address);
-        if (!configuration.getProtocol().startsWith("pop3")) {
-            throw new IllegalArgumentException(
-                    "mailpipe's mail component serves pop3 and pop3s only, not " + configuration.getProtocol());
-        }
-        MailboxSettings mailbox = mailboxSettings(address, parameters);
+        MailboxSettings mailbox = mailboxSettings(remaining, parameters);
         synchronized (mailboxes) {
-            Optional<Pop3Endpoint> twin = mailboxes.stream()
+            Optional<MailboxEndpoint> twin = mailboxes.stream()
                     .filter(other -> other.mailbox().id().equals(mailbox.id()))
                     .findFirst();
             if (twin.isPresent()) {
@@ -107,6 +104,7 @@ public final class Pop3Component extends MailComponent {
                         + " may appear in one route only (two routes would share its messages and its lock)");
             }
         }
+        configuration.configureProtocol(mailbox.protocol());
         configuration.setHost(mailbox.host());
         configuration.setPort(mailbox.port());
         configuration.setUsername(mailbox.username());
@@ -115,8 +113,8 @@ public final class Pop3Component extends MailComponent {
         configuration.setDelete(mailbox.delete());
         configuration.setMapMailMessage(false);
         MailboxStatus status = new MailboxStatus(mailbox);
-        Pop3Endpoint endpoint =
-                new Pop3Endpoint(uri, this, configuration, status, deletions.apply(mailbox.id()), maxInFlight);
+        MailboxEndpoint endpoint =
+                new MailboxEndpoint(uri, this, configuration, status, deletions.apply(mailbox.id()), maxInFlight);
         endpoint.setDelay(mailbox.pollDelay());
         endpoint.setMaxMessagesPerPoll(mailbox.batchSize());
         // A drained batch is followed at once by the next; an empty poll waits for pollDelay.
@@ -137,16 +135,9 @@ public final class Pop3Component extends MailComponent {
     }
 
     /** The endpoint's mailbox options over the global {@code mailbox.*} settings, checked. */
-    private MailboxSettings mailboxSettings(URI address, Map<String, Object> parameters) {
+    private MailboxSettings mailboxSettings(String host, Map<String, Object> parameters) {
         Map<String, String> own = new HashMap<>();
-        own.put("protocol", address.getScheme());
-        own.put("host", address.getHost());
-        if (address.getPort() > 0) {
-            own.put("port", Integer.toString(address.getPort()));
-        }
-        if (address.getUserInfo() != null) {
-            own.put("username", address.getUserInfo());
-        }
+        own.put("host", host);
         for (String option : MAILBOX_OPTIONS) {
             Object value = parameters.remove(option);
             if (value != null) {
@@ -160,10 +151,9 @@ public final class Pop3Component extends MailComponent {
         try {
             return MailboxSettings.from(settings);
         } catch (ConfigurationException e) {
-            String host = address.getHost() == null ? "" : " at " + address.getHost();
             throw new ConfigurationException(
-                    "Mailbox" + host + ": " + e.getMessage() + " (or the parameter of its route, without the"
-                            + " 'mailbox.' prefix)",
+                    "Mailbox" + (host.isBlank() ? "" : " at " + host) + ": " + e.getMessage()
+                            + " (or the parameter of its route, without the" + " 'mailbox.' prefix)",
                     e);
         }
     }
@@ -172,7 +162,7 @@ public final class Pop3Component extends MailComponent {
      * The mailbox's first poll, spread over the poll interval by its place among all mailboxes:
      * hundreds of mailboxes do not log in in the same second, and their later polls keep the offsets.
      */
-    long firstPollDelay(Pop3Endpoint endpoint) {
+    long firstPollDelay(MailboxEndpoint endpoint) {
         synchronized (mailboxes) {
             int index = mailboxes.indexOf(endpoint);
             return index <= 0 ? 0 : endpoint.getDelay() * index / mailboxes.size();
@@ -182,7 +172,7 @@ public final class Pop3Component extends MailComponent {
     /** Every mailbox's status, for a one-shot run's end and the status command. */
     public List<MailboxStatus> statuses() {
         synchronized (mailboxes) {
-            return mailboxes.stream().map(Pop3Endpoint::status).toList();
+            return mailboxes.stream().map(MailboxEndpoint::status).toList();
         }
     }
 

@@ -1,0 +1,178 @@
+package dev.mailpipe.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.user.GreenMailUser;
+import dev.mailpipe.config.ConfigurationException;
+import dev.mailpipe.files.FilesLayout;
+import dev.mailpipe.mailbox.MailboxComponent;
+import dev.mailpipe.mailbox.MailboxId;
+import dev.mailpipe.mailbox.MailboxStatus;
+import dev.mailpipe.testing.LogCapture;
+import dev.mailpipe.testing.MailpipeRouteTestSupport;
+import dev.mailpipe.testing.SampleMessages;
+import dev.mailpipe.testing.StoredMessages;
+import dev.mailpipe.testing.TestMailServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.logging.log4j.Level;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Several mailboxes in one process, declared as templated routes of the shipped route template:
+ * each keeps its own state, so colliding UIDLs never mix their mail, a mailbox that cannot log in
+ * is reported by name while the others drain, and a mailbox declared twice is refused.
+ */
+class MailboxFleetTest extends MailpipeRouteTestSupport {
+
+    @RegisterExtension
+    static final GreenMailExtension greenMail = TestMailServer.extension();
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void mailboxesWithCollidingUidlsEachGetTheirOwnMessagesWhileABadPasswordIsReportedByName() throws Exception {
+        GreenMailUser alice = greenMail.setUser("alice@localhost", "alice", "alice-pw");
+        GreenMailUser bob = greenMail.setUser("bob@localhost", "bob", "bob-pw");
+        GreenMailUser carol = greenMail.setUser("carol@localhost", "carol", "carol-pw");
+        List<byte[]> toAlice = deliver(alice, 1, 3);
+        List<byte[]> toBob = deliver(bob, 101, 103);
+        deliver(carol, 201, 201);
+        Path bobPassword = Files.writeString(dir.resolve("bob.password"), "bob-pw\n");
+        Path routes = Files.writeString(
+                dir.resolve("fleet.camel.yaml"),
+                mailbox("alice", "password", "alice-pw")
+                        + mailbox("bob", "passwordFile", bobPassword.toString())
+                        + mailbox("carol", "password", "not-carols-password"));
+
+        try (LogCapture log = LogCapture.begin()) {
+            startRoute(routes.toString(), fleetSettings());
+
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> TestMailServer.messagesLeft(greenMail, alice) == 0
+                            && TestMailServer.messagesLeft(greenMail, bob) == 0);
+            MailboxStatus carolStatus = status("carol");
+            await().atMost(Duration.ofSeconds(60)).until(() -> carolStatus.pollsEnded() >= 2);
+
+            assertStoredInOwnFolder("alice", toAlice);
+            assertStoredInOwnFolder("bob", toBob);
+            MailboxId carolId = id("carol");
+            assertThat(carolStatus.pollProblem()).isPresent();
+            assertThat(TestMailServer.messagesLeft(greenMail, carol)).isEqualTo(1);
+            assertThat(Files.exists(
+                            new FilesLayout(out(), carolId).mailboxFolder().resolve(carolId.keyOf("1") + ".eml")))
+                    .isFalse();
+            assertThat(log.atLeast(Level.ERROR))
+                    .anySatisfy(line -> assertThat(line.message())
+                            .contains("Mailbox " + carolId + " cannot be polled")
+                            .doesNotContain("not-carols-password"));
+        }
+    }
+
+    @Test
+    void aMailboxDeclaredTwiceIsRefusedAtStart() throws Exception {
+        Path routes = Files.writeString(
+                dir.resolve("twice.camel.yaml"),
+                mailbox("alice", "password", "alice-pw")
+                        + mailbox("alice", "password", "alice-pw").replace("routeId: alice", "routeId: alice-again"));
+
+        assertThatThrownBy(() -> startRoute(routes.toString(), fleetSettings()))
+                .hasRootCauseInstanceOf(ConfigurationException.class)
+                .rootCause()
+                .hasMessageContaining("Mailbox " + id("alice") + " is declared twice");
+    }
+
+    @Test
+    void theSameMailboxWrittenDifferentlyIsRefusedToo() throws Exception {
+        Path routes = Files.writeString(
+                dir.resolve("twice.camel.yaml"),
+                mailbox("alice", "password", "alice-pw")
+                        + mailbox("alice", "password", "other").replace("routeId: alice", "routeId: alice-again"));
+
+        assertThatThrownBy(() -> startRoute(routes.toString(), fleetSettings()))
+                .hasRootCauseInstanceOf(ConfigurationException.class)
+                .rootCause()
+                .hasMessageContaining("is declared twice");
+    }
+
+    private Map<String, String> fleetSettings() {
+        Map<String, String> settings = new java.util.HashMap<>();
+        settings.put("mailbox.protocol", "pop3");
+        settings.put("mailbox.pollDelay", "200");
+        settings.put("sink.files.dir", out().toString());
+        settings.put("ledger.dir", dir.resolve("ledger").toString());
+        return settings;
+    }
+
+    private static String mailbox(String user, String secretParameter, String secret) {
+        return """
+                - templatedRoute:
+                    routeTemplateRef: mailbox
+                    routeId: %s
+                    parameters:
+                      - name: host
+                        value: localhost
+                      - name: port
+                        value: "%d"
+                      - name: username
+                        value: %s
+                      - name: %s
+                        value: "%s"
+                """.formatted(user, greenMail.getPop3().getPort(), user, secretParameter, secret);
+    }
+
+    private static List<byte[]> deliver(GreenMailUser user, int first, int last) {
+        List<byte[]> sent = new ArrayList<>();
+        for (int n = first; n <= last; n++) {
+            byte[] raw = SampleMessages.message(n);
+            TestMailServer.deliver(user, raw);
+            sent.add(raw);
+        }
+        return sent;
+    }
+
+    private void assertStoredInOwnFolder(String user, List<byte[]> sent) throws Exception {
+        MailboxId mailbox = id(user);
+        FilesLayout files = new FilesLayout(out(), mailbox);
+        StoredMessages.assertExactly(files.mailboxFolder(), sent);
+        for (int uidl = 1; uidl <= sent.size(); uidl++) {
+            String key = mailbox.keyOf(Integer.toString(uidl));
+            JsonNode event = JSON.readTree(files.eventFile(key).toFile());
+            assertThat(event.get("mailbox").asText()).isEqualTo(mailbox.toString());
+            assertThat(event.get("key").asText()).isEqualTo(key);
+        }
+    }
+
+    private MailboxStatus status(String user) {
+        return context
+                .getRegistry()
+                .lookupByNameAndType(MailboxComponent.SCHEME, MailboxComponent.class)
+                .statuses()
+                .stream()
+                .filter(status -> status.mailbox().equals(id(user)))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    private static MailboxId id(String user) {
+        return new MailboxId("pop3", "localhost", greenMail.getPop3().getPort(), user);
+    }
+
+    private Path out() {
+        return dir.resolve("out");
+    }
+}
