@@ -4,6 +4,8 @@ import dev.mailpipe.mailbox.MailboxStatus;
 import dev.mailpipe.mailbox.MailpipeHeaders;
 import dev.mailpipe.mailbox.OutageException;
 import java.sql.SQLException;
+import java.util.Optional;
+import java.util.function.Function;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.slf4j.Logger;
@@ -20,9 +22,15 @@ public final class DeliveryFailures implements Processor {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryFailures.class);
 
     private final Ledger ledger;
+    private final Function<Throwable, Optional<OutageException>> sinkOutages;
 
-    public DeliveryFailures(Ledger ledger) {
+    /**
+     * @param sinkOutages tells a sink's own failures that are outages (a Kafka cluster out of reach)
+     *     from the message's, for sinks whose failures are not {@link OutageException}s
+     */
+    public DeliveryFailures(Ledger ledger, Function<Throwable, Optional<OutageException>> sinkOutages) {
         this.ledger = ledger;
+        this.sinkOutages = sinkOutages;
     }
 
     /** The message's mailbox's {@code maxAttempts}. */
@@ -75,13 +83,13 @@ public final class DeliveryFailures implements Processor {
         return failure != null ? failure : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
     }
 
-    private static OutageException outageIn(Throwable failure) {
+    private OutageException outageIn(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof OutageException outage) {
                 return outage;
             }
         }
-        return null;
+        return failure == null ? null : sinkOutages.apply(failure).orElse(null);
     }
 
     static String describe(Throwable failure) {

@@ -6,10 +6,11 @@ import dev.mailpipe.files.FilesComponent;
 import dev.mailpipe.files.FilesLayout;
 import dev.mailpipe.files.StoreDeadLetter;
 import dev.mailpipe.files.StoreRawMessage;
-import dev.mailpipe.kafka.KafkaPublisher;
+import dev.mailpipe.kafka.ContentTypeHeaderName;
+import dev.mailpipe.kafka.KafkaFailures;
+import dev.mailpipe.kafka.KafkaRecordHeaders;
+import dev.mailpipe.kafka.KafkaRecords;
 import dev.mailpipe.kafka.KafkaSettings;
-import dev.mailpipe.kafka.PublishDeadLetter;
-import dev.mailpipe.kafka.PublishMailEvent;
 import dev.mailpipe.ledger.ClaimMessage;
 import dev.mailpipe.ledger.DeliveryFailures;
 import dev.mailpipe.ledger.InstanceLease;
@@ -33,6 +34,8 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Processor;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
+import org.apache.camel.component.kafka.KafkaComponent;
+import org.apache.camel.component.kafka.KafkaConfiguration;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.spi.ThreadPoolProfile;
@@ -109,20 +112,16 @@ public final class MailpipeBeans implements CamelConfiguration {
         bindStep(registry, "claimMessage", new ClaimMessage(ledger, ledgerSettings));
         bindStep(registry, "markFilesStored", new MarkSinkDone(ledger, StoreRawMessage.SINK));
         KafkaSettings kafka = KafkaSettings.from(settings);
-        KafkaPublisher publisher = null;
         if (kafka.enabled()) {
-            publisher = new KafkaPublisher(kafka);
-            context.addService(publisher);
+            registry.bind("kafka", kafkaComponent(kafka));
         }
-        long pollDelay = settings.number(MailboxSettings.POLL_DELAY, 60_000, 1, Long.MAX_VALUE);
-        bindStep(
-                registry,
-                "publishMailEvent",
-                new PublishMailEvent(kafka, publisher, ledger, java.time.Duration.ofMillis(pollDelay), clock));
-        bindStep(registry, "publishDeadLetter", new PublishDeadLetter(kafka, publisher));
+        registry.bind("kafkaRecords", new KafkaRecords(kafka));
+        registry.bind("kafkaRecordHeaders", new KafkaRecordHeaders());
+        bindStep(registry, "markKafkaPublished", new MarkSinkDone(ledger, KafkaRecords.EVENT, true));
+        bindStep(registry, "markKafkaRawPublished", new MarkSinkDone(ledger, KafkaRecords.RAW, true));
         bindStep(registry, "markDelivered", new MarkDelivered(ledger));
         // Not wrapped: the error handler also calls its isFinalAttempt method by name.
-        registry.bind("deliveryFailures", new DeliveryFailures(ledger));
+        registry.bind("deliveryFailures", new DeliveryFailures(ledger, new KafkaFailures(kafka)::outageIn));
         bindStep(registry, "storeDeadLetter", new StoreDeadLetter(filesRoot));
         bindStep(registry, "markDeadLettered", new MarkDeadLettered(ledger));
         LOG.info(
@@ -131,6 +130,24 @@ public final class MailpipeBeans implements CamelConfiguration {
                 kafka,
                 sinkThreads,
                 maxSessions);
+    }
+
+    /**
+     * camel-kafka's component with the cluster's address and security; the durability options
+     * (acks, idempotence, delivery timeout) are on the route template's kafka: steps.
+     */
+    private static KafkaComponent kafkaComponent(KafkaSettings kafka) {
+        KafkaComponent component = new KafkaComponent();
+        KafkaConfiguration configuration = component.getConfiguration();
+        configuration.setBrokers(kafka.brokers().orElseThrow());
+        // Room for the key and headers on top of the value.
+        configuration.setMaxRequestSize(kafka.maxRecordBytes() + 64 * 1024);
+        configuration.setRequestTimeoutMs(Math.min(30_000, kafka.deliveryTimeoutMs() / 2));
+        configuration.setMaxBlockMs(kafka.deliveryTimeoutMs());
+        configuration.setLingerMs(0);
+        configuration.getAdditionalProperties().putAll(kafka.security());
+        configuration.getAdditionalProperties().put("interceptor.classes", ContentTypeHeaderName.class.getName());
+        return component;
     }
 
     private static void warnIfPlain(MailboxSettings mailbox) {

@@ -63,10 +63,10 @@ class StepErrorBoundaryTest extends MailpipeRouteTestSupport {
         for (String step : new String[] {
             "claimMessage",
             "markFilesStored",
-            "publishMailEvent",
+            "markKafkaPublished",
+            "markKafkaRawPublished",
             "markDelivered",
             "storeDeadLetter",
-            "publishDeadLetter",
             "markDeadLettered"
         }) {
             assertThat(context.getRegistry().lookupByName(step))
