@@ -60,7 +60,8 @@ class MigrationKillNineFaultTest {
                         "sink.imap.folder=Migrated",
                         "camel.main.routesIncludePattern=file:" + KillNineFaultTest.routes()
                                 + "/examples/pop3-to-imap-migration.camel.yaml,file:" + KillNineFaultTest.routes()
-                                + "/mailpipe-errors.camel.yaml",
+                                + "/mailpipe-errors.camel.yaml,file:" + KillNineFaultTest.routes()
+                                + "/mailbox.camel.yaml",
                         "camel.main.durationMaxIdleSeconds=5"));
         Path log = Path.of("target", "fault-migration-kill-nine.log");
         Files.deleteIfExists(log);

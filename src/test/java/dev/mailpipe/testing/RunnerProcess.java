@@ -91,7 +91,7 @@ public final class RunnerProcess {
      */
     public static void killRepeatedly(Path settings, Path log, int kills, long seed) throws Exception {
         java.util.Random random = new java.util.Random(seed);
-        killRepeatedly(settings, log, kills, () -> Thread.sleep(3_000 + random.nextInt(3_000)));
+        killRepeatedly(settings, Map.of(), log, kills, () -> Thread.sleep(3_000 + random.nextInt(3_000)));
     }
 
     /**
@@ -110,8 +110,23 @@ public final class RunnerProcess {
             int max,
             int limit)
             throws Exception {
+        killDuringDrain(settings, Map.of(), log, kills, seed, stored, min, max, limit);
+    }
+
+    /** As {@link #killDuringDrain(Path, Path, int, long, java.util.function.IntSupplier, int, int, int)}, with environment variables. */
+    public static void killDuringDrain(
+            Path settings,
+            Map<String, String> environment,
+            Path log,
+            int kills,
+            long seed,
+            java.util.function.IntSupplier stored,
+            int min,
+            int max,
+            int limit)
+            throws Exception {
         java.util.Random random = new java.util.Random(seed);
-        killRepeatedly(settings, log, kills, () -> {
+        killRepeatedly(settings, environment, log, kills, () -> {
             int target = Math.min(limit, stored.getAsInt() + min + random.nextInt(max - min + 1));
             org.awaitility.Awaitility.await()
                     .atMost(java.time.Duration.ofMinutes(2))
@@ -125,9 +140,10 @@ public final class RunnerProcess {
         void await() throws Exception;
     }
 
-    private static void killRepeatedly(Path settings, Path log, int kills, KillPoint killPoint) throws Exception {
+    private static void killRepeatedly(
+            Path settings, Map<String, String> environment, Path log, int kills, KillPoint killPoint) throws Exception {
         for (int kill = 1; kill <= kills; kill++) {
-            RunnerProcess runner = start(settings, List.of("-Xmx256m"), Map.of(), log);
+            RunnerProcess runner = start(settings, List.of("-Xmx256m"), environment, log);
             killPoint.await();
             runner.killHard();
             Files.writeString(log, "---- kill -9 number " + kill + " ----\n", java.nio.file.StandardOpenOption.APPEND);
@@ -136,7 +152,12 @@ public final class RunnerProcess {
 
     /** Runs the runner until it stops by itself (camel.main.durationMaxIdleSeconds) and returns its exit code. */
     public static int runToEnd(Path settings, Path log) throws Exception {
-        return start(settings, List.of("-Xmx256m"), Map.of(), log).awaitExit(10);
+        return runToEnd(settings, Map.of(), log);
+    }
+
+    /** As {@link #runToEnd(Path, Path)}, with environment variables. */
+    public static int runToEnd(Path settings, Map<String, String> environment, Path log) throws Exception {
+        return start(settings, List.of("-Xmx256m"), environment, log).awaitExit(10);
     }
 
     /**
