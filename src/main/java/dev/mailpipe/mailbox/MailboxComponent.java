@@ -47,10 +47,14 @@ public final class MailboxComponent extends MailComponent {
             "connectTimeout",
             "readTimeout");
 
+    /** Endpoint option: the name of an environment variable holding the password. */
+    public static final String PASSWORD_ENV = "passwordEnv";
+
     private static final PropertyConfigurer ENDPOINT_OPTIONS = new MailEndpointConfigurer();
     private static final PropertyConfigurer COMPONENT_OPTIONS = new MailComponentConfigurer();
 
     private final Settings defaults;
+    private Function<String, String> environment = System::getenv;
     private final Function<MailboxId, DeletionListener> deletions;
     private final Consumer<MailboxStatus> observer;
     private final int maxInFlight;
@@ -78,6 +82,11 @@ public final class MailboxComponent extends MailComponent {
         this.observer = observer;
         this.maxInFlight = maxInFlight;
         this.maxSessions = maxSessions;
+    }
+
+    /** Where {@code passwordEnv} looks its variable up (the process environment; tests choose their own). */
+    void setEnvironment(Function<String, String> environment) {
+        this.environment = environment;
     }
 
     /** camel-mail's generated option binder; Camel finds configurers by class name, and ours is a subclass. */
@@ -144,6 +153,10 @@ public final class MailboxComponent extends MailComponent {
                 own.put(option, value.toString());
             }
         }
+        Object passwordEnv = parameters.remove(PASSWORD_ENV);
+        if (passwordEnv != null && !passwordEnv.toString().isBlank()) {
+            own.put("password", fromEnvironment(passwordEnv.toString().strip(), host));
+        }
         String prefix = "mailbox.";
         Settings settings = defaults.over(key -> key.startsWith(prefix)
                 ? Optional.ofNullable(own.get(key.substring(prefix.length())))
@@ -156,6 +169,20 @@ public final class MailboxComponent extends MailComponent {
                             + " (or the parameter of its route, without the" + " 'mailbox.' prefix)",
                     e);
         }
+    }
+
+    /**
+     * The password from the environment variable a mailbox names ({@code passwordEnv}), taken as
+     * written: unlike a {@code {{env:NAME}}} placeholder, its value never passes through the
+     * endpoint URI, where characters such as {@code &} or {@code {{} would change its meaning.
+     */
+    private String fromEnvironment(String variable, String host) {
+        String value = environment.apply(variable);
+        if (value == null || value.isBlank()) {
+            throw new ConfigurationException("Mailbox at " + host + ": " + PASSWORD_ENV + " names the environment"
+                    + " variable " + variable + ", which is not set");
+        }
+        return value;
     }
 
     /**
