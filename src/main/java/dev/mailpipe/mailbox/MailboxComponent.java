@@ -106,7 +106,9 @@ public final class MailboxComponent extends MailComponent {
         MailboxSettings mailbox = mailboxSettings(remaining, parameters);
         synchronized (mailboxes) {
             Optional<MailboxEndpoint> twin = mailboxes.stream()
-                    .filter(other -> other.mailbox().id().equals(mailbox.id()))
+                    // As keys and folders see it: host names are compared ignoring case.
+                    .filter(other ->
+                            other.mailbox().id().toString().equals(mailbox.id().toString()))
                     .findFirst();
             if (twin.isPresent()) {
                 throw new ConfigurationException("Mailbox " + mailbox.id() + " is declared twice: every mailbox"

@@ -16,7 +16,8 @@ public final class MailboxEndpoint extends MailEndpoint {
     private final MailboxStatus status;
     private final DeletionListener deletions;
     private final int maxInFlight;
-    private boolean consumed;
+    /** The route this mailbox serves (its processor): a route stopped and started again keeps it. */
+    private Processor route;
 
     MailboxEndpoint(
             String uri,
@@ -46,12 +47,12 @@ public final class MailboxEndpoint extends MailEndpoint {
 
     @Override
     public synchronized Consumer createConsumer(Processor processor, JavaMailSender sender) throws Exception {
-        if (consumed) {
+        if (route != null && route != processor) {
             // Camel gives routes with the same URI the same endpoint.
             throw new ConfigurationException("Mailbox " + status.mailbox() + " is declared twice: every mailbox"
                     + " may appear in one route only (two routes would share its messages and its lock)");
         }
-        consumed = true;
+        route = processor;
         Pop3Consumer consumer =
                 new Pop3Consumer(this, processor, sender, deletions, mailbox().batchBytes(), maxInFlight);
         consumer.setHandleFailedMessage(getConfiguration().isHandleFailedMessage());

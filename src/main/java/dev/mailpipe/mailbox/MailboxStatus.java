@@ -36,6 +36,7 @@ public final class MailboxStatus implements PollingConsumerPollStrategy, Excepti
 
     private final AtomicLong pollsEnded = new AtomicLong();
     private volatile boolean pollInProgress;
+    private volatile boolean polledHere;
     private final MailboxCounters counters = new MailboxCounters();
     /** When the current poll began (System.nanoTime()). */
     private volatile long pollStarted;
@@ -75,6 +76,24 @@ public final class MailboxStatus implements PollingConsumerPollStrategy, Excepti
     /** The mailbox's settings (its route's parameters over the global mailbox.* properties). */
     public MailboxSettings settings() {
         return mailbox;
+    }
+
+    /**
+     * This instance's consumer of the mailbox started: it polls it from now on. (With clustering,
+     * another instance may poll it instead; its checks then say so rather than report it stalled.)
+     */
+    public void consumerStarted() {
+        lastProgress = System.nanoTime();
+        polledHere = true;
+    }
+
+    public void consumerStopped() {
+        polledHere = false;
+    }
+
+    /** Whether this instance polls the mailbox now. */
+    public boolean polledHere() {
+        return polledHere;
     }
 
     /** A message was delivered, dead-lettered or deleted: the mailbox made progress. */
@@ -178,7 +197,22 @@ public final class MailboxStatus implements PollingConsumerPollStrategy, Excepti
         return Optional.ofNullable(outage).map(MailboxStatus::sinkOf);
     }
 
+    /** Waits until no poll is under way, at most {@code timeout}; false if one still is. */
+    public synchronized boolean awaitNoPoll(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (pollInProgress) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            wait(Math.max(1, left / 1_000_000));
+        }
+        return true;
+    }
+
+    /** Called with this status's lock held (commit, rollback). */
     private void pollEnded() {
+        notifyAll();
         pollInProgress = false;
         pollsEnded.incrementAndGet();
         pollNanos.addAndGet(System.nanoTime() - pollStarted);

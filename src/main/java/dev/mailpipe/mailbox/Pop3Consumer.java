@@ -42,6 +42,9 @@ public final class Pop3Consumer extends MailConsumer {
 
     private static final Logger LOG = LoggerFactory.getLogger(Pop3Consumer.class);
 
+    /** How long a stop waits for a poll under way to end its session. */
+    private static final java.time.Duration SESSION_END_WAIT = java.time.Duration.ofSeconds(30);
+
     private final DeletionListener deletions;
     private final long batchByteLimit;
     /**
@@ -100,6 +103,21 @@ public final class Pop3Consumer extends MailConsumer {
         status = endpoint.status();
         counters = status.counters();
         progress = new DrainProgress(mailboxId(), counters, System::nanoTime);
+        status.consumerStarted();
+    }
+
+    /**
+     * Stops polling and waits for a poll under way to end its session (it takes no further message
+     * once stopping), so that when a route stops, for example because another instance takes the
+     * mailbox over, this instance is logged out before the other logs in.
+     */
+    @Override
+    protected void doStop() throws Exception {
+        super.doStop();
+        if (status != null) {
+            status.awaitNoPoll(SESSION_END_WAIT);
+            status.consumerStopped();
+        }
     }
 
     /** camel-mail calls {@link #processBatch} only when the server has messages: otherwise it has none. */

@@ -22,7 +22,7 @@ import java.util.TreeSet;
  */
 public final class KnownKeys {
 
-    private static final List<String> PREFIXES = List.of("mailbox.", "sink.", "ledger.", "management.");
+    private static final List<String> PREFIXES = List.of("mailbox.", "sink.", "ledger.", "management.", "cluster.");
 
     /** Keys that were removed, with what replaced them: setting one is an error, not a silent no-op. */
     private static final Map<String, String> REMOVED = Map.of(

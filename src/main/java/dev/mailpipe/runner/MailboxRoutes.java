@@ -69,7 +69,7 @@ public final class MailboxRoutes extends MainListenerSupport {
         return host != null && host.equals(route.getTemplateDefaultParameters().get("host"));
     }
 
-    private static boolean isMailbox(RouteDefinition route) {
+    static boolean isMailbox(RouteDefinition route) {
         Map<String, Object> parameters = route.getTemplateParameters();
         return route.isCreatedFromTemplate() && parameters != null && parameters.containsKey("filesDir");
     }

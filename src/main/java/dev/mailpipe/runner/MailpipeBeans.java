@@ -93,6 +93,7 @@ public final class MailpipeBeans implements CamelConfiguration {
         int sinkThreads = (int) settings.number(MailboxSettings.SINK_THREADS, 4, 1, 256);
         int maxSessions = (int) settings.number(MAX_SESSIONS, 8, 1, 1024);
         Consumer<MailboxStatus> observer = Observability.install(context, settings);
+        MailboxClustering.install(context, settings, ledgerSettings);
         MailboxComponent mailboxes = new MailboxComponent(
                 settings,
                 mailbox -> new LedgerDeletions(ledger, mailbox, ledgerSettings.retention(), clock),

@@ -23,6 +23,23 @@ class MailboxHealthTest {
     private final MailboxStatus status =
             new MailboxStatus(MailboxSettings.from(new Settings(key -> Optional.ofNullable(SETTINGS.get(key)))));
 
+    @org.junit.jupiter.api.BeforeEach
+    void pollsItHere() {
+        status.consumerStarted();
+    }
+
+    @Test
+    void aMailboxAnotherInstancePollsIsNoReasonToBeUnready() {
+        MailboxReadiness ready = new MailboxReadiness(status, Duration.ofMillis(1), Duration.ofMillis(1));
+        status.consumerStopped();
+        for (int poll = 1; poll <= 3; poll++) {
+            failPoll();
+        }
+        HealthCheck.Result result = ready.call();
+        assertThat(result.getState()).isEqualTo(HealthCheck.State.UP);
+        assertThat(result.getDetails()).containsEntry("polledHere", false);
+    }
+
     @Test
     void notReadyAfterThreeFailedPollsInARowAndReadyAfterAGoodOne() {
         MailboxReadiness ready = new MailboxReadiness(status, LONG, LONG);

@@ -41,8 +41,9 @@ public final class Pop3Proxy implements AutoCloseable {
     private final AtomicInteger lockRefusals = new AtomicInteger();
     private final AtomicInteger retrs = new AtomicInteger();
     private volatile boolean refusing;
-    private final java.util.concurrent.atomic.AtomicReference<Session> lockHolder =
-            new java.util.concurrent.atomic.AtomicReference<>();
+    /** The session holding each user's maildrop (Cut.LOCK_MAILDROP), by the name its USER command gave. */
+    private final java.util.concurrent.ConcurrentMap<String, Session> lockHolders =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /** @param sessionsToCut how many sessions (the first ones) are cut; ignored for {@link Cut#LOCK_MAILDROP} */
     public Pop3Proxy(int targetPort, Cut cut, int sessionsToCut) throws IOException {
@@ -122,6 +123,9 @@ public final class Pop3Proxy implements AutoCloseable {
             this.cutThis = cutThis;
         }
 
+        /** The login name of this session, once its USER command has passed. */
+        private volatile String user = "";
+
         void clientToServer() {
             if (cut == Cut.PASS_THROUGH) {
                 relay(client, server);
@@ -147,9 +151,12 @@ public final class Pop3Proxy implements AutoCloseable {
                         retrInFlight = true;
                         retrs.incrementAndGet();
                     }
+                    if (command.startsWith("USER ")) {
+                        user = original.substring(5).strip();
+                    }
                     if (cut == Cut.LOCK_MAILDROP
                             && command.startsWith("PASS")
-                            && !lockHolder.compareAndSet(null, this)) {
+                            && lockHolders.putIfAbsent(user, this) != null) {
                         lockRefusals.incrementAndGet();
                         OutputStream toClient = client.getOutputStream();
                         toClient.write("-ERR [IN-USE] Unable to lock maildrop\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -248,7 +255,7 @@ public final class Pop3Proxy implements AutoCloseable {
         }
 
         private void drop() {
-            lockHolder.compareAndSet(this, null);
+            lockHolders.remove(user, this);
             closeQuietly(client);
             closeQuietly(server);
         }

@@ -1,0 +1,148 @@
+package dev.mailpipe.cluster;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * Leases in the shared ledger's PostgreSQL database, so a deployment over several hosts needs
+ * nothing beyond the ledger it already has. Two tables of its own beside the ledger's; times are
+ * the instances' clocks in epoch milliseconds (they must agree within a few seconds, as for the
+ * ledger's claims). A lease changes hands in one conditional UPDATE: of two instances taking an
+ * expired lease at once, the database lets one win.
+ */
+public final class JdbcLeaseStore implements LeaseStore {
+
+    private final Connection connection;
+    private final Clock clock;
+
+    private JdbcLeaseStore(Connection connection, Clock clock) {
+        this.connection = connection;
+        this.clock = clock;
+    }
+
+    public static JdbcLeaseStore open(String url, String username, String password, Clock clock) throws SQLException {
+        Properties credentials = new Properties();
+        if (username != null) {
+            credentials.setProperty("user", username);
+        }
+        if (password != null) {
+            credentials.setProperty("password", password);
+        }
+        Connection connection = DriverManager.getConnection(url, credentials);
+        connection.setAutoCommit(true);
+        JdbcLeaseStore store = new JdbcLeaseStore(connection, clock);
+        store.createTables();
+        return store;
+    }
+
+    private void createTables() throws SQLException {
+        String[] tables = {
+            "CREATE TABLE IF NOT EXISTS mailpipe_cluster_members ("
+                    + "member_id VARCHAR(300) PRIMARY KEY, alive_until BIGINT NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS mailpipe_cluster_leases ("
+                    + "namespace VARCHAR(500) PRIMARY KEY, holder VARCHAR(300) NOT NULL, expires_at BIGINT NOT NULL)"
+        };
+        for (String table : tables) {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute(table);
+            } catch (SQLException e) {
+                // Instances starting together race to create the table; the loser's table exists now.
+                try (Statement again = connection.createStatement()) {
+                    again.execute(table);
+                }
+            }
+        }
+    }
+
+    @Override
+    public synchronized void heartbeat(String member, Duration ttl) throws SQLException {
+        try (PreparedStatement upsert = connection.prepareStatement(
+                "INSERT INTO mailpipe_cluster_members (member_id, alive_until) VALUES (?, ?)"
+                        + " ON CONFLICT (member_id) DO UPDATE SET alive_until = excluded.alive_until")) {
+            upsert.setString(1, member);
+            upsert.setLong(2, clock.millis() + ttl.toMillis());
+            upsert.executeUpdate();
+        }
+    }
+
+    @Override
+    public synchronized Set<String> members() throws SQLException {
+        Set<String> members = new HashSet<>();
+        try (PreparedStatement select =
+                connection.prepareStatement("SELECT member_id FROM mailpipe_cluster_members WHERE alive_until >= ?")) {
+            select.setLong(1, clock.millis());
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    members.add(rows.getString(1));
+                }
+            }
+        }
+        return members;
+    }
+
+    @Override
+    public synchronized boolean acquire(String namespace, String member, Duration ttl) throws SQLException {
+        long now = clock.millis();
+        try (PreparedStatement take = connection.prepareStatement("UPDATE mailpipe_cluster_leases SET holder = ?,"
+                + " expires_at = ? WHERE namespace = ? AND (holder = ? OR expires_at < ?)")) {
+            take.setString(1, member);
+            take.setLong(2, now + ttl.toMillis());
+            take.setString(3, namespace);
+            take.setString(4, member);
+            take.setLong(5, now);
+            if (take.executeUpdate() == 1) {
+                return true;
+            }
+        }
+        try (PreparedStatement first = connection.prepareStatement(
+                "INSERT INTO mailpipe_cluster_leases (namespace, holder, expires_at) VALUES (?, ?, ?)"
+                        + " ON CONFLICT (namespace) DO NOTHING")) {
+            first.setString(1, namespace);
+            first.setString(2, member);
+            first.setLong(3, now + ttl.toMillis());
+            return first.executeUpdate() == 1;
+        }
+    }
+
+    @Override
+    public synchronized void release(String namespace, String member) throws SQLException {
+        try (PreparedStatement release =
+                connection.prepareStatement("DELETE FROM mailpipe_cluster_leases WHERE namespace = ? AND holder = ?")) {
+            release.setString(1, namespace);
+            release.setString(2, member);
+            release.executeUpdate();
+        }
+    }
+
+    @Override
+    public synchronized void leave(String member) throws SQLException {
+        try (PreparedStatement leave =
+                connection.prepareStatement("DELETE FROM mailpipe_cluster_members WHERE member_id = ?")) {
+            leave.setString(1, member);
+            leave.executeUpdate();
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            // Closing on the way out; the leases run out by themselves.
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "the ledger's database";
+    }
+}

@@ -1,0 +1,156 @@
+package dev.mailpipe.cluster;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.cluster.CamelPreemptiveClusterService;
+import org.apache.camel.cluster.CamelPreemptiveClusterView;
+import org.apache.camel.support.cluster.AbstractCamelClusterService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Camel cluster service over a {@link LeaseStore}: every heartbeat this instance says it is alive,
+ * renews the leases it holds and, for namespaces it is allowed to contend for, takes leases that
+ * are free or have run out. Preemptive: Camel's {@code RebalancingCamelClusterService} disables the
+ * views above this instance's share, which hands their leases back, so the mailboxes spread over the
+ * live instances. A lease that cannot be renewed for its whole duration (the store is out of reach)
+ * is given up, since another instance may take it by then.
+ */
+public final class LeaseClusterService extends AbstractCamelClusterService<LeaseClusterView>
+        implements CamelPreemptiveClusterService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LeaseClusterService.class);
+
+    private final LeaseStore store;
+    private final String member;
+    private final Duration lease;
+    private final Duration heartbeat;
+    private final Map<String, LeaseClusterView> views = new ConcurrentHashMap<>();
+    private volatile Set<String> members = Set.of();
+    private ScheduledExecutorService ticker;
+    private String lastProblem;
+    /** Whether this member's first heartbeat has been written (heartbeat thread only). */
+    private boolean announced;
+
+    public LeaseClusterService(LeaseStore store, String member, Duration lease, Duration heartbeat) {
+        super("mailpipe-" + store);
+        this.store = store;
+        this.member = member;
+        this.lease = lease;
+        this.heartbeat = heartbeat;
+    }
+
+    @Override
+    protected LeaseClusterView createView(String namespace) {
+        LeaseClusterView view = new LeaseClusterView(this, namespace);
+        views.put(namespace, view);
+        return view;
+    }
+
+    @Override
+    public CamelPreemptiveClusterView getView(String namespace) throws Exception {
+        return (CamelPreemptiveClusterView) super.getView(namespace);
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        ticker =
+                getCamelContext().getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "MailpipeCluster");
+        ticker.scheduleWithFixedDelay(this::tick, 0, heartbeat.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (ticker != null) {
+            getCamelContext().getExecutorServiceManager().shutdownNow(ticker);
+            ticker = null;
+        }
+        super.doStop();
+        try {
+            store.leave(member);
+        } catch (Exception e) {
+            LOG.debug("Could not leave the cluster cleanly; the heartbeat runs out by itself", e);
+        }
+        store.close();
+    }
+
+    /**
+     * One heartbeat: this member is alive, the views holding a lease renew it, and the others may
+     * take free ones up to this instance's share of all namespaces (the rebalancing service then
+     * evens out what is left). The first heartbeat only announces this member, so instances started
+     * together see each other before they take leases.
+     */
+    private void tick() {
+        boolean first = !announced;
+        try {
+            store.heartbeat(member, lease);
+            members = store.members();
+            announced = true;
+            if (lastProblem != null) {
+                LOG.info("Cluster: {} can be reached again", store);
+                lastProblem = null;
+            }
+        } catch (Exception e) {
+            problem(e);
+        }
+        List<LeaseClusterView> all = List.copyOf(views.values());
+        int share = (all.size() + Math.max(1, members.size()) - 1) / Math.max(1, members.size());
+        int held = 0;
+        for (LeaseClusterView view : all) {
+            if (view.isLeader()) {
+                view.tick(true);
+                held += view.isLeader() ? 1 : 0;
+            }
+        }
+        for (LeaseClusterView view : all) {
+            if (!view.isLeader()) {
+                view.tick(!first && held < share);
+                held += view.isLeader() ? 1 : 0;
+            }
+        }
+    }
+
+    void problem(Exception e) {
+        String problem = e.getClass().getSimpleName() + ": " + e.getMessage();
+        if (!problem.equals(lastProblem)) {
+            LOG.warn(
+                    "Cluster: {} cannot be reached ({}); leases this instance cannot renew within {} s are given"
+                            + " up",
+                    store,
+                    problem,
+                    lease.toSeconds());
+            lastProblem = problem;
+        }
+    }
+
+    LeaseStore store() {
+        return store;
+    }
+
+    String member() {
+        return member;
+    }
+
+    Duration lease() {
+        return lease;
+    }
+
+    Set<String> members() {
+        return members;
+    }
+
+    /** The namespaces whose lease this instance holds now. */
+    public List<String> held() {
+        return views.values().stream()
+                .filter(LeaseClusterView::isLeader)
+                .map(LeaseClusterView::getNamespace)
+                .sorted()
+                .toList();
+    }
+}
