@@ -56,12 +56,7 @@ public final class FileLeaseStore implements LeaseStore {
 
     @Override
     public boolean acquire(String namespace, String member, Duration ttl) throws IOException {
-        Path lease = leases.resolve(fileName(namespace));
-        try (FileChannel channel = FileChannel.open(
-                        leases.resolve(fileName(namespace) + ".lock"),
-                        StandardOpenOption.CREATE,
-                        StandardOpenOption.WRITE);
-                FileLock lock = channel.lock()) {
+        return underLock(namespace, lease -> {
             Optional<Entry> current = read(lease);
             long now = clock.millis();
             if (current.isPresent()
@@ -71,21 +66,32 @@ public final class FileLeaseStore implements LeaseStore {
             }
             write(lease, member + "\n" + (now + ttl.toMillis()));
             return true;
-        }
+        });
     }
 
     @Override
     public void release(String namespace, String member) throws IOException {
-        Path lease = leases.resolve(fileName(namespace));
-        try (FileChannel channel = FileChannel.open(
-                        leases.resolve(fileName(namespace) + ".lock"),
-                        StandardOpenOption.CREATE,
-                        StandardOpenOption.WRITE);
-                FileLock lock = channel.lock()) {
+        underLock(namespace, lease -> {
             if (read(lease).filter(entry -> entry.who().equals(member)).isPresent()) {
                 Files.deleteIfExists(lease);
             }
+            return null;
+        });
+    }
+
+    /** Works on a namespace's lease file while holding the exclusive lock of its {@code .lock} file. */
+    private <T> T underLock(String namespace, LeaseWork<T> work) throws IOException {
+        String name = fileName(namespace);
+        try (FileChannel channel = FileChannel.open(
+                        leases.resolve(name + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock lock = channel.lock()) {
+            return work.on(leases.resolve(name));
         }
+    }
+
+    @FunctionalInterface
+    private interface LeaseWork<T> {
+        T on(Path lease) throws IOException;
     }
 
     @Override

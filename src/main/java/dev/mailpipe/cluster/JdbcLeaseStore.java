@@ -1,5 +1,6 @@
 package dev.mailpipe.cluster;
 
+import dev.mailpipe.ledger.Ledger;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -21,30 +22,50 @@ import java.util.Set;
  */
 public final class JdbcLeaseStore implements LeaseStore {
 
-    private final Connection connection;
+    private final String url;
+    private final Properties credentials;
     private final Clock clock;
+    /** Opened on first use and again after a failure (the database restarted, the network broke). */
+    private Connection connection;
 
-    private JdbcLeaseStore(Connection connection, Clock clock) {
-        this.connection = connection;
+    private JdbcLeaseStore(String url, Properties credentials, Clock clock) {
+        this.url = url;
+        this.credentials = credentials;
         this.clock = clock;
     }
 
+    /** Connects to the ledger's database and creates the cluster's tables if missing. */
     public static JdbcLeaseStore open(String url, String username, String password, Clock clock) throws SQLException {
-        Properties credentials = new Properties();
-        if (username != null) {
-            credentials.setProperty("user", username);
-        }
-        if (password != null) {
-            credentials.setProperty("password", password);
-        }
-        Connection connection = DriverManager.getConnection(url, credentials);
-        connection.setAutoCommit(true);
-        JdbcLeaseStore store = new JdbcLeaseStore(connection, clock);
+        JdbcLeaseStore store = new JdbcLeaseStore(url, Ledger.credentials(username, password), clock);
         store.createTables();
         return store;
     }
 
-    private void createTables() throws SQLException {
+    private Connection connection() throws SQLException {
+        if (connection == null || connection.isClosed()) {
+            connection = DriverManager.getConnection(url, credentials);
+            connection.setAutoCommit(true);
+        }
+        return connection;
+    }
+
+    /** Runs one statement's work; a failure drops the connection so the next heartbeat reconnects. */
+    private <T> T withConnection(Work<T> work) throws SQLException {
+        try {
+            return work.run(connection());
+        } catch (SQLException e) {
+            close();
+            connection = null;
+            throw e;
+        }
+    }
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    private synchronized void createTables() throws SQLException {
         String[] tables = {
             "CREATE TABLE IF NOT EXISTS mailpipe_cluster_members ("
                     + "member_id VARCHAR(300) PRIMARY KEY, alive_until BIGINT NOT NULL)",
@@ -52,11 +73,11 @@ public final class JdbcLeaseStore implements LeaseStore {
                     + "namespace VARCHAR(500) PRIMARY KEY, holder VARCHAR(300) NOT NULL, expires_at BIGINT NOT NULL)"
         };
         for (String table : tables) {
-            try (Statement statement = connection.createStatement()) {
+            try (Statement statement = connection().createStatement()) {
                 statement.execute(table);
             } catch (SQLException e) {
                 // Instances starting together race to create the table; the loser's table exists now.
-                try (Statement again = connection.createStatement()) {
+                try (Statement again = connection().createStatement()) {
                     again.execute(table);
                 }
             }
@@ -65,6 +86,10 @@ public final class JdbcLeaseStore implements LeaseStore {
 
     @Override
     public synchronized void heartbeat(String member, Duration ttl) throws SQLException {
+        withConnection(connection -> heartbeat(connection, member, ttl));
+    }
+
+    private Void heartbeat(Connection connection, String member, Duration ttl) throws SQLException {
         try (PreparedStatement upsert = connection.prepareStatement(
                 "INSERT INTO mailpipe_cluster_members (member_id, alive_until) VALUES (?, ?)"
                         + " ON CONFLICT (member_id) DO UPDATE SET alive_until = excluded.alive_until")) {
@@ -72,10 +97,15 @@ public final class JdbcLeaseStore implements LeaseStore {
             upsert.setLong(2, clock.millis() + ttl.toMillis());
             upsert.executeUpdate();
         }
+        return null;
     }
 
     @Override
     public synchronized Set<String> members() throws SQLException {
+        return withConnection(this::members);
+    }
+
+    private Set<String> members(Connection connection) throws SQLException {
         Set<String> members = new HashSet<>();
         try (PreparedStatement select =
                 connection.prepareStatement("SELECT member_id FROM mailpipe_cluster_members WHERE alive_until >= ?")) {
@@ -91,6 +121,10 @@ public final class JdbcLeaseStore implements LeaseStore {
 
     @Override
     public synchronized boolean acquire(String namespace, String member, Duration ttl) throws SQLException {
+        return withConnection(connection -> acquire(connection, namespace, member, ttl));
+    }
+
+    private boolean acquire(Connection connection, String namespace, String member, Duration ttl) throws SQLException {
         long now = clock.millis();
         try (PreparedStatement take = connection.prepareStatement("UPDATE mailpipe_cluster_leases SET holder = ?,"
                 + " expires_at = ? WHERE namespace = ? AND (holder = ? OR expires_at < ?)")) {
@@ -115,27 +149,35 @@ public final class JdbcLeaseStore implements LeaseStore {
 
     @Override
     public synchronized void release(String namespace, String member) throws SQLException {
-        try (PreparedStatement release =
-                connection.prepareStatement("DELETE FROM mailpipe_cluster_leases WHERE namespace = ? AND holder = ?")) {
-            release.setString(1, namespace);
-            release.setString(2, member);
-            release.executeUpdate();
-        }
+        withConnection(connection -> delete(
+                connection,
+                "DELETE FROM mailpipe_cluster_leases WHERE namespace = ? AND holder = ?",
+                namespace,
+                member));
     }
 
     @Override
     public synchronized void leave(String member) throws SQLException {
-        try (PreparedStatement leave =
-                connection.prepareStatement("DELETE FROM mailpipe_cluster_members WHERE member_id = ?")) {
-            leave.setString(1, member);
-            leave.executeUpdate();
+        withConnection(
+                connection -> delete(connection, "DELETE FROM mailpipe_cluster_members WHERE member_id = ?", member));
+    }
+
+    private static Void delete(Connection connection, String sql, String... keys) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement(sql)) {
+            for (int i = 0; i < keys.length; i++) {
+                delete.setString(i + 1, keys[i]);
+            }
+            delete.executeUpdate();
         }
+        return null;
     }
 
     @Override
     public synchronized void close() {
         try {
-            connection.close();
+            if (connection != null) {
+                connection.close();
+            }
         } catch (SQLException e) {
             // Closing on the way out; the leases run out by themselves.
         }

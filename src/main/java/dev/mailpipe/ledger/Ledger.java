@@ -55,6 +55,13 @@ public final class Ledger implements AutoCloseable {
 
     /** Opens the ledger at a JDBC URL ({@code jdbc:sqlite:...} or {@code jdbc:postgresql:...}) and creates or migrates its schema. */
     public static Ledger open(String url, String username, String password, Clock clock) throws SQLException {
+        Ledger ledger = new Ledger(url, credentials(username, password), clock);
+        ledger.migrate();
+        return ledger;
+    }
+
+    /** JDBC connection properties with the login, either part left out when null. */
+    public static Properties credentials(String username, String password) {
         Properties credentials = new Properties();
         if (username != null) {
             credentials.setProperty("user", username);
@@ -62,9 +69,7 @@ public final class Ledger implements AutoCloseable {
         if (password != null) {
             credentials.setProperty("password", password);
         }
-        Ledger ledger = new Ledger(url, credentials, clock);
-        ledger.migrate();
-        return ledger;
+        return credentials;
     }
 
     private Connection connection() throws SQLException {
