@@ -45,11 +45,16 @@ public final class DovecotLog {
 
     /** The POP3 logins and logouts logged from byte {@code offset} on. */
     public static DovecotLog read(Path log, long offset) throws IOException {
+        return read(log, offset, end(log));
+    }
+
+    /** The POP3 logins and logouts logged from byte {@code from} up to byte {@code to}. */
+    public static DovecotLog read(Path log, long from, long to) throws IOException {
         List<Login> logins = new ArrayList<>();
         List<Logout> logouts = new ArrayList<>();
         try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
-            file.seek(offset);
-            byte[] bytes = new byte[(int) (file.length() - offset)];
+            file.seek(from);
+            byte[] bytes = new byte[(int) (to - from)];
             file.readFully(bytes);
             for (String line : new String(bytes, StandardCharsets.UTF_8).split("\n")) {
                 Matcher login = LOGIN.matcher(line);
