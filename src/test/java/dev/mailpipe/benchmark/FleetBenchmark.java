@@ -302,7 +302,8 @@ final class FleetBenchmark {
 
     /** One more fleet drain (run 0, added to {@code drains}) recorded with JFR: what it says of the ledger. */
     private LedgerProfile profiledDrain(Load fleet, List<Drain> drains) throws Exception {
-        Path recording = bench.outputs().resolve("fleet-ledger-profile.jfr");
+        // Beside the outputs, so it is kept for a closer look (jfr print, JDK Mission Control).
+        Path recording = bench.outputs().resolveSibling("fleet-ledger-profile.jfr");
         Drain drain = drain(fleet, 0, LedgerProfile.jvmOptions(recording));
         drains.add(drain);
         LedgerProfile profile = LedgerProfile.read(recording, drain.drainSeconds());
