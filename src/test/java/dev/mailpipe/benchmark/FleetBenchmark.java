@@ -29,7 +29,8 @@ import java.util.stream.Stream;
  * (60000,5000: the fleet's mailbox.pollDelay in ms, one row each; the first polls are spread over
  * it), {@code bench.fleetProfile} (true), {@code bench.idleMailboxes} (500; 0 skips the idle fleet),
  * {@code bench.idleSeconds} (600), {@code bench.idlePollDelay} (60000), {@code bench.idleWarmupSeconds}
- * (60: CPU and logins are counted after it, past start-up and the first poll of every mailbox).
+ * (60: CPU and logins are counted after it, past start-up and the first poll of every mailbox),
+ * {@code bench.fleetJvmOptions} (-Xmx512m, for every mailpipe JVM of this benchmark).
  */
 final class FleetBenchmark {
 
@@ -86,6 +87,7 @@ final class FleetBenchmark {
     private final int idleSeconds;
     private final long idlePollDelay;
     private final int idleWarmupSeconds;
+    private final List<String> jvmOptions;
 
     private FleetBenchmark(
             Workbench bench,
@@ -98,7 +100,8 @@ final class FleetBenchmark {
             int idleMailboxes,
             int idleSeconds,
             long idlePollDelay,
-            int idleWarmupSeconds) {
+            int idleWarmupSeconds,
+            List<String> jvmOptions) {
         this.bench = bench;
         this.mailboxOfSize = mailboxOfSize;
         this.mailboxes = mailboxes;
@@ -110,6 +113,7 @@ final class FleetBenchmark {
         this.idleSeconds = idleSeconds;
         this.idlePollDelay = idlePollDelay;
         this.idleWarmupSeconds = idleWarmupSeconds;
+        this.jvmOptions = jvmOptions;
     }
 
     /** Configured by the system properties above; {@code mailboxOfSize} is the drain benchmark's generated mailbox. */
@@ -129,7 +133,10 @@ final class FleetBenchmark {
                 Integer.getInteger("bench.idleMailboxes", 500),
                 Integer.getInteger("bench.idleSeconds", 600),
                 Long.getLong("bench.idlePollDelay", 60_000),
-                Integer.getInteger("bench.idleWarmupSeconds", 60));
+                Integer.getInteger("bench.idleWarmupSeconds", 60),
+                List.of(System.getProperty("bench.fleetJvmOptions", "-Xmx512m")
+                        .strip()
+                        .split("\\s+")));
     }
 
     /** The size of the generated mailbox the fleet drains split across its accounts, if it runs. */
@@ -180,7 +187,7 @@ final class FleetBenchmark {
     /** The mailboxes of a drain and their poll delay. */
     private record Load(List<String> users, long pollDelay) {}
 
-    private Drain drain(Load load, int run, List<String> jvmOptions) throws Exception {
+    private Drain drain(Load load, int run, List<String> extraJvmOptions) throws Exception {
         List<String> users = load.users();
         long pollDelay = load.pollDelay();
         // Run 0 is the profiled drain.
@@ -190,6 +197,7 @@ final class FleetBenchmark {
         Path out = bench.output(name);
         bench.load(split(users));
         List<String> command = new ArrayList<>(jvmOptions);
+        command.addAll(extraJvmOptions);
         command.addAll(Contender.mailpipe(bench.setup(), out, settings(users, pollDelay, out)));
         long logStart = DovecotLog.end(bench.dovecot().log());
         double drainSeconds;
@@ -324,7 +332,8 @@ final class FleetBenchmark {
     private Idle idle(List<String> users) throws Exception {
         String name = "fleet-idle-%d".formatted(users.size());
         Path out = bench.output(name);
-        List<String> command = Contender.mailpipe(bench.setup(), out, settings(users, idlePollDelay, out));
+        List<String> command = new ArrayList<>(jvmOptions);
+        command.addAll(Contender.mailpipe(bench.setup(), out, settings(users, idlePollDelay, out)));
         Path dovecotLog = bench.dovecot().log();
         long logStart = DovecotLog.end(dovecotLog);
         try (TimedLaunch launch = bench.launch(command, name)) {
