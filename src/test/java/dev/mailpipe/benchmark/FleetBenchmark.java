@@ -50,7 +50,9 @@ final class FleetBenchmark {
             int peakThreads,
             int errorLines,
             SessionCounts sessions,
-            int loginsAtStop) {}
+            int loginsAtStop,
+            double dovecotCpuSeconds,
+            double loadAverage) {}
 
     /** The idle fleet: the whole run, and the window after the warm-up. */
     record Idle(
@@ -67,14 +69,16 @@ final class FleetBenchmark {
             int errorLines,
             SessionCounts sessions,
             int windowLogins,
-            int loginsAtStop) {
+            int loginsAtStop,
+            double dovecotWindowCpuSeconds,
+            double loadAverage) {
 
         double loginsPerRound() {
             return windowLogins * (pollDelayMillis / 1000.0) / windowSeconds;
         }
     }
 
-    record Results(List<Drain> drains, Optional<LedgerProfile> ledger, Optional<Idle> idle) {}
+    record Results(List<Drain> drains, List<LedgerProfile> ledger, Optional<Idle> idle) {}
 
     private final Workbench bench;
     private final IntFunction<Path> mailboxOfSize;
@@ -146,11 +150,11 @@ final class FleetBenchmark {
 
     Results run() throws Exception {
         if (mailboxes == 0 && idleMailboxes == 0) {
-            return new Results(List.of(), Optional.empty(), Optional.empty());
+            return new Results(List.of(), List.of(), Optional.empty());
         }
         List<String> accounts = accounts(Math.max(mailboxes, idleMailboxes));
         List<Drain> drains = new ArrayList<>();
-        Optional<LedgerProfile> ledger = Optional.empty();
+        List<LedgerProfile> ledger = new ArrayList<>();
         if (mailboxes > 0) {
             List<String> fleet = accounts.subList(0, mailboxes);
             List<String> one = List.of(bench.setup().user());
@@ -166,7 +170,9 @@ final class FleetBenchmark {
                 }
             }
             if (profile) {
-                ledger = Optional.of(profiledDrain(new Load(fleet, pollDelays.get(pollDelays.size() - 1)), drains));
+                for (Load load : List.of(loads.get(0), loads.get(loads.size() - 1))) {
+                    ledger.add(profiledDrain(load, drains));
+                }
             }
         }
         Optional<Idle> idle =
@@ -200,16 +206,20 @@ final class FleetBenchmark {
         command.addAll(extraJvmOptions);
         command.addAll(Contender.mailpipe(bench.setup(), out, settings(users, pollDelay, out)));
         long logStart = DovecotLog.end(bench.dovecot().log());
+        long dovecotPid = bench.dovecot().masterPid();
+        double dovecotCpuAtStart = ProcessSampler.treeCpuSeconds(dovecotPid);
         double drainSeconds;
         TimedLaunch.Usage usage;
         int peakThreads;
         int errors;
         long stopAt;
+        double dovecotCpu;
         try (TimedLaunch launch = bench.launch(command, name)) {
             drainSeconds = launch.awaitUntil(
                     () -> users.stream().allMatch(user -> bench.dovecot().messagesLeft(user) == 0),
                     bench.timeoutNanos(),
                     100);
+            dovecotCpu = ProcessSampler.treeCpuSeconds(dovecotPid) - dovecotCpuAtStart;
             stopAt = DovecotLog.end(bench.dovecot().log());
             launch.stop(false);
             usage = launch.usage();
@@ -231,19 +241,23 @@ final class FleetBenchmark {
                 errors,
                 SessionCounts.of(DovecotLog.read(bench.dovecot().log(), logStart, stopAt), users),
                 SessionCounts.of(DovecotLog.read(bench.dovecot().log(), stopAt), users)
-                        .logins());
+                        .logins(),
+                dovecotCpu,
+                loadAverage());
         log(
-                "%s × %d messages (pollDelay %d ms): %.1f s, CPU %.1f s, peak RSS %.0f MB, peak threads %d, %d logins"
-                        + " (at most %d in one second)",
+                "%s, %d messages (pollDelay %d ms): %.1f s, CPU %.1f s (Dovecot %.1f s), peak RSS %.0f MB, peak"
+                        + " threads %d, %d logins (at most %d in one second), load average %.1f",
                 drain.load(),
-                drain.messages() / users.size(),
+                drain.messages(),
                 pollDelay,
                 drainSeconds,
                 drain.cpuSeconds(),
+                dovecotCpu,
                 drain.peakRssMegabytes(),
                 peakThreads,
                 drain.sessions().logins(),
-                drain.sessions().mostInOneSecond());
+                drain.sessions().mostInOneSecond(),
+                drain.loadAverage());
         return drain;
     }
 
@@ -308,16 +322,19 @@ final class FleetBenchmark {
         }
     }
 
-    /** One more fleet drain (run 0, added to {@code drains}) recorded with JFR: what it says of the ledger. */
-    private LedgerProfile profiledDrain(Load fleet, List<Drain> drains) throws Exception {
+    /** One more drain (run 0, added to {@code drains}) recorded with JFR: what it says of the ledger. */
+    private LedgerProfile profiledDrain(Load load, List<Drain> drains) throws Exception {
         // Beside the outputs, so it is kept for a closer look (jfr print, JDK Mission Control).
-        Path recording = bench.outputs().resolveSibling("fleet-ledger-profile.jfr");
-        Drain drain = drain(fleet, 0, LedgerProfile.jvmOptions(recording));
+        Path recording = bench.outputs()
+                .resolveSibling(
+                        "ledger-profile-%d-mailboxes.jfr".formatted(load.users().size()));
+        Drain drain = drain(load, 0, LedgerProfile.jvmOptions(recording));
         drains.add(drain);
-        LedgerProfile profile = LedgerProfile.read(recording, drain.drainSeconds());
+        LedgerProfile profile = LedgerProfile.read(drain.load(), recording, drain.drainSeconds());
         log(
-                "ledger: %d waits for its lock (≥ 1 ms), %.2f s in all (%.3f threads waiting on average), %d of %d"
+                "ledger, %s: %d waits for its lock (≥ 1 ms), %.2f s in all (%.3f threads waiting on average), %d of %d"
                         + " Java and %d of %d native samples inside it",
+                drain.load(),
                 profile.lockWaits(),
                 profile.lockWaitSeconds(),
                 profile.threadsWaiting(),
@@ -340,10 +357,13 @@ final class FleetBenchmark {
             launch.awaitUntil(() -> launch.secondsSinceLaunch() >= idleWarmupSeconds, bench.timeoutNanos(), 250);
             double windowStart = launch.secondsSinceLaunch();
             double cpuAtStart = launch.sampler().cpuSeconds();
+            long dovecotPid = bench.dovecot().masterPid();
+            double dovecotCpuAtStart = ProcessSampler.treeCpuSeconds(dovecotPid);
             long windowLog = DovecotLog.end(dovecotLog);
             launch.awaitUntil(() -> launch.secondsSinceLaunch() >= idleSeconds, bench.timeoutNanos(), 250);
             double windowSeconds = launch.secondsSinceLaunch() - windowStart;
             double windowCpu = launch.sampler().cpuSeconds() - cpuAtStart;
+            double dovecotWindowCpu = ProcessSampler.treeCpuSeconds(dovecotPid) - dovecotCpuAtStart;
             double endRss = launch.sampler().rssMegabytes();
             int endThreads = launch.sampler().threads();
             long stopAt = DovecotLog.end(dovecotLog);
@@ -365,7 +385,9 @@ final class FleetBenchmark {
                     errorLines(launch.logFile()),
                     SessionCounts.of(DovecotLog.read(dovecotLog, logStart, stopAt), users),
                     windowLogins,
-                    SessionCounts.of(DovecotLog.read(dovecotLog, stopAt), users).logins());
+                    SessionCounts.of(DovecotLog.read(dovecotLog, stopAt), users).logins(),
+                    dovecotWindowCpu,
+                    loadAverage());
             log(
                     "idle fleet of %d: CPU %.1f s in %d s (%.1f s in the last %.0f s), peak RSS %.0f MB, peak threads %d,"
                             + " %.0f logins a round",
@@ -379,6 +401,11 @@ final class FleetBenchmark {
                     idle.loginsPerRound());
             return idle;
         }
+    }
+
+    /** The machine's load average over the last minute: how much else competed for its cores. */
+    private static double loadAverage() throws IOException {
+        return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
     }
 
     private static int errorLines(Path log) throws IOException {

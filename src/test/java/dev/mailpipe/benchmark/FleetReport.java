@@ -17,7 +17,9 @@ final class FleetReport {
         if (!results.drains().isEmpty()) {
             drains(md, results.drains());
         }
-        results.ledger().ifPresent(ledger -> ledger(md, ledger));
+        if (!results.ledger().isEmpty()) {
+            ledger(md, results.ledger());
+        }
         results.idle().ifPresent(idle -> idle(md, idle));
         return md.toString();
     }
@@ -28,9 +30,9 @@ final class FleetReport {
                 .append(" Medians of each load's runs; ÷ one mailbox is the drain time over that of one mailbox"
                         + " holding the same messages.\n\n");
         md.append("| load | messages | mailbox.pollDelay ms | runs | drain s | ÷ one mailbox | msg/s | peak RSS MB"
-                + " | peak threads | CPU s | logins a mailbox | most logins in one second"
+                + " | peak threads | CPU s | Dovecot CPU s | logins a mailbox | most logins in one second"
                 + " | first logins spread over s | logins at stop | ERROR lines |\n");
-        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         Map<String, List<FleetBenchmark.Drain>> groups = new LinkedHashMap<>();
         drains.stream()
                 .filter(d -> d.run() > 0)
@@ -49,7 +51,7 @@ final class FleetReport {
             double drain = median(group, FleetBenchmark.Drain::drainSeconds);
             md.append(String.format(
                     Locale.ROOT,
-                    "| %s | %,d | %s | %d | %.1f | %.2f | %.0f | %.0f | %.0f | %.1f | %.1f | %.0f | %.1f | %.0f | %.0f |%n",
+                    "| %s | %,d | %s | %d | %.1f | %.2f | %.0f | %.0f | %.0f | %.1f | %.1f | %.1f | %.0f | %.1f | %.0f | %.0f |%n",
                     first.load(),
                     first.messages(),
                     first.mailboxes() == 1 ? "(any)" : Long.toString(first.pollDelayMillis()),
@@ -60,6 +62,7 @@ final class FleetReport {
                     median(group, FleetBenchmark.Drain::peakRssMegabytes),
                     median(group, d -> d.peakThreads()),
                     median(group, FleetBenchmark.Drain::cpuSeconds),
+                    median(group, FleetBenchmark.Drain::dovecotCpuSeconds),
                     median(group, d -> d.sessions().loginsPerAccount()),
                     median(group, d -> d.sessions().mostInOneSecond()),
                     median(group, d -> d.sessions().firstLoginsSpreadSeconds()),
@@ -67,13 +70,13 @@ final class FleetReport {
                     median(group, d -> d.errorLines())));
         }
         md.append("\nEvery run, in the order they ran (run 0: recorded with JFR, not in the medians):\n\n");
-        md.append("| load | pollDelay ms | run | drain s | peak RSS MB | peak threads | CPU s | logins"
-                + " | logins a mailbox (fewest–most) | most in one second |\n");
-        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---|---:|\n");
+        md.append("| load | pollDelay ms | run | drain s | peak RSS MB | peak threads | CPU s | Dovecot CPU s | logins"
+                + " | logins a mailbox (fewest–most) | most in one second | load average |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|\n");
         for (FleetBenchmark.Drain d : drains) {
             md.append(String.format(
                     Locale.ROOT,
-                    "| %s | %d | %d | %.1f | %.0f | %d | %.1f | %d | %d–%d | %d |%n",
+                    "| %s | %d | %d | %.1f | %.0f | %d | %.1f | %.1f | %d | %d–%d | %d | %.1f |%n",
                     d.load(),
                     d.pollDelayMillis(),
                     d.run(),
@@ -81,34 +84,41 @@ final class FleetReport {
                     d.peakRssMegabytes(),
                     d.peakThreads(),
                     d.cpuSeconds(),
+                    d.dovecotCpuSeconds(),
                     d.sessions().logins(),
                     d.sessions().fewestPerAccount(),
                     d.sessions().mostPerAccount(),
-                    d.sessions().mostInOneSecond()));
+                    d.sessions().mostInOneSecond(),
+                    d.loadAverage()));
         }
     }
 
-    private static void ledger(StringBuilder md, LedgerProfile p) {
-        md.append(String.format(
-                Locale.ROOT,
-                "%nLedger (embedded SQLite, one connection behind one lock) in a fleet drain recorded with JFR"
-                        + " (%.1f s): %d waits of 1 ms or more to enter it, %.2f s in all, the longest %.0f ms"
-                        + " (%.3f threads waiting on average); the most waited-for other lock: %s, %.2f s."
-                        + " Samples inside the ledger: %d of %d in Java code (%.1f%%), %d of %d in native code"
-                        + " (%.1f%%).%n",
-                p.drainSeconds(),
-                p.lockWaits(),
-                p.lockWaitSeconds(),
-                p.longestLockWaitMillis(),
-                p.threadsWaiting(),
-                p.otherMonitor(),
-                p.otherMonitorWaitSeconds(),
-                p.javaSamplesInLedger(),
-                p.javaSamples(),
-                percent(p.javaSamplesInLedger(), p.javaSamples()),
-                p.nativeSamplesInLedger(),
-                p.nativeSamples(),
-                percent(p.nativeSamplesInLedger(), p.nativeSamples())));
+    private static void ledger(StringBuilder md, List<LedgerProfile> profiles) {
+        md.append("\nThe ledger (embedded SQLite, one connection behind one lock) in drains recorded with JFR (run 0"
+                + " above): waits of 1 ms or more to enter it, and the share of the samples inside it.\n\n");
+        md.append("| load | drain s | waits | waited s | threads waiting on average | longest wait ms"
+                + " | waited to enter | most waited-for other lock, s | Java samples in it | native samples in it |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---|---|---:|---:|\n");
+        for (LedgerProfile p : profiles) {
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %.1f | %d | %.2f | %.3f | %.0f | %s | %s %.2f | %d of %d (%.1f%%) | %d of %d (%.1f%%) |%n",
+                    p.load(),
+                    p.drainSeconds(),
+                    p.lockWaits(),
+                    p.lockWaitSeconds(),
+                    p.threadsWaiting(),
+                    p.longestLockWaitMillis(),
+                    p.waitedMostIn(),
+                    p.otherMonitor(),
+                    p.otherMonitorWaitSeconds(),
+                    p.javaSamplesInLedger(),
+                    p.javaSamples(),
+                    percent(p.javaSamplesInLedger(), p.javaSamples()),
+                    p.nativeSamplesInLedger(),
+                    p.nativeSamples(),
+                    percent(p.nativeSamplesInLedger(), p.nativeSamples())));
+        }
     }
 
     private static void idle(StringBuilder md, FleetBenchmark.Idle idle) {
@@ -121,16 +131,19 @@ final class FleetReport {
                 idle.pollDelayMillis(),
                 idle.seconds(),
                 idle.windowSeconds()));
-        md.append("| CPU s, whole run | CPU s, window | % of a core, window | peak RSS MB | RSS at end MB"
+        md.append("| CPU s, whole run | CPU s, window | % of a core, window | Dovecot CPU s, window | peak RSS MB"
+                + " | RSS at end MB"
                 + " | peak threads | threads at end | logins a round | logins a mailbox (fewest–most)"
-                + " | most in one second | first logins spread over s | logins at stop | ERROR lines |\n");
-        md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|\n");
+                + " | most in one second | first logins spread over s | logins at stop | ERROR lines"
+                + " | load average |\n");
+        md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|\n");
         md.append(String.format(
                 Locale.ROOT,
-                "| %.1f | %.1f | %.1f | %.0f | %.0f | %d | %d | %.0f | %d–%d | %d | %.1f | %d | %d |%n",
+                "| %.1f | %.1f | %.1f | %.1f | %.0f | %.0f | %d | %d | %.0f | %d–%d | %d | %.1f | %d | %d | %.1f |%n",
                 idle.cpuSeconds(),
                 idle.windowCpuSeconds(),
                 100 * idle.windowCpuSeconds() / idle.windowSeconds(),
+                idle.dovecotWindowCpuSeconds(),
                 idle.peakRssMegabytes(),
                 idle.endRssMegabytes(),
                 idle.peakThreads(),
@@ -141,7 +154,8 @@ final class FleetReport {
                 sessions.mostInOneSecond(),
                 sessions.firstLoginsSpreadSeconds(),
                 idle.loginsAtStop(),
-                idle.errorLines()));
+                idle.errorLines(),
+                idle.loadAverage()));
     }
 
     private static String key(FleetBenchmark.Drain d) {

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import jdk.jfr.consumer.RecordedClass;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
@@ -19,10 +20,12 @@ import jdk.jfr.consumer.RecordingFile;
  * and what share of the sampled work ran inside it, in Java and in SQLite's native code.
  */
 record LedgerProfile(
+        String load,
         double drainSeconds,
         int lockWaits,
         double lockWaitSeconds,
         double longestLockWaitMillis,
+        String waitedMostIn,
         String otherMonitor,
         double otherMonitorWaitSeconds,
         int javaSamples,
@@ -36,11 +39,13 @@ record LedgerProfile(
                 + recording);
     }
 
-    static LedgerProfile read(Path recording, double drainSeconds) throws IOException {
+    static LedgerProfile read(String load, Path recording, double drainSeconds) throws IOException {
         String ledger = Ledger.class.getName();
         int lockWaits = 0;
         Duration lockWait = Duration.ZERO;
         Duration longest = Duration.ZERO;
+        // The ledger method a thread waited to enter: which writes queue up.
+        Map<String, Duration> byMethod = new HashMap<>();
         Map<String, Duration> otherMonitors = new HashMap<>();
         int[] java = new int[2];
         int[] nativeCode = new int[2];
@@ -54,6 +59,7 @@ record LedgerProfile(
                         if (name.equals(ledger)) {
                             lockWaits++;
                             lockWait = lockWait.plus(event.getDuration());
+                            byMethod.merge(enteredMethod(event), event.getDuration(), Duration::plus);
                             longest = longest.compareTo(event.getDuration()) < 0 ? event.getDuration() : longest;
                         } else {
                             otherMonitors.merge(name, event.getDuration(), Duration::plus);
@@ -70,17 +76,32 @@ record LedgerProfile(
         Map.Entry<String, Duration> other = otherMonitors.entrySet().stream()
                 .max(Map.Entry.comparingByValue())
                 .orElse(Map.entry("none", Duration.ZERO));
+        Duration waited = lockWait;
+        String waitedMostIn = byMethod.entrySet().stream()
+                .sorted(Map.Entry.<String, Duration>comparingByValue().reversed())
+                .limit(3)
+                .map(e -> "%s %.0f%%".formatted(e.getKey(), 100.0 * e.getValue().toNanos() / waited.toNanos()))
+                .collect(Collectors.joining(", "));
         return new LedgerProfile(
+                load,
                 drainSeconds,
                 lockWaits,
                 lockWait.toNanos() / 1e9,
                 longest.toNanos() / 1e6,
+                waitedMostIn.isEmpty() ? "none" : waitedMostIn,
                 other.getKey(),
                 other.getValue().toNanos() / 1e9,
                 java[0],
                 java[1],
                 nativeCode[0],
                 nativeCode[1]);
+    }
+
+    private static String enteredMethod(RecordedEvent event) {
+        RecordedStackTrace stack = event.getStackTrace();
+        return stack == null || stack.getFrames().isEmpty()
+                ? "?"
+                : stack.getFrames().get(0).getMethod().getName();
     }
 
     /** Counts the sample in {@code counts[0]}, and in {@code counts[1]} when a frame of its stack is the ledger's. */

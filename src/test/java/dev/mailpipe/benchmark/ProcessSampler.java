@@ -70,11 +70,35 @@ final class ProcessSampler implements AutoCloseable {
 
     /** User plus system CPU seconds the JVM has used so far. */
     double cpuSeconds() {
-        String stat = read(jvm(), "stat").orElseThrow(() -> new IllegalStateException("the JVM has gone"));
-        // Fields after the command name, which is in parentheses and may hold spaces: utime is the
-        // 14th field of the line, stime the 15th.
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
+        return cpuSeconds(jvm(), false).orElseThrow(() -> new IllegalStateException("the JVM has gone"));
+    }
+
+    /**
+     * User plus system CPU seconds of a server and everything it started: its own, those of its
+     * children that have exited (the kernel adds them to the parent that reaps them) and those of
+     * the children still running. Dovecot forks a process per login, most gone by the time of asking.
+     */
+    static double treeCpuSeconds(long pid) {
+        double seconds = cpuSeconds(pid, true).orElse(0.0);
+        for (ProcessHandle child : ProcessHandle.of(pid)
+                .map(handle -> handle.descendants().toList())
+                .orElse(java.util.List.of())) {
+            seconds += cpuSeconds(child.pid(), true).orElse(0.0);
+        }
+        return seconds;
+    }
+
+    private static Optional<Double> cpuSeconds(long pid, boolean withExitedChildren) {
+        return read(pid, "stat").map(stat -> {
+            // Fields after the command name, which is in parentheses and may hold spaces: utime,
+            // stime, cutime and cstime are the 14th to 17th fields of the line.
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            if (withExitedChildren) {
+                ticks += Long.parseLong(fields[13]) + Long.parseLong(fields[14]);
+            }
+            return ticks / TICKS_PER_SECOND;
+        });
     }
 
     private static String value(String line) {
@@ -88,7 +112,7 @@ final class ProcessSampler implements AutoCloseable {
         try {
             return Optional.of(Files.readString(Path.of("/proc", Long.toString(pid), file), StandardCharsets.UTF_8));
         } catch (IOException e) {
-            // The JVM has exited between two samples.
+            // The process has exited between two samples.
             return Optional.empty();
         }
     }

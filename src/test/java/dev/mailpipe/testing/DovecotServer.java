@@ -122,6 +122,12 @@ public final class DovecotServer implements AutoCloseable {
         return List.copyOf(users);
     }
 
+    /** The process id of Dovecot's master, whose children serve the logins. */
+    public long masterPid() throws IOException {
+        return Long.parseLong(
+                Files.readString(dir.resolve("run").resolve("master.pid")).strip());
+    }
+
     /** Dovecot's log: a line per login and per logout, stamped to the microsecond. */
     public Path log() {
         return dir.resolve("dovecot.log");
