@@ -34,8 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A fleet of 30 Dovecot accounts, declared as templated routes of the shipped route template, drained
  * by one mailpipe over POP3S: every account's messages end up once, byte-identical, in its own
- * folder, with events that name it, and every inbox is left empty. Dovecot gives accounts created in
- * the same second the same UIDLs, so the keys must tell the mailboxes apart.
+ * folder, with events that name it, and every inbox is left empty. Dovecot gives mailboxes first
+ * opened in the same second the same UIDLs (UIDVALIDITY is a timestamp), so many of the 30 share
+ * UIDLs and only the keys tell them apart.
  */
 @Tag("interop")
 class DovecotFleetInteropTest extends MailpipeRouteTestSupport {
