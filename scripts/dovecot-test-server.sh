@@ -1,17 +1,35 @@
 #!/usr/bin/env bash
-# Starts or stops a throwaway Dovecot (Debian's dovecot-core, -pop3d, -imapd) for the interop tests:
-# loopback only, high ports, one passwd-file user, Maildir storage, and the demo certificate
-# (SAN localhost/127.0.0.1, signed by src/main/resources/demo/demo-ca.pem).
+# Starts or stops a throwaway Dovecot (Debian's dovecot-core, -pop3d, -imapd) for the interop tests
+# and benchmarks: loopback only, high ports, passwd-file users, Maildir storage, and the demo
+# certificate (SAN localhost/127.0.0.1, signed by src/main/resources/demo/demo-ca.pem).
 #
 #   scripts/dovecot-test-server.sh start DIR USER PASSWORD POP3 POP3S IMAP IMAPS
+#   scripts/dovecot-test-server.sh add-users DIR ACCOUNTS   # ACCOUNTS: a file, "user password" a line
 #   scripts/dovecot-test-server.sh stop DIR
 #
 # DIR must not be under a folder the mail user cannot enter (not under /root); it is made 0755.
-# Mail for USER goes into DIR/home/USER/Maildir/{new,cur,tmp}, owned by uid/gid 65534.
+# Mail for USER goes into DIR/home/USER/Maildir/{new,cur,tmp}, owned by uid/gid 65534. Users added to
+# a running server can log in at once: Dovecot re-reads the passwd-file when it changes. Its log,
+# DIR/dovecot.log, has a line per login and per logout (with the RETRs and DELEs of the session),
+# stamped to the microsecond.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-action=${1:?start or stop}
+action=${1:?start, add-users or stop}
 dir=${2:?directory}
+
+# Appends "user:{PLAIN}password" lines for the accounts read from stdin ("user password" a line) and
+# makes their Maildirs; the passwd-file is replaced in one rename, so Dovecot never reads half of it.
+add_users() {
+  local user password
+  cp "$dir/passwd" "$dir/passwd.new" 2>/dev/null || : > "$dir/passwd.new"
+  while read -r user password; do
+    [ -n "$user" ] || continue
+    mkdir -p "$dir/home/$user/Maildir/"{new,cur,tmp}
+    chown -R 65534:65534 "$dir/home/$user"
+    echo "$user:{PLAIN}$password::::" >> "$dir/passwd.new"
+  done
+  mv "$dir/passwd.new" "$dir/passwd"
+}
 
 if [ "$action" = stop ]; then
   if [ -f "$dir/run/master.pid" ]; then
@@ -20,11 +38,17 @@ if [ "$action" = stop ]; then
   exit 0
 fi
 
+if [ "$action" = add-users ]; then
+  add_users < "${3:?accounts file}"
+  exit 0
+fi
+
 user=${3:?user}; password=${4:?password}
 pop3=${5:?pop3 port}; pop3s=${6:?pop3s port}; imap=${7:?imap port}; imaps=${8:?imaps port}
-mkdir -p "$dir/run" "$dir/state" "$dir/home/$user/Maildir/"{new,cur,tmp}
+mkdir -p "$dir/run" "$dir/state" "$dir/home"
 chmod 0755 "$dir" "$dir/home"
-chown -R 65534:65534 "$dir/home"
+chown 65534:65534 "$dir/home"
+echo "$user $password" | add_users
 
 openssl pkcs12 -in "$here/src/main/resources/demo/demo-server.p12" -passin pass:changeit -nokeys -clcerts \
   2>/dev/null | sed -n '/BEGIN CERTIFICATE/,/END CERTIFICATE/p' > "$dir/cert.pem"
@@ -32,13 +56,13 @@ openssl pkcs12 -in "$here/src/main/resources/demo/demo-server.p12" -passin pass:
   2>/dev/null | sed -n '/BEGIN PRIVATE KEY/,/END PRIVATE KEY/p' > "$dir/key.pem"
 chmod 0600 "$dir/key.pem"
 
-echo "$user:{PLAIN}$password::::" > "$dir/passwd"
 cat > "$dir/dovecot.conf" <<CONF
 protocols = pop3 imap
 listen = 127.0.0.1
 base_dir = $dir/run
 state_dir = $dir/state
 log_path = $dir/dovecot.log
+log_timestamp = "%Y-%m-%d %H:%M:%S.%{usecs} "
 ssl = yes
 ssl_cert = <$dir/cert.pem
 ssl_key = <$dir/key.pem

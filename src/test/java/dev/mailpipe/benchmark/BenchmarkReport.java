@@ -14,13 +14,8 @@ final class BenchmarkReport {
 
     static String markdown(List<Measurement> results, String largeCheck) {
         StringBuilder md = new StringBuilder();
-        md.append("Run on ")
-                .append(java.time.LocalDate.now())
-                .append(", ")
-                .append(Runtime.getRuntime().availableProcessors())
-                .append(" cores, Java ")
-                .append(System.getProperty("java.version"))
-                .append(". Medians of each contender's runs; ratios are to (a) on the same mailbox and link.\n\n");
+        md.append(machine())
+                .append(" Medians of each contender's runs; ratios are to (a) on the same mailbox and link.\n\n");
         md.append("| link | N | contender | runs | drain s | msg/s | MB/s | peak RSS MB | CPU s | msg/s ÷ (a) |\n");
         md.append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|\n");
         Map<String, List<Measurement>> groups = new LinkedHashMap<>();
@@ -72,6 +67,15 @@ final class BenchmarkReport {
         return md.toString();
     }
 
+    /** When and on what the benchmark ran. */
+    static String machine() {
+        return "Run on %s, %d cores, Java %s."
+                .formatted(
+                        java.time.LocalDate.now(),
+                        Runtime.getRuntime().availableProcessors(),
+                        System.getProperty("java.version"));
+    }
+
     private static String key(Measurement m) {
         return key(m.link(), m.messages(), m.contender());
     }
@@ -80,7 +84,7 @@ final class BenchmarkReport {
         return link + "|" + messages + "|" + contender;
     }
 
-    static double median(List<Measurement> group, ToDoubleFunction<Measurement> value) {
+    static <T> double median(List<T> group, ToDoubleFunction<T> value) {
         double[] values = group.stream().mapToDouble(value).sorted().toArray();
         int middle = values.length / 2;
         return values.length % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;

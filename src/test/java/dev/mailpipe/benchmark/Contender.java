@@ -54,25 +54,33 @@ enum Contender {
                         setup.user(),
                         setup.passwordFile().toString(),
                         out.toString()));
-            case MAILPIPE, MAILPIPE_MANAGED -> {
-                Path settings = out.resolveSibling(out.getFileName() + ".properties");
-                Files.writeString(
-                        settings,
-                        String.join(
-                                "\n",
+            case MAILPIPE, MAILPIPE_MANAGED ->
+                command.addAll(mailpipe(
+                        setup,
+                        out,
+                        List.of(
                                 "mailbox.host=localhost",
                                 "mailbox.port=" + port,
                                 "mailbox.username=" + setup.user(),
-                                "mailbox.passwordFile=" + setup.passwordFile(),
-                                "mailbox.caFile=" + setup.caFile(),
-                                "sink.files.dir=" + out.resolve("files"),
-                                "ledger.dir=" + out.resolve("ledger"),
-                                this == MAILPIPE_MANAGED ? "management.port=" + MANAGEMENT_PORT : "",
-                                ""));
-                command.addAll(List.of("-jar", setup.jar().toString(), "--properties", settings.toString()));
-            }
+                                this == MAILPIPE_MANAGED ? "management.port=" + MANAGEMENT_PORT : "")));
         }
         return command;
+    }
+
+    /**
+     * mailpipe's jar with a settings file beside {@code out}: the setup's password and CA for every
+     * mailbox, the files sink and the ledger under {@code out}, then {@code settings}.
+     */
+    static List<String> mailpipe(Setup setup, Path out, List<String> settings) throws IOException {
+        Path file = out.resolveSibling(out.getFileName() + ".properties");
+        List<String> lines = new ArrayList<>(List.of(
+                "mailbox.passwordFile=" + setup.passwordFile(),
+                "mailbox.caFile=" + setup.caFile(),
+                "sink.files.dir=" + out.resolve("files"),
+                "ledger.dir=" + out.resolve("ledger")));
+        lines.addAll(settings);
+        Files.write(file, lines);
+        return List.of("-jar", setup.jar().toString(), "--properties", file.toString());
     }
 
     /** Whether it exits by itself once the mailbox is drained (the others are stopped with SIGTERM). */

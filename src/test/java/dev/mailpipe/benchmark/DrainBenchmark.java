@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -31,31 +31,26 @@ import java.util.stream.Stream;
  * {@code bench.keepOutputs} (false: what the contenders stored is deleted at the end; on this
  * machine's journal-less ext4, creating files within minutes of deleting many is slower, so
  * back-to-back benchmark invocations should keep outputs and use a fresh {@code bench.work}).
+ * An empty {@code bench.sizes} skips the loopback drains. The fleet benchmark ({@link FleetBenchmark},
+ * its own {@code bench.fleet*} and {@code bench.idle*} properties) runs last, on the same Dovecot.
  */
 public final class DrainBenchmark {
 
     private static final long ONE_WAY_DELAY_MILLIS = 15;
 
-    private final DovecotServer dovecot;
-    private final Setup setup;
+    private final Workbench bench;
     private final Path work;
-    /** Every run's output, kept until the benchmark ends (see {@link #drain}). */
-    private final Path outputs;
 
-    private final long timeoutNanos;
-
-    private DrainBenchmark(DovecotServer dovecot, Setup setup, Path work, long timeoutMinutes) {
-        this.dovecot = dovecot;
-        this.setup = setup;
+    private DrainBenchmark(Workbench bench, Path work) {
+        this.bench = bench;
         this.work = work;
-        this.outputs = work.resolve("outputs");
-        this.timeoutNanos = TimeUnit.MINUTES.toNanos(timeoutMinutes);
     }
 
     public static void main(String[] args) throws Exception {
         List<Integer> sizes = Arrays.stream(
                         System.getProperty("bench.sizes", "2000,10000").split(","))
                 .map(String::strip)
+                .filter(size -> !size.isEmpty())
                 .map(Integer::valueOf)
                 .toList();
         int runs = Integer.getInteger("bench.runs", 3);
@@ -87,13 +82,19 @@ public final class DrainBenchmark {
                 jar);
         List<Measurement> results = new ArrayList<>();
         String largeCheck = "not run";
+        FleetBenchmark.Results fleet;
         try (DovecotServer dovecot = DovecotServer.start(work, TestMailServer.USER, TestMailServer.PASSWORD)) {
-            DrainBenchmark benchmark =
-                    new DrainBenchmark(dovecot, setup, work, Long.getLong("bench.timeoutMinutes", 30));
+            Workbench bench = new Workbench(dovecot, setup, work, Long.getLong("bench.timeoutMinutes", 30));
+            DrainBenchmark benchmark = new DrainBenchmark(bench, work);
+            FleetBenchmark fleetBenchmark = FleetBenchmark.fromProperties(bench, benchmark::mailbox);
             List<Integer> mailboxes = new ArrayList<>(sizes);
             if (latencySize > 0 && !mailboxes.contains(latencySize)) {
                 mailboxes.add(latencySize);
             }
+            fleetBenchmark
+                    .mailboxSize()
+                    .filter(size -> !mailboxes.contains(size))
+                    .ifPresent(mailboxes::add);
             for (int size : mailboxes) {
                 long started = System.nanoTime();
                 long bytes = MessageMix.writeMailbox(benchmark.mailbox(size), size);
@@ -112,7 +113,7 @@ public final class DrainBenchmark {
                                 size,
                                 run,
                                 "loopback",
-                                dovecot.pop3sPort(),
+                                bench.dovecot().pop3sPort(),
                                 contender == Contender.ANGUS || contender == Contender.STOCK_CAMEL
                                         ? List.of()
                                         : mailpipeOptions));
@@ -132,11 +133,13 @@ public final class DrainBenchmark {
             if (largeMegabytes > 0) {
                 largeCheck = benchmark.largeMessage(largeMegabytes);
             }
+            fleet = fleetBenchmark.run();
             if (!Boolean.getBoolean("bench.keepOutputs")) {
-                deleteTree(benchmark.outputs);
+                deleteTree(bench.outputs());
             }
         }
-        String markdown = BenchmarkReport.markdown(results, largeCheck);
+        String markdown =
+                (results.isEmpty() ? "" : BenchmarkReport.markdown(results, largeCheck)) + FleetReport.markdown(fleet);
         Files.createDirectories(report.toAbsolutePath().getParent());
         Files.writeString(report, markdown);
         System.out.println(markdown);
@@ -147,7 +150,7 @@ public final class DrainBenchmark {
         return value.isBlank() ? List.of() : List.of(value.strip().split("\\s+"));
     }
 
-    private Path mailbox(int size) {
+    Path mailbox(int size) {
         return work.resolve("mailbox-" + size);
     }
 
@@ -160,74 +163,35 @@ public final class DrainBenchmark {
     private Measurement drain(
             Contender contender, Path messages, int size, int run, String link, int port, List<String> jvmOptions)
             throws Exception {
-        // A fresh folder per run, all deleted at the end: deleting tens of thousands of files just
-        // before a run makes ext4 scan past their inodes (recently_deleted) on every file the next
-        // contender creates, which cost mailpipe (three files a message) over 10% of its CPU.
-        Path out = outputs.resolve(
-                "%s-%s-%d-run%d".formatted(contender.name().toLowerCase(), link.replace(' ', '_'), size, run));
-        Files.createDirectories(out);
-        if (dovecot.messagesLeft() != 0) {
-            throw new IllegalStateException("the mailbox is not empty before a run");
-        }
+        String name = "%s-%s-%d-run%d".formatted(contender.name().toLowerCase(), link.replace(' ', '_'), size, run);
+        Path out = bench.output(name);
         long bytes;
-        try (Stream<Path> files = Files.list(messages)) {
-            bytes = files.mapToLong(f -> f.toFile().length()).sum();
+        List<Path> files;
+        try (Stream<Path> list = Files.list(messages)) {
+            files = list.sorted().toList();
         }
-        // Dovecot notices new mail by the Maildir's mtime, in whole seconds: let a second pass since
-        // the last run's expunge, then wait until a session sees the whole mailbox.
-        Thread.sleep(1_100);
-        dovecot.deliverLinks(messages);
-        awaitVisible(size);
-        Path timeFile = work.resolve("time.txt");
-        Files.deleteIfExists(timeFile);
-        List<String> command = new ArrayList<>(List.of(
-                "/usr/bin/time",
-                "-f",
-                "%e %U %S %M",
-                "-o",
-                timeFile.toString(),
-                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(contender.command(setup, port, out, jvmOptions));
-        Path logFile = work.resolve("logs")
-                .resolve("%s-%s-%d-run%d.log"
-                        .formatted(contender.name().toLowerCase(), link.replace(' ', '_'), size, run));
-        Files.createDirectories(logFile.getParent());
-        long started = System.nanoTime();
-        Process process = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(logFile.toFile())
-                .start();
+        bytes = files.stream().mapToLong(f -> f.toFile().length()).sum();
+        String user = bench.setup().user();
+        bench.load(Map.of(user, files));
         double drainSeconds;
-        try (Scraper scraper =
-                contender == Contender.MAILPIPE_MANAGED ? new Scraper(Contender.MANAGEMENT_PORT) : null) {
-            drainSeconds = awaitEmptyMailbox(process, started, logFile);
+        TimedLaunch.Usage usage;
+        try (TimedLaunch launch = bench.launch(contender.command(bench.setup(), port, out, jvmOptions), name);
+                Scraper scraper =
+                        contender == Contender.MAILPIPE_MANAGED ? new Scraper(Contender.MANAGEMENT_PORT) : null) {
+            drainSeconds = launch.awaitUntil(() -> bench.dovecot().messagesLeft(user) == 0, bench.timeoutNanos(), 50);
             if (scraper != null) {
                 log("%d scrapes of /observe/metrics and /observe/health/ready answered", scraper.answered());
             }
+            launch.stop(contender.exitsWhenDone());
+            usage = launch.usage();
         }
-        if (!contender.exitsWhenDone()) {
-            process.descendants().forEach(ProcessHandle::destroy);
-        }
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.waitFor();
-        }
-        int stored = contender.stored(out, port, setup.user());
+        int stored = contender.stored(out, port, user);
         if (stored != size) {
             throw new IllegalStateException(
-                    "%s stored %d of %d messages; see %s".formatted(contender.label, stored, size, logFile));
+                    "%s stored %d of %d messages; see the log of %s".formatted(contender.label, stored, size, name));
         }
-        List<String> time = Files.readAllLines(timeFile);
-        String[] fields = time.get(time.size() - 1).trim().split(" ");
         Measurement measurement = new Measurement(
-                contender.label,
-                link,
-                size,
-                bytes,
-                run,
-                drainSeconds,
-                Double.parseDouble(fields[1]) + Double.parseDouble(fields[2]),
-                Long.parseLong(fields[3]) / 1024.0);
+                contender.label, link, size, bytes, run, drainSeconds, usage.cpuSeconds(), usage.peakRssMegabytes());
         log(
                 "%s, %s, N=%d, run %d: %.1f s, %.0f msg/s, CPU %.1f s, peak RSS %.0f MB",
                 contender.label,
@@ -241,45 +205,6 @@ public final class DrainBenchmark {
         return measurement;
     }
 
-    /** Waits until a POP3S session on Dovecot itself (not through the slow link) lists all {@code size} messages. */
-    private void awaitVisible(int size) throws Exception {
-        java.util.Properties properties = new java.util.Properties();
-        properties.put(
-                "mail.pop3s.ssl.socketFactory",
-                dev.mailpipe.mailbox.TrustedCertificates.socketFactoryTrusting(setup.caFile(), "ca"));
-        for (int attempt = 1; ; attempt++) {
-            try (jakarta.mail.Store store =
-                    jakarta.mail.Session.getInstance(properties).getStore("pop3s")) {
-                store.connect("localhost", dovecot.pop3sPort(), setup.user(), TestMailServer.PASSWORD);
-                jakarta.mail.Folder inbox = store.getFolder("INBOX");
-                inbox.open(jakarta.mail.Folder.READ_ONLY);
-                int visible = inbox.getMessageCount();
-                inbox.close(false);
-                if (visible == size) {
-                    return;
-                }
-                if (attempt == 20) {
-                    throw new IllegalStateException("Dovecot shows " + visible + " of " + size + " messages");
-                }
-            }
-            Thread.sleep(500);
-        }
-    }
-
-    private double awaitEmptyMailbox(Process process, long started, Path logFile) throws Exception {
-        while (dovecot.messagesLeft() > 0) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("the contender stopped before the mailbox was empty; see " + logFile);
-            }
-            if (System.nanoTime() - started > timeoutNanos) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                throw new IllegalStateException("the mailbox was not drained in time; see " + logFile);
-            }
-            Thread.sleep(50);
-        }
-        return seconds(started);
-    }
-
     /** One message with a {@code megabytes} MB attachment through mailpipe with a 256 MB heap. */
     private String largeMessage(int megabytes) throws Exception {
         Path folder = Files.createDirectories(work.resolve("mailbox-large"));
@@ -290,10 +215,10 @@ public final class DrainBenchmark {
                 1,
                 1,
                 "large message",
-                dovecot.pop3sPort(),
+                bench.dovecot().pop3sPort(),
                 List.of("-Xmx256m", "-XX:+ExitOnOutOfMemoryError"));
         Path attachment;
-        try (Stream<Path> files = Files.walk(outputs.resolve("mailpipe-large_message-1-run1"))) {
+        try (Stream<Path> files = Files.walk(bench.outputs().resolve("mailpipe-large_message-1-run1"))) {
             attachment = files.filter(f -> f.getFileName().toString().endsWith("disk-image.bin"))
                     .findFirst()
                     .orElseThrow(() -> new IllegalStateException("the large attachment was not stored"));

@@ -17,6 +17,7 @@ import dev.mailpipe.testing.LogCapture;
 import dev.mailpipe.testing.MailpipeRouteTestSupport;
 import dev.mailpipe.testing.SampleMessages;
 import dev.mailpipe.testing.StoredMessages;
+import dev.mailpipe.testing.TemplatedRoutes;
 import dev.mailpipe.testing.TestMailServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -119,20 +120,12 @@ class MailboxFleetTest extends MailpipeRouteTestSupport {
     }
 
     private static String mailbox(String user, String secretParameter, String secret) {
-        return """
-                - templatedRoute:
-                    routeTemplateRef: mailbox
-                    routeId: %s
-                    parameters:
-                      - name: host
-                        value: localhost
-                      - name: port
-                        value: "%d"
-                      - name: username
-                        value: %s
-                      - name: %s
-                        value: "%s"
-                """.formatted(user, greenMail.getPop3().getPort(), user, secretParameter, secret);
+        Map<String, String> parameters = new java.util.LinkedHashMap<>();
+        parameters.put("host", "localhost");
+        parameters.put("port", Integer.toString(greenMail.getPop3().getPort()));
+        parameters.put("username", user);
+        parameters.put(secretParameter, secret);
+        return TemplatedRoutes.mailbox(user, parameters);
     }
 
     private static List<byte[]> deliver(GreenMailUser user, int first, int last) {

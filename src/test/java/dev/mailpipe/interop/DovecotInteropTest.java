@@ -2,7 +2,6 @@ package dev.mailpipe.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.mailpipe.files.FilesLayout;
 import dev.mailpipe.mailbox.MailboxId;
@@ -44,11 +43,7 @@ class DovecotInteropTest extends MailpipeRouteTestSupport {
 
     @BeforeAll
     static void startDovecot() throws Exception {
-        assumeTrue(
-                DovecotServer.installed(),
-                "Dovecot is not installed (apt-get install dovecot-core dovecot-pop3d dovecot-imapd); skipping interop");
-        // Not under /root: Dovecot's users must be able to enter every parent folder.
-        server = DovecotServer.start(Path.of("/tmp", "mailpipe-interop"), USER, TestMailServer.PASSWORD);
+        server = DovecotServer.startForInterop(USER, TestMailServer.PASSWORD);
     }
 
     @AfterAll

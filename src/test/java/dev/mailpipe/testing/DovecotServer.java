@@ -7,14 +7,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * A throwaway Dovecot (Debian's packages) on loopback high ports, started and stopped through
- * {@code scripts/dovecot-test-server.sh}, with one user whose Maildir the test fills directly, the
- * way an MDA delivers.
+ * {@code scripts/dovecot-test-server.sh}, with one user and any number of accounts added later, each
+ * with a Maildir the test fills directly, the way an MDA delivers. The methods without a user name
+ * serve the user it was started with.
  */
 public final class DovecotServer implements AutoCloseable {
 
@@ -22,6 +28,9 @@ public final class DovecotServer implements AutoCloseable {
 
     private final Path dir;
     private final String user;
+    /** Every account, the first user's included, in the order they were added. */
+    private final Set<String> users = new LinkedHashSet<>();
+
     private final int pop3;
     private final int pop3s;
     private final int imap;
@@ -30,6 +39,7 @@ public final class DovecotServer implements AutoCloseable {
     private DovecotServer(Path dir, String user, int pop3, int pop3s, int imap, int imaps) {
         this.dir = dir;
         this.user = user;
+        this.users.add(user);
         this.pop3 = pop3;
         this.pop3s = pop3s;
         this.imap = imap;
@@ -38,6 +48,18 @@ public final class DovecotServer implements AutoCloseable {
 
     public static boolean installed() {
         return Files.isExecutable(BINARY);
+    }
+
+    /**
+     * Starts Dovecot for an interop test under /tmp/mailpipe-interop, or skips the test, saying why,
+     * when Dovecot is not installed.
+     */
+    public static DovecotServer startForInterop(String user, String password) throws IOException {
+        Assumptions.assumeTrue(
+                installed(),
+                "Dovecot is not installed (apt-get install dovecot-core dovecot-pop3d dovecot-imapd); skipping interop");
+        // Not under /root: Dovecot's users must be able to enter every parent folder.
+        return start(Path.of("/tmp", "mailpipe-interop"), user, password);
     }
 
     /** Starts Dovecot in a new folder under {@code parent}, which every user must be able to enter (not /root). */
@@ -73,37 +95,97 @@ public final class DovecotServer implements AutoCloseable {
         return imaps;
     }
 
-    public Path maildir() {
-        return dir.resolve("home").resolve(user).resolve("Maildir");
+    /**
+     * Adds accounts to the running server, each with its own password and an empty Maildir; they
+     * can log in at once (Dovecot re-reads its passwd-file when it changes).
+     */
+    public void addAccounts(Map<String, String> passwordsByUser) throws IOException {
+        Path accounts = dir.resolve("accounts-" + System.nanoTime() + ".txt");
+        StringBuilder lines = new StringBuilder();
+        passwordsByUser.forEach((name, password) -> {
+            if (!name.matches("[A-Za-z0-9._-]+") || !password.matches("\\S+")) {
+                throw new IllegalArgumentException("a user name or password the passwd-file cannot hold: " + name);
+            }
+            lines.append(name).append(' ').append(password).append('\n');
+        });
+        Files.writeString(accounts, lines);
+        try {
+            script("add-users", dir.toString(), accounts.toString());
+        } finally {
+            Files.delete(accounts);
+        }
+        users.addAll(passwordsByUser.keySet());
     }
 
-    /** Delivers one message: written into tmp, owned by the mail user, renamed into new. */
+    /** Every account: the user the server was started with, then those added, in order. */
+    public List<String> users() {
+        return List.copyOf(users);
+    }
+
+    /** The process id of Dovecot's master, whose children serve the logins. */
+    public long masterPid() throws IOException {
+        return Long.parseLong(
+                Files.readString(dir.resolve("run").resolve("master.pid")).strip());
+    }
+
+    /** Dovecot's log: a line per login and per logout, stamped to the microsecond. */
+    public Path log() {
+        return dir.resolve("dovecot.log");
+    }
+
+    public Path maildir() {
+        return maildir(user);
+    }
+
+    public Path maildir(String account) {
+        if (!users.contains(account)) {
+            throw new IllegalArgumentException("no account " + account);
+        }
+        return dir.resolve("home").resolve(account).resolve("Maildir");
+    }
+
+    /** Delivers one message to the first user. */
     public void deliver(String name, byte[] raw) throws IOException {
-        Path tmp = maildir().resolve("tmp").resolve(name);
+        deliver(user, name, raw);
+    }
+
+    /** Delivers one message to {@code account}: written into tmp, owned by the mail user, renamed into new. */
+    public void deliver(String account, String name, byte[] raw) throws IOException {
+        Path tmp = maildir(account).resolve("tmp").resolve(name);
         Files.write(tmp, raw);
         ownByMailUser(tmp);
-        Files.move(tmp, maildir().resolve("new").resolve(name), StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, maildir(account).resolve("new").resolve(name), StandardCopyOption.ATOMIC_MOVE);
     }
 
     /**
-     * Delivers every file of {@code messages} as a hard link, so a mailbox of thousands of messages
-     * fills in a moment and the files survive the server's expunge for the next run. The folder must
-     * be on the same file system and its files owned by the mail user ({@link #ownByMailUser}).
+     * Delivers every file of {@code messages} to the first user as a hard link, so a mailbox of
+     * thousands of messages fills in a moment and the files survive the server's expunge for the
+     * next run. The folder must be on the same file system and its files owned by the mail user
+     * ({@link #ownByMailUser}).
      */
     public int deliverLinks(Path messages) throws IOException {
-        int count = 0;
         try (Stream<Path> files = Files.list(messages)) {
-            for (Path file : (Iterable<Path>) files::iterator) {
-                Files.createLink(maildir().resolve("new").resolve(file.getFileName()), file);
-                count++;
-            }
+            return deliverLinks(user, files.toList());
         }
-        return count;
     }
 
-    /** Messages still on the server: files in the Maildir's new and cur folders. */
+    /** Delivers {@code files} to {@code account} as hard links, as {@link #deliverLinks(Path)} does. */
+    public int deliverLinks(String account, Collection<Path> files) throws IOException {
+        Path newFolder = maildir(account).resolve("new");
+        for (Path file : files) {
+            Files.createLink(newFolder.resolve(file.getFileName()), file);
+        }
+        return files.size();
+    }
+
+    /** Messages still on the server for the first user. */
     public int messagesLeft() {
-        return count(maildir().resolve("new")) + count(maildir().resolve("cur"));
+        return messagesLeft(user);
+    }
+
+    /** Messages still on the server for {@code account}: files in its Maildir's new and cur folders. */
+    public int messagesLeft(String account) {
+        return count(maildir(account).resolve("new")) + count(maildir(account).resolve("cur"));
     }
 
     private static int count(Path folder) {
