@@ -123,6 +123,9 @@ public final class MailboxComponent extends MailComponent {
         configuration.setAdditionalJavaMailProperties(JavaMailProperties.of(mailbox));
         configuration.setDelete(mailbox.delete());
         configuration.setMapMailMessage(false);
+        // Close the store after each poll: each batch is a session of its own anyway, and an open
+        // store makes camel-mail's stop ask Angus isConnected(), which logs into every idle mailbox.
+        configuration.setDisconnect(true);
         MailboxStatus status = new MailboxStatus(mailbox);
         MailboxEndpoint endpoint =
                 new MailboxEndpoint(uri, this, configuration, status, deletions.apply(mailbox.id()), maxInFlight);

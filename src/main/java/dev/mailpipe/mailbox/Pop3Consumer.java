@@ -170,9 +170,10 @@ public final class Pop3Consumer extends MailConsumer {
             }
             connection = null;
             session = null;
-            // No greedy follow-up poll during an outage, or while deletions wait for the ledger: the
-            // next poll waits for mailbox.pollDelay.
-            if (endedByOutage || inOutage() || deletionsWithheld) {
+            // No greedy follow-up poll during an outage, or while deletions wait for the ledger, or
+            // when this batch handed over every message the server listed (a second login would
+            // find the mailbox empty): the next poll waits for pollDelay.
+            if (endedByOutage || inOutage() || deletionsWithheld || handedOver >= onServer) {
                 total = 0;
             }
             progress.batchEnded(total > 0 && onServer > taken);
