@@ -36,8 +36,17 @@ public final class JdbcLeaseStore implements LeaseStore {
 
     /** Connects to the ledger's database and creates the cluster's tables if missing. */
     public static JdbcLeaseStore open(String url, String username, String password, Clock clock) throws SQLException {
-        JdbcLeaseStore store = new JdbcLeaseStore(url, Ledger.credentials(username, password), clock);
-        store.createTables();
+        Properties properties = Ledger.credentials(username, password);
+        // A half-open connection must fail a heartbeat, not hang it: the lease deadline depends on it.
+        properties.setProperty("connectTimeout", "5");
+        properties.setProperty("socketTimeout", "10");
+        JdbcLeaseStore store = new JdbcLeaseStore(url, properties, clock);
+        try {
+            store.createTables();
+        } catch (SQLException e) {
+            store.close();
+            throw e;
+        }
         return store;
     }
 

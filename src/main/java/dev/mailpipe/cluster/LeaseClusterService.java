@@ -37,6 +37,8 @@ public final class LeaseClusterService extends AbstractCamelClusterService<Lease
     /** Whether this member's first heartbeat has been written (heartbeat thread only). */
     private boolean announced;
 
+    private volatile boolean stopping;
+
     public LeaseClusterService(LeaseStore store, String member, Duration lease, Duration heartbeat) {
         super("mailpipe-" + store);
         this.store = store;
@@ -67,8 +69,13 @@ public final class LeaseClusterService extends AbstractCamelClusterService<Lease
 
     @Override
     protected void doStop() throws Exception {
+        stopping = true;
         if (ticker != null) {
-            getCamelContext().getExecutorServiceManager().shutdownNow(ticker);
+            // A heartbeat under way finishes first: it must not take a lease the views then release.
+            ticker.shutdown();
+            if (!ticker.awaitTermination(lease.toMillis(), TimeUnit.MILLISECONDS)) {
+                getCamelContext().getExecutorServiceManager().shutdownNow(ticker);
+            }
             ticker = null;
         }
         super.doStop();
@@ -87,6 +94,18 @@ public final class LeaseClusterService extends AbstractCamelClusterService<Lease
      * together see each other before they take leases.
      */
     private void tick() {
+        try {
+            beat();
+        } catch (RuntimeException e) {
+            // A scheduled task that throws is never run again: no more renewals, routes left running.
+            LOG.warn("Cluster: heartbeat failed", e);
+        }
+    }
+
+    private void beat() {
+        if (stopping) {
+            return;
+        }
         boolean first = !announced;
         try {
             store.heartbeat(member, lease);
@@ -102,16 +121,22 @@ public final class LeaseClusterService extends AbstractCamelClusterService<Lease
         List<LeaseClusterView> all = List.copyOf(views.values());
         int share = (all.size() + Math.max(1, members.size()) - 1) / Math.max(1, members.size());
         int held = 0;
+        // Renewals first, so a slow hand-over (a route stop waits for its POP3 session) never delays them.
         for (LeaseClusterView view : all) {
-            if (view.isLeader()) {
+            if (view.isLeader() && !view.isDisabled()) {
                 view.tick(true);
                 held += view.isLeader() ? 1 : 0;
             }
         }
         for (LeaseClusterView view : all) {
-            if (!view.isLeader()) {
+            if (!view.isLeader() && !view.isDisabled()) {
                 view.tick(!first && held < share);
                 held += view.isLeader() ? 1 : 0;
+            }
+        }
+        for (LeaseClusterView view : all) {
+            if (view.isDisabled()) {
+                view.tick(false);
             }
         }
     }
@@ -139,6 +164,11 @@ public final class LeaseClusterService extends AbstractCamelClusterService<Lease
 
     Duration lease() {
         return lease;
+    }
+
+    /** How long a held lease may go unrenewed before this instance gives it up: a heartbeat short of the lease. */
+    Duration renewDeadline() {
+        return lease.minus(heartbeat);
     }
 
     Set<String> members() {

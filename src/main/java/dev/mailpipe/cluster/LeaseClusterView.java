@@ -48,17 +48,21 @@ public final class LeaseClusterView extends AbstractCamelClusterView implements 
             return;
         }
         boolean held;
+        // Taken before the round trip: the lease the store writes runs from about now.
+        long asked = System.nanoTime();
         try {
             held = service.store().acquire(getNamespace(), service.member(), service.lease());
         } catch (Exception e) {
             service.problem(e);
-            if (leader && System.nanoTime() - renewedAt > service.lease().toNanos()) {
+            // Given up a heartbeat before the lease runs out, while no other instance may take it yet.
+            if (leader
+                    && System.nanoTime() - renewedAt > service.renewDeadline().toNanos()) {
                 lose("its lease could not be renewed in time");
             }
             return;
         }
         if (held) {
-            renewedAt = System.nanoTime();
+            renewedAt = asked;
             if (!leader) {
                 leader = true;
                 LOG.info("Cluster: this instance ({}) now polls {}", service.member(), getNamespace());

@@ -46,7 +46,8 @@ public final class ImapAppendEndpoint extends DefaultEndpoint {
 
     @UriParam(
             label = "security",
-            description = "File holding the password (a trailing newline is ignored); used when password is not set.")
+            description =
+                    "File holding the password (a trailing newline is ignored); used instead of password when set.")
     private String passwordFile;
 
     @UriParam(
@@ -142,7 +143,7 @@ public final class ImapAppendEndpoint extends DefaultEndpoint {
         return passwordFile;
     }
 
-    /** File holding the password, used when password is not set. */
+    /** File holding the password, used instead of password when set. */
     public void setPasswordFile(String passwordFile) {
         this.passwordFile = passwordFile;
     }

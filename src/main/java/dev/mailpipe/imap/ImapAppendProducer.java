@@ -76,13 +76,17 @@ public final class ImapAppendProducer extends DefaultProducer {
         super.doStop();
     }
 
+    /**
+     * The password file first: a mailbox of the route template names its own IMAP account's file,
+     * while the global {@code sink.imap.password} is passed to every mailbox's step.
+     */
     private String password() throws IOException {
-        if (endpoint.getPassword() != null && !endpoint.getPassword().isBlank()) {
-            return endpoint.getPassword();
-        }
         if (endpoint.getPasswordFile() != null && !endpoint.getPasswordFile().isBlank()) {
             return Files.readString(Path.of(endpoint.getPasswordFile()), java.nio.charset.StandardCharsets.UTF_8)
                     .strip();
+        }
+        if (endpoint.getPassword() != null && !endpoint.getPassword().isBlank()) {
+            return endpoint.getPassword();
         }
         return null;
     }

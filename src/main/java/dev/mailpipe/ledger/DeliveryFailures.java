@@ -33,9 +33,11 @@ public final class DeliveryFailures implements Processor {
         this.sinkOutages = sinkOutages;
     }
 
-    /** The message's mailbox's {@code maxAttempts}. */
+    /** The message's mailbox's {@code maxAttempts}; no limit for an exchange of another route. */
     static int maxAttempts(Exchange exchange) {
-        return MailboxStatus.of(exchange).settings().maxAttempts();
+        return MailboxStatus.find(exchange)
+                .map(status -> status.settings().maxAttempts())
+                .orElse(Integer.MAX_VALUE);
     }
 
     /** Whether this failure uses up the message's last attempt (outages never do). */
@@ -53,7 +55,12 @@ public final class DeliveryFailures implements Processor {
         String uidl = exchange.getMessage().getHeader(MailpipeHeaders.UIDL, String.class);
         OutageException outage = outageIn(failure);
         boolean claimed = exchange.getProperty(MailpipeHeaders.ATTEMPTS_BEFORE) != null;
-        MailboxStatus status = MailboxStatus.of(exchange);
+        Optional<MailboxStatus> mailbox = MailboxStatus.find(exchange);
+        if (mailbox.isEmpty()) {
+            // A route of the user's own, not a mailbox's: Camel's error handling reports it.
+            return;
+        }
+        MailboxStatus status = mailbox.get();
         try {
             if (outage != null) {
                 status.deliveryOutage(outage.what(), outage.getMessage());

@@ -4,9 +4,11 @@ import dev.mailpipe.config.ConfigurationException;
 import dev.mailpipe.config.Settings;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -162,10 +164,15 @@ public final class MailboxComponent extends MailComponent {
         if (passwordEnv != null && !passwordEnv.toString().isBlank()) {
             own.put("password", fromEnvironment(passwordEnv.toString().strip(), host));
         }
+        Set<String> noFallback = withoutFallback(host, own);
         String prefix = "mailbox.";
-        Settings settings = defaults.over(key -> key.startsWith(prefix)
-                ? Optional.ofNullable(own.get(key.substring(prefix.length())))
-                : Optional.empty());
+        Settings settings = new Settings(key -> {
+            String option = key.startsWith(prefix) ? key.substring(prefix.length()) : "";
+            if (given(own, option)) {
+                return Optional.of(own.get(option));
+            }
+            return noFallback.contains(option) ? Optional.empty() : defaults.optional(key);
+        });
         try {
             return MailboxSettings.from(settings);
         } catch (ConfigurationException e) {
@@ -174,6 +181,33 @@ public final class MailboxComponent extends MailComponent {
                             + " (or the parameter of its route, without the" + " 'mailbox.' prefix)",
                     e);
         }
+    }
+
+    /**
+     * Options that must not fall back to the global settings one by one, because they belong
+     * together: a mailbox that names any of its secrets names all it has (a global password beside
+     * its own password file would be "set together"); one that names its protocol gets that
+     * protocol's port and STARTTLS unless it names them too; and one on another server than {@code
+     * mailbox.host} never gets the default mailbox's login.
+     */
+    private Set<String> withoutFallback(String host, Map<String, String> own) {
+        Set<String> noFallback = new HashSet<>();
+        if (given(own, "password") || given(own, "passwordFile")) {
+            noFallback.addAll(List.of("password", "passwordFile"));
+        }
+        if (given(own, "protocol")) {
+            noFallback.addAll(List.of("port", "starttls"));
+        }
+        Optional<String> defaultHost = defaults.optional(MailboxSettings.HOST);
+        if (defaultHost.isPresent() && !defaultHost.get().equalsIgnoreCase(host == null ? "" : host.strip())) {
+            noFallback.addAll(List.of("username", "password", "passwordFile"));
+        }
+        return noFallback;
+    }
+
+    private static boolean given(Map<String, String> own, String option) {
+        String value = own.get(option);
+        return value != null && !value.isBlank();
     }
 
     /**

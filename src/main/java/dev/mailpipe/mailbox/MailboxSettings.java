@@ -45,7 +45,7 @@ public record MailboxSettings(
     public static final String CONNECT_TIMEOUT = "mailbox.connectTimeout";
     /** Milliseconds of silence from the server, once connected, before the session is given up. */
     public static final String READ_TIMEOUT = "mailbox.readTimeout";
-    /** Read by the shipped route's threads step; checked here so a bad value fails the start clearly. */
+    /** The size of the sink thread pool all mailboxes share (checked where the pool is made). */
     public static final String SINK_THREADS = "mailbox.sinkThreads";
 
     /** Reads and checks every mailbox property; throws a {@link ConfigurationException} naming the first bad one. */
@@ -73,7 +73,6 @@ public record MailboxSettings(
         int batchSize = (int) settings.number(BATCH_SIZE, 500, 1, 10_000);
         long batchBytes = settings.number(BATCH_BYTES, 256L * 1024 * 1024, 1, Long.MAX_VALUE);
         int maxAttempts = (int) settings.number(MAX_ATTEMPTS, 5, 1, 1_000);
-        settings.number(SINK_THREADS, 4, 1, 64);
         int connectTimeout = (int) settings.number(CONNECT_TIMEOUT, 30_000, 100, 600_000);
         int readTimeout = (int) settings.number(READ_TIMEOUT, 120_000, 100, 3_600_000);
         return new MailboxSettings(

@@ -60,12 +60,14 @@ public final class MailboxStatus implements PollingConsumerPollStrategy, Excepti
      * steps after it serve any mailbox.
      */
     public static MailboxStatus of(Exchange exchange) {
-        MailboxStatus status = exchange.getProperty(MailpipeHeaders.MAILBOX_STATUS, MailboxStatus.class);
-        if (status == null) {
-            throw new IllegalStateException(
-                    "No mailbox on the exchange: mailpipe's steps follow a pop3/pop3s consumer");
-        }
-        return status;
+        return find(exchange)
+                .orElseThrow(() -> new IllegalStateException(
+                        "No mailbox on the exchange: mailpipe's steps follow a mailbox: consumer"));
+    }
+
+    /** The status of the mailbox an exchange came from, if it came from one (the error handling serves every route). */
+    public static Optional<MailboxStatus> find(Exchange exchange) {
+        return Optional.ofNullable(exchange.getProperty(MailpipeHeaders.MAILBOX_STATUS, MailboxStatus.class));
     }
 
     /** The mailbox this status is about. */

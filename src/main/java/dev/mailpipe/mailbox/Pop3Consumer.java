@@ -113,10 +113,26 @@ public final class Pop3Consumer extends MailConsumer {
      */
     @Override
     protected void doStop() throws Exception {
-        super.doStop();
-        if (status != null) {
-            status.awaitNoPoll(SESSION_END_WAIT);
-            status.consumerStopped();
+        // First: camel-mail's stop closes an open folder with expunge, which would send the DELEs of
+        // messages whose ledger records are not yet durable. Stopping, the poll takes no further
+        // message and ends its own session (see processBatch).
+        try {
+            if (status != null && !status.awaitNoPoll(SESSION_END_WAIT)) {
+                LOG.warn(
+                        "Mailbox {}: its poll did not end within {} s of the stop; its session is closed"
+                                + " without deletions",
+                        mailbox(),
+                        SESSION_END_WAIT.toSeconds());
+                Folder open = session;
+                if (open != null && open.isOpen()) {
+                    open.close(false);
+                }
+            }
+        } finally {
+            if (status != null) {
+                status.consumerStopped();
+            }
+            super.doStop();
         }
     }
 

@@ -44,9 +44,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Validates mailpipe's properties before any route starts and binds the beans the YAML routes refer
- * to ({@code #uidlKeys}, {@code #storeRawMessage}, ...). A bad setting stops the start here, naming
- * the property.
+ * Validates mailpipe's shared properties before any route starts and binds what the YAML routes
+ * refer to: the ledger's steps ({@code #claimMessage}, {@code #markDelivered}, ...), the {@code
+ * mailbox:} and {@code mailpipe-files:} components, the sink thread pool, Kafka. A bad setting stops
+ * the start here, naming the property; each mailbox's own settings are checked when its endpoint is
+ * made.
  */
 public final class MailpipeBeans implements CamelConfiguration {
 

@@ -56,7 +56,9 @@ public final class OneShotDrain extends ServiceSupport {
     }
 
     private void check() {
-        List<MailboxStatus> all = mailboxes.get();
+        // Mailboxes this instance does not poll (another instance of a cluster does) have nothing to say.
+        List<MailboxStatus> all =
+                mailboxes.get().stream().filter(MailboxStatus::polledHere).toList();
         // A message being delivered (a large one, or one waiting on a slow sink) is not idleness, and
         // neither is a poll under way (a slow server, a timeout about to fire): only a poll that has
         // ended says what state a mailbox is in, and every mailbox must have had one.

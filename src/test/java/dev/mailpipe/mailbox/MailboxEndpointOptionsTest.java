@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 class MailboxEndpointOptionsTest {
 
     private static final Map<String, String> GLOBAL = Map.of(
+            "mailbox.port", "1995",
             "mailbox.protocol", "pop3s",
             "mailbox.username", "default-user",
             "mailbox.password", "default-password",
@@ -28,6 +29,33 @@ class MailboxEndpointOptionsTest {
             assertThat(bob.mailbox().pollDelay()).isEqualTo(60_000);
             assertThat(bob.getDelay()).isEqualTo(60_000);
             assertThat(password(bob)).isEqualTo("default-password");
+        }
+    }
+
+    @Test
+    void aMailboxNamingOneSecretOrItsProtocolTakesNoOtherFromTheGlobalSettings() throws Exception {
+        try (DefaultCamelContext context = context(name -> name.equals("CAROL_PASSWORD") ? "carol-pw" : null)) {
+            MailboxEndpoint carol = (MailboxEndpoint) context.getEndpoint(
+                    "mailbox:pop.example.org?username=carol&passwordEnv=CAROL_PASSWORD&protocol=pop3");
+            assertThat(password(carol)).isEqualTo("carol-pw");
+            assertThat(carol.mailbox().port())
+                    .as("pop3's port, not the global one")
+                    .isEqualTo(110);
+        }
+    }
+
+    @Test
+    void aMailboxOnAnotherServerNeverGetsTheDefaultMailboxsLogin() throws Exception {
+        try (DefaultCamelContext context = context(
+                name -> null,
+                Map.of("mailbox.host", "pop.example.org", "mailbox.username", "alice", "mailbox.password", "secret"))) {
+            assertThatThrownBy(() -> context.getEndpoint("mailbox:other.example.net"))
+                    .hasRootCauseInstanceOf(ConfigurationException.class)
+                    .rootCause()
+                    .hasMessageContaining("mailbox.username is not set")
+                    .hasMessageNotContaining("secret");
+            MailboxEndpoint same = (MailboxEndpoint) context.getEndpoint("mailbox:POP.example.org");
+            assertThat(password(same)).isEqualTo("secret");
         }
     }
 
@@ -59,14 +87,19 @@ class MailboxEndpointOptionsTest {
             assertThatThrownBy(() -> context.getEndpoint("mailbox:POP.example.org?username=bob&pollDelay=5"))
                     .hasRootCauseInstanceOf(ConfigurationException.class)
                     .rootCause()
-                    .hasMessageContaining("pop3s://bob@pop.example.org:995 is declared twice");
+                    .hasMessageContaining("pop3s://bob@pop.example.org:1995 is declared twice");
         }
     }
 
     private static DefaultCamelContext context(java.util.function.Function<String, String> environment) {
+        return context(environment, GLOBAL);
+    }
+
+    private static DefaultCamelContext context(
+            java.util.function.Function<String, String> environment, Map<String, String> global) {
         DefaultCamelContext context = new DefaultCamelContext();
         MailboxComponent component = new MailboxComponent(
-                new Settings(key -> Optional.ofNullable(GLOBAL.get(key))), mailbox -> uidls -> {}, status -> {}, 8, 2);
+                new Settings(key -> Optional.ofNullable(global.get(key))), mailbox -> uidls -> {}, status -> {}, 8, 2);
         component.setEnvironment(environment);
         context.addComponent(MailboxComponent.SCHEME, component);
         return context;

@@ -69,14 +69,6 @@ class MailboxSettingsTest {
     }
 
     @Test
-    void sinkThreadsMustBeBetweenOneAndSixtyFour() {
-        values.put("mailbox.sinkThreads", "0");
-        assertThatThrownBy(this::read).hasMessageContaining("mailbox.sinkThreads must be between 1 and 64");
-        values.put("mailbox.sinkThreads", "8");
-        assertThat(read().batchSize()).isEqualTo(500);
-    }
-
-    @Test
     void booleansMustBeTrueOrFalse() {
         values.put("mailbox.delete", "yes");
         assertThatThrownBy(this::read).hasMessageContaining("mailbox.delete must be true or false, got 'yes'");
