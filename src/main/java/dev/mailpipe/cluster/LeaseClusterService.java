@@ -118,27 +118,20 @@ public final class LeaseClusterService extends AbstractCamelClusterService<Lease
         } catch (Exception e) {
             problem(e);
         }
-        List<LeaseClusterView> all = List.copyOf(views.values());
-        int share = (all.size() + Math.max(1, members.size()) - 1) / Math.max(1, members.size());
-        int held = 0;
+        List<LeaseClusterView> enabled =
+                views.values().stream().filter(view -> !view.isDisabled()).toList();
+        int live = Math.max(1, members.size());
+        int share = (views.size() + live - 1) / live;
         // Renewals first, so a slow hand-over (a route stop waits for its POP3 session) never delays them.
-        for (LeaseClusterView view : all) {
-            if (view.isLeader() && !view.isDisabled()) {
-                view.tick(true);
-                held += view.isLeader() ? 1 : 0;
-            }
-        }
-        for (LeaseClusterView view : all) {
-            if (!view.isLeader() && !view.isDisabled()) {
+        enabled.stream().filter(LeaseClusterView::isLeader).forEach(view -> view.tick(true));
+        int held = (int) enabled.stream().filter(LeaseClusterView::isLeader).count();
+        for (LeaseClusterView view : enabled) {
+            if (!view.isLeader()) {
                 view.tick(!first && held < share);
                 held += view.isLeader() ? 1 : 0;
             }
         }
-        for (LeaseClusterView view : all) {
-            if (view.isDisabled()) {
-                view.tick(false);
-            }
-        }
+        views.values().stream().filter(LeaseClusterView::isDisabled).forEach(view -> view.tick(false));
     }
 
     void problem(Exception e) {

@@ -106,17 +106,6 @@ public final class MailboxComponent extends MailComponent {
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
         MailConfiguration configuration = getConfiguration().copy();
         MailboxSettings mailbox = mailboxSettings(remaining, parameters);
-        synchronized (mailboxes) {
-            Optional<MailboxEndpoint> twin = mailboxes.stream()
-                    // As keys and folders see it: host names are compared ignoring case.
-                    .filter(other ->
-                            other.mailbox().id().toString().equals(mailbox.id().toString()))
-                    .findFirst();
-            if (twin.isPresent()) {
-                throw new ConfigurationException("Mailbox " + mailbox.id() + " is declared twice: every mailbox"
-                        + " may appear in one route only (two routes would share its messages and its lock)");
-            }
-        }
         configuration.configureProtocol(mailbox.protocol());
         configuration.setHost(mailbox.host());
         configuration.setPort(mailbox.port());
@@ -144,10 +133,21 @@ public final class MailboxComponent extends MailComponent {
         // Whatever camel-mail option is left (a user's own tuning) applies on top.
         setProperties(endpoint, parameters);
         synchronized (mailboxes) {
+            // As keys and folders see it: host names are compared ignoring case.
+            String id = mailbox.id().toString();
+            if (mailboxes.stream()
+                    .anyMatch(other -> other.status().mailbox().toString().equals(id))) {
+                throw declaredTwice(mailbox.id());
+            }
             mailboxes.add(endpoint);
         }
         observer.accept(status);
         return endpoint;
+    }
+
+    static ConfigurationException declaredTwice(MailboxId mailbox) {
+        return new ConfigurationException("Mailbox " + mailbox + " is declared twice: every mailbox may appear in"
+                + " one route only (two routes would share its messages and its lock)");
     }
 
     /** The endpoint's mailbox options over the global {@code mailbox.*} settings, checked. */
@@ -178,7 +178,7 @@ public final class MailboxComponent extends MailComponent {
         } catch (ConfigurationException e) {
             throw new ConfigurationException(
                     "Mailbox" + (host.isBlank() ? "" : " at " + host) + ": " + e.getMessage()
-                            + " (or the parameter of its route, without the" + " 'mailbox.' prefix)",
+                            + " (or the parameter of its route, without the 'mailbox.' prefix)",
                     e);
         }
     }
@@ -235,7 +235,7 @@ public final class MailboxComponent extends MailComponent {
         }
     }
 
-    /** Every mailbox's status, for a one-shot run's end and the status command. */
+    /** Every mailbox's status, for a one-shot run's end. */
     public List<MailboxStatus> statuses() {
         synchronized (mailboxes) {
             return mailboxes.stream().map(MailboxEndpoint::status).toList();

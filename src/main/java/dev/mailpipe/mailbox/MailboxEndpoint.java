@@ -1,6 +1,5 @@
 package dev.mailpipe.mailbox;
 
-import dev.mailpipe.config.ConfigurationException;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
 import org.apache.camel.component.mail.JavaMailSender;
@@ -49,12 +48,10 @@ public final class MailboxEndpoint extends MailEndpoint {
     public synchronized Consumer createConsumer(Processor processor, JavaMailSender sender) throws Exception {
         if (route != null && route != processor) {
             // Camel gives routes with the same URI the same endpoint.
-            throw new ConfigurationException("Mailbox " + status.mailbox() + " is declared twice: every mailbox"
-                    + " may appear in one route only (two routes would share its messages and its lock)");
+            throw MailboxComponent.declaredTwice(status.mailbox());
         }
         route = processor;
-        Pop3Consumer consumer =
-                new Pop3Consumer(this, processor, sender, deletions, mailbox().batchBytes(), maxInFlight);
+        Pop3Consumer consumer = new Pop3Consumer(this, processor, sender, deletions, maxInFlight);
         consumer.setHandleFailedMessage(getConfiguration().isHandleFailedMessage());
         consumer.setSkipFailedMessage(getConfiguration().isSkipFailedMessage());
         consumer.setMaxMessagesPerPoll(getMaxMessagesPerPoll());

@@ -25,6 +25,9 @@ public final class MailboxStatus implements PollingConsumerPollStrategy, Excepti
     private static final Logger LOG = LoggerFactory.getLogger(MailboxStatus.class);
 
     private final MailboxSettings mailbox;
+    /** The mailbox's id, made once: every message's steps ask for it. */
+    private final MailboxId id;
+
     private String lastProblem;
     private Throwable lastReported;
     private String outage;
@@ -53,6 +56,7 @@ public final class MailboxStatus implements PollingConsumerPollStrategy, Excepti
 
     public MailboxStatus(MailboxSettings mailbox) {
         this.mailbox = mailbox;
+        this.id = mailbox.id();
     }
 
     /**
@@ -72,7 +76,7 @@ public final class MailboxStatus implements PollingConsumerPollStrategy, Excepti
 
     /** The mailbox this status is about. */
     public MailboxId mailbox() {
-        return mailbox.id();
+        return id;
     }
 
     /** The mailbox's settings (its route's parameters over the global mailbox.* properties). */
@@ -226,7 +230,7 @@ public final class MailboxStatus implements PollingConsumerPollStrategy, Excepti
         lastSuccessfulPoll = System.currentTimeMillis();
         failedPollsInARow = 0;
         if (lastProblem != null) {
-            LOG.info("Mailbox {} can be polled again", mailbox.id());
+            LOG.info("Mailbox {} can be polled again", id);
             lastProblem = null;
         }
     }
@@ -237,20 +241,15 @@ public final class MailboxStatus implements PollingConsumerPollStrategy, Excepti
         lastReported = cause;
         if (MailboxFailure.isMailboxInUse(cause)) {
             // Instances sharing a mailbox take turns; waiting for the lock is normal, not a problem.
-            LOG.debug(
-                    "Mailbox {} is locked by another client; trying again in {} ms", mailbox.id(), mailbox.pollDelay());
+            LOG.debug("Mailbox {} is locked by another client; trying again in {} ms", id, mailbox.pollDelay());
             return false;
         }
         failedPollsInARow++;
         String problem = MailboxFailure.describe(cause, mailbox);
         if (!problem.equals(lastProblem)) {
-            LOG.error(
-                    "Mailbox {} cannot be polled: {}. Retrying every {} ms.",
-                    mailbox.id(),
-                    problem,
-                    mailbox.pollDelay());
+            LOG.error("Mailbox {} cannot be polled: {}. Retrying every {} ms.", id, problem, mailbox.pollDelay());
         }
-        LOG.debug("Poll of mailbox {} failed", mailbox.id(), cause);
+        LOG.debug("Poll of mailbox {} failed", id, cause);
         lastProblem = problem;
         return false;
     }
@@ -268,13 +267,13 @@ public final class MailboxStatus implements PollingConsumerPollStrategy, Excepti
             LOG.warn(
                     "Mailbox {}: {}. Messages stay on the server and are retried every {} ms; none is deleted or"
                             + " dead-lettered for this.",
-                    mailbox.id(),
+                    id,
                     detail,
                     mailbox.pollDelay());
             outage = what;
             outageDetail = detail;
         } else {
-            LOG.debug("Mailbox {}: still {}", mailbox.id(), detail);
+            LOG.debug("Mailbox {}: still {}", id, detail);
         }
     }
 
@@ -286,7 +285,7 @@ public final class MailboxStatus implements PollingConsumerPollStrategy, Excepti
     /** A message was delivered: any outage is over. */
     public synchronized void deliveryWorks() {
         if (outage != null) {
-            LOG.info("Mailbox {}: delivery works again", mailbox.id());
+            LOG.info("Mailbox {}: delivery works again", id);
             outage = null;
             outageDetail = null;
         }
@@ -316,9 +315,9 @@ public final class MailboxStatus implements PollingConsumerPollStrategy, Excepti
         }
         LOG.warn(
                 "Mailbox {}: {}: {}",
-                mailbox.id(),
+                id,
                 message == null ? "error" : message,
                 MailboxFailure.describe(exception, mailbox));
-        LOG.debug("Details of the error on mailbox {}", mailbox.id(), exception);
+        LOG.debug("Details of the error on mailbox {}", id, exception);
     }
 }

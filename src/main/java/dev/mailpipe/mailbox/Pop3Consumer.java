@@ -5,6 +5,7 @@ import jakarta.mail.Folder;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -43,7 +44,7 @@ public final class Pop3Consumer extends MailConsumer {
     private static final Logger LOG = LoggerFactory.getLogger(Pop3Consumer.class);
 
     /** How long a stop waits for a poll under way to end its session. */
-    private static final java.time.Duration SESSION_END_WAIT = java.time.Duration.ofSeconds(30);
+    private static final Duration SESSION_END_WAIT = Duration.ofSeconds(30);
 
     private final DeletionListener deletions;
     private final long batchByteLimit;
@@ -73,10 +74,11 @@ public final class Pop3Consumer extends MailConsumer {
     private volatile Pop3Connection connection;
     /** Bytes downloaded in the current batch (this consumer's thread only). */
     private long batchBytes;
-    /** The mailbox's status (set at start). */
-    private MailboxStatus status;
+
+    private final MailboxEndpoint endpoint;
+    private final MailboxStatus status;
     /** The mailbox's counts, its {@link MailboxStatus}'s. */
-    private MailboxCounters counters;
+    private final MailboxCounters counters;
     /** Batch summaries and progress lines (this consumer's thread only). */
     private DrainProgress progress;
     /** Whether the current poll found messages on the server (this consumer's thread only). */
@@ -87,22 +89,21 @@ public final class Pop3Consumer extends MailConsumer {
             Processor processor,
             JavaMailSender sender,
             DeletionListener deletions,
-            long batchByteLimit,
             int maxInFlight) {
         super(endpoint, processor, sender);
+        this.endpoint = endpoint;
+        this.status = endpoint.status();
+        this.counters = status.counters();
         this.deletions = deletions;
-        this.batchByteLimit = batchByteLimit;
+        this.batchByteLimit = endpoint.mailbox().batchBytes();
         this.maxInFlight = maxInFlight;
     }
 
     @Override
     protected void doStart() throws Exception {
-        MailboxEndpoint endpoint = (MailboxEndpoint) getEndpoint();
         setInitialDelay(endpoint.getComponent().firstPollDelay(endpoint));
         super.doStart();
-        status = endpoint.status();
-        counters = status.counters();
-        progress = new DrainProgress(mailboxId(), counters, System::nanoTime);
+        progress = new DrainProgress(status.mailbox(), counters, System::nanoTime);
         status.consumerStarted();
     }
 
@@ -117,7 +118,7 @@ public final class Pop3Consumer extends MailConsumer {
         // messages whose ledger records are not yet durable. Stopping, the poll takes no further
         // message and ends its own session (see processBatch).
         try {
-            if (status != null && !status.awaitNoPoll(SESSION_END_WAIT)) {
+            if (!status.awaitNoPoll(SESSION_END_WAIT)) {
                 LOG.warn(
                         "Mailbox {}: its poll did not end within {} s of the stop; its session is closed"
                                 + " without deletions",
@@ -129,9 +130,7 @@ public final class Pop3Consumer extends MailConsumer {
                 }
             }
         } finally {
-            if (status != null) {
-                status.consumerStopped();
-            }
+            status.consumerStopped();
             super.doStop();
         }
     }
@@ -417,8 +416,8 @@ public final class Pop3Consumer extends MailConsumer {
     private void identify(Exchange exchange) {
         // camel-mail keeps the id UidlKeys generated under this property until the commit.
         String uidl = exchange.getProperty(MAIL_MESSAGE_UID, String.class);
-        MailboxId mailbox = mailboxId();
-        exchange.setProperty(MailpipeHeaders.MAILBOX_STATUS, ((MailboxEndpoint) getEndpoint()).status());
+        MailboxId mailbox = status.mailbox();
+        exchange.setProperty(MailpipeHeaders.MAILBOX_STATUS, status);
         exchange.getMessage().setHeader(MailpipeHeaders.MAILBOX, mailbox.toString());
         exchange.getMessage().setHeader(MailpipeHeaders.UIDL, uidl);
         exchange.getMessage().setHeader(MailpipeHeaders.KEY, mailbox.keyOf(uidl));
@@ -483,11 +482,7 @@ public final class Pop3Consumer extends MailConsumer {
     }
 
     private String mailbox() {
-        return mailboxId().toString();
-    }
-
-    private MailboxId mailboxId() {
-        return ((MailboxEndpoint) getEndpoint()).mailbox().id();
+        return status.mailbox().toString();
     }
 
     private static Folder folderOf(Exchange exchange) {

@@ -94,6 +94,16 @@ class DefaultRouteImapKillNineFaultTest {
         assertThat(ImapFolders.messages(greenMail.getImaps().getPort(), "Migrated"))
                 .as("each message once in the IMAP folder")
                 .containsExactlyInAnyOrderElementsOf(sent);
+        List<String> lines = Files.readAllLines(log);
+        assertThat(lines)
+                .as("the start-up names the mailbox and its sinks in one line")
+                .anyMatch(line -> line.contains("Mailbox pop3s://alice@localhost:" + pop3s
+                        + " (route inbox-to-files): files in " + dir.resolve("out")
+                        + ", IMAP folder Migrated of alice@localhost"));
+        assertThat(lines)
+                .as("camel-main's per-setting summary stays below INFO")
+                .noneMatch(line ->
+                        line.contains("[OS Environment Variable]") || line.contains("[application.properties]"));
     }
 
     private static int count(Path folder) {

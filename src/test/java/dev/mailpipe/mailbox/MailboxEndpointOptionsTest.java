@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mailpipe.config.ConfigurationException;
 import dev.mailpipe.config.Settings;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -56,6 +58,19 @@ class MailboxEndpointOptionsTest {
                     .hasMessageNotContaining("secret");
             MailboxEndpoint same = (MailboxEndpoint) context.getEndpoint("mailbox:POP.example.org");
             assertThat(password(same)).isEqualTo("secret");
+        }
+    }
+
+    @Test
+    void firstPollsAreSpreadOverThePollDelayInTheOrderTheMailboxesWereMade() throws Exception {
+        try (DefaultCamelContext context = context(name -> null)) {
+            List<MailboxEndpoint> fleet = new ArrayList<>();
+            for (String user : List.of("a", "b", "c")) {
+                fleet.add((MailboxEndpoint)
+                        context.getEndpoint("mailbox:pop.example.org?username=" + user + "&pollDelay=60000"));
+            }
+            MailboxComponent component = fleet.get(0).getComponent();
+            assertThat(fleet).extracting(component::firstPollDelay).containsExactly(0L, 20_000L, 40_000L);
         }
     }
 
