@@ -1,5 +1,9 @@
 package dev.mailpipe.config;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -40,6 +44,11 @@ public final class Settings {
                 key -> first.apply(key).filter(value -> !value.isBlank()).or(() -> source.apply(key)));
     }
 
+    /** These settings, and where they leave a key blank or unset, {@code fallback} (defaults beneath them). */
+    public Settings orElse(Function<String, Optional<String>> fallback) {
+        return new Settings(key -> optional(key).or(() -> fallback.apply(key)));
+    }
+
     /** The trimmed value, empty when unset or blank. */
     public Optional<String> optional(String key) {
         return source.apply(key).map(String::trim).filter(v -> !v.isEmpty());
@@ -78,6 +87,32 @@ public final class Settings {
             return parsed;
         } catch (NumberFormatException e) {
             throw invalid(key, "must be a whole number, got '" + value.get() + "'");
+        }
+    }
+
+    /**
+     * A secret given either as written ({@code key}) or in a file ({@code fileKey}, stripped of the
+     * trailing newline editors and {@code echo} leave); empty when neither is set, an error when both are.
+     */
+    public Optional<String> secret(String key, String fileKey) {
+        Optional<String> inline = optional(key);
+        Optional<String> file = optional(fileKey);
+        if (inline.isPresent() && file.isPresent()) {
+            throw invalid(fileKey, "is set together with " + key + "; set only one");
+        }
+        if (file.isEmpty()) {
+            return inline;
+        }
+        Path path = Path.of(file.get());
+        try {
+            String secret = Files.readString(path, StandardCharsets.UTF_8).strip();
+            if (secret.isEmpty()) {
+                throw invalid(fileKey, "names an empty file: " + path);
+            }
+            return Optional.of(secret);
+        } catch (IOException e) {
+            throw new ConfigurationException(
+                    fileKey + " names a file that cannot be read: " + path + " (" + e.getMessage() + ")", e);
         }
     }
 

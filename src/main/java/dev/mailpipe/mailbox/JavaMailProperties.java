@@ -4,7 +4,8 @@ import java.util.Properties;
 
 /**
  * The Angus Mail session properties for a mailbox: verified TLS (certificate and host name), an
- * explicit CA file when given, required STARTTLS when asked, and timeouts ({@code mailbox.connectTimeout},
+ * explicit CA file when given, required STARTTLS when asked, SASL XOAUTH2 for {@code mailbox.auth=xoauth2}
+ * (one-line or two-line form), and timeouts ({@code mailbox.connectTimeout},
  * {@code mailbox.readTimeout}) so a silent server cannot hang a poll.
  */
 public final class JavaMailProperties {
@@ -26,6 +27,13 @@ public final class JavaMailProperties {
             properties.setProperty(prefix + "starttls.enable", "true");
             properties.setProperty(prefix + "starttls.required", "true");
         }
+        mailbox.oauth().ifPresent(oauth -> {
+            // Angus has XOAUTH2 for POP3 but leaves it off; the access token is passed as the password.
+            properties.setProperty(prefix + "auth.mechanisms", "XOAUTH2");
+            properties.setProperty(prefix + "auth.xoauth2.disable", "false");
+            properties.setProperty(
+                    prefix + "auth.xoauth2.two.line.authentication.format", Boolean.toString(oauth.twoLine()));
+        });
         mailbox.caFile()
                 .ifPresent(file -> properties.put(
                         prefix + "ssl.socketFactory",

@@ -2,6 +2,9 @@ package dev.mailpipe.mailbox;
 
 import dev.mailpipe.config.ConfigurationException;
 import dev.mailpipe.config.Settings;
+import dev.mailpipe.oauth.TokenSource;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -34,11 +37,22 @@ public final class MailboxComponent extends MailComponent {
 
     /** Endpoint options that override the {@code mailbox.<option>} property of the same name. */
     public static final List<String> MAILBOX_OPTIONS = List.of(
+            "provider",
             "protocol",
             "port",
             "username",
             "password",
             "passwordFile",
+            "auth",
+            "oauthTokenUrl",
+            "oauthTenant",
+            "oauthClientId",
+            "oauthClientSecret",
+            "oauthClientSecretFile",
+            "oauthScope",
+            "oauthRefreshTokenFile",
+            "oauthTokenFile",
+            "oauthTwoLine",
             "caFile",
             "starttls",
             "delete",
@@ -48,6 +62,19 @@ public final class MailboxComponent extends MailComponent {
             "maxAttempts",
             "connectTimeout",
             "readTimeout");
+
+    /**
+     * The options that say how the mailbox signs in: a mailbox naming any of them takes none of the
+     * others from the global settings (a global password beside its own token source would be
+     * "set together", a global client secret would go to its token endpoint).
+     */
+    private static final List<String> SIGN_IN = MAILBOX_OPTIONS.stream()
+            .filter(option -> option.startsWith("password") || option.equals("auth") || option.startsWith("oauth"))
+            .toList();
+
+    /** The options a provider preset supplies: a mailbox naming its provider takes them from it, not the globals. */
+    private static final List<String> PRESET = List.of(
+            "host", "protocol", "port", "starttls", "oauthTokenUrl", "oauthTenant", "oauthScope", "oauthTwoLine");
 
     /** Endpoint option: the name of an environment variable holding the password. */
     public static final String PASSWORD_ENV = "passwordEnv";
@@ -110,7 +137,11 @@ public final class MailboxComponent extends MailComponent {
         configuration.setHost(mailbox.host());
         configuration.setPort(mailbox.port());
         configuration.setUsername(mailbox.username());
-        configuration.setAuthenticator(new MailboxCredentials(mailbox));
+        configuration.setAuthenticator(new MailboxCredentials(
+                mailbox,
+                mailbox.oauth()
+                        .map(oauth -> TokenSource.of(
+                                oauth, Duration.ofMillis(mailbox.connectTimeout()), Clock.systemUTC()))));
         configuration.setAdditionalJavaMailProperties(JavaMailProperties.of(mailbox));
         configuration.setDelete(mailbox.delete());
         configuration.setMapMailMessage(false);
@@ -125,7 +156,7 @@ public final class MailboxComponent extends MailComponent {
         // A drained batch is followed at once by the next; an empty poll waits for pollDelay.
         endpoint.setGreedy(true);
         endpoint.setMailUidGenerator(new UidlKeys(mailbox.id()));
-        endpoint.setIdempotentRepository(new DeliveryTracker(mailbox, java.time.Clock.systemUTC()));
+        endpoint.setIdempotentRepository(new DeliveryTracker(mailbox, Clock.systemUTC()));
         endpoint.setIdempotentRepositoryRemoveOnCommit(false);
         endpoint.setPollStrategy(status);
         endpoint.setExceptionHandler(status);
@@ -153,7 +184,7 @@ public final class MailboxComponent extends MailComponent {
     /** The endpoint's mailbox options over the global {@code mailbox.*} settings, checked. */
     private MailboxSettings mailboxSettings(String host, Map<String, Object> parameters) {
         Map<String, String> own = new HashMap<>();
-        own.put("host", host);
+        own.put("host", host == null ? "" : host.strip());
         for (String option : MAILBOX_OPTIONS) {
             Object value = parameters.remove(option);
             if (value != null) {
@@ -164,10 +195,10 @@ public final class MailboxComponent extends MailComponent {
         if (passwordEnv != null && !passwordEnv.toString().isBlank()) {
             own.put("password", fromEnvironment(passwordEnv.toString().strip(), host));
         }
-        Set<String> noFallback = withoutFallback(host, own);
+        Set<String> noFallback = withoutFallback(own);
         String prefix = "mailbox.";
         Settings settings = new Settings(key -> {
-            String option = key.startsWith(prefix) ? key.substring(prefix.length()) : "";
+            String option = key.startsWith(prefix) ? optionName(key.substring(prefix.length())) : "";
             if (given(own, option)) {
                 return Optional.of(own.get(option));
             }
@@ -177,7 +208,7 @@ public final class MailboxComponent extends MailComponent {
             return MailboxSettings.from(settings);
         } catch (ConfigurationException e) {
             throw new ConfigurationException(
-                    "Mailbox" + (host.isBlank() ? "" : " at " + host) + ": " + e.getMessage()
+                    "Mailbox" + (given(own, "host") ? " at " + host : "") + ": " + e.getMessage()
                             + " (or the parameter of its route, without the 'mailbox.' prefix)",
                     e);
         }
@@ -190,19 +221,36 @@ public final class MailboxComponent extends MailComponent {
      * protocol's port and STARTTLS unless it names them too; and one on another server than {@code
      * mailbox.host} never gets the default mailbox's login.
      */
-    private Set<String> withoutFallback(String host, Map<String, String> own) {
+    private Set<String> withoutFallback(Map<String, String> own) {
         Set<String> noFallback = new HashSet<>();
-        if (given(own, "password") || given(own, "passwordFile")) {
-            noFallback.addAll(List.of("password", "passwordFile"));
+        if (SIGN_IN.stream().anyMatch(option -> given(own, option))) {
+            noFallback.addAll(SIGN_IN);
         }
         if (given(own, "protocol")) {
             noFallback.addAll(List.of("port", "starttls"));
         }
+        Optional<MailboxProvider> provider = given(own, "provider")
+                ? MailboxProvider.of(new Settings(key -> Optional.of(own.get("provider"))))
+                : Optional.empty();
+        provider.ifPresent(preset -> noFallback.addAll(PRESET));
+        String host = given(own, "host")
+                ? own.get("host")
+                : provider.map(MailboxProvider::host).orElse(null);
         Optional<String> defaultHost = defaults.optional(MailboxSettings.HOST);
-        if (defaultHost.isPresent() && !defaultHost.get().equalsIgnoreCase(host == null ? "" : host.strip())) {
-            noFallback.addAll(List.of("username", "password", "passwordFile"));
+        if (host != null && defaultHost.isPresent() && !defaultHost.get().equalsIgnoreCase(host)) {
+            noFallback.add("username");
+            noFallback.addAll(SIGN_IN);
         }
         return noFallback;
+    }
+
+    /** The endpoint option of a {@code mailbox.} key: {@code oauth.tokenUrl -> oauthTokenUrl}. */
+    static String optionName(String key) {
+        int dot = key.indexOf('.');
+        if (dot < 0 || dot == key.length() - 1) {
+            return key;
+        }
+        return key.substring(0, dot) + Character.toUpperCase(key.charAt(dot + 1)) + optionName(key.substring(dot + 2));
     }
 
     private static boolean given(Map<String, String> own, String option) {

@@ -1,5 +1,6 @@
 package dev.mailpipe.mailbox;
 
+import dev.mailpipe.oauth.TokenException;
 import jakarta.mail.AuthenticationFailedException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -43,6 +44,10 @@ public final class MailboxFailure {
     /** Describes the most telling cause in the chain; never includes credentials. */
     public static String describe(Throwable failure, MailboxSettings mailbox) {
         List<Throwable> chain = chain(failure);
+        Optional<Throwable> token = find(chain, t -> t instanceof TokenException);
+        if (token.isPresent()) {
+            return "no access token: " + token.get().getMessage();
+        }
         String endpoint = mailbox.host() + ":" + mailbox.port();
         Optional<Throwable> login = find(chain, t -> t instanceof AuthenticationFailedException);
         Optional<String> starttls = login.map(Throwable::getMessage).flatMap(m -> starttls(m, endpoint));
@@ -59,6 +64,11 @@ public final class MailboxFailure {
         if (says(chain, READ_TIMED_OUT)) {
             return "server " + endpoint + " stalled: no answer within " + MailboxSettings.READ_TIMEOUT + " ("
                     + mailbox.readTimeout() + " ms)";
+        }
+        if (login.isPresent() && mailbox.oauth().isPresent()) {
+            return "login rejected: the server refused the XOAUTH2 access token, also a renewed one (check that"
+                    + " the token's scope allows POP3, that it was issued for " + mailbox.username() + ", and that POP3"
+                    + " access is enabled for the account" + serverSaid(login.get()) + ")";
         }
         if (login.isPresent()) {
             return "login rejected (wrong username or password, or POP3 access not enabled for the account"

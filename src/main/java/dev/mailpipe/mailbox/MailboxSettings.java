@@ -2,15 +2,15 @@ package dev.mailpipe.mailbox;
 
 import dev.mailpipe.config.ConfigurationException;
 import dev.mailpipe.config.Settings;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import dev.mailpipe.oauth.OAuthSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * The mailbox account to drain, read from the {@code mailbox.*} properties and validated before any
- * route starts.
+ * The mailbox account to drain, read from the {@code mailbox.*} properties (over the defaults of the
+ * {@code mailbox.provider} named, if any) and validated before any route starts. {@code password} is
+ * empty when the mailbox signs in with OAuth2 ({@code oauth}).
  */
 public record MailboxSettings(
         String protocol,
@@ -18,6 +18,7 @@ public record MailboxSettings(
         int port,
         String username,
         String password,
+        Optional<OAuthSettings> oauth,
         boolean starttls,
         Optional<Path> caFile,
         boolean delete,
@@ -29,6 +30,7 @@ public record MailboxSettings(
         int readTimeout) {
 
     public static final String PROTOCOL = "mailbox.protocol";
+    public static final String PROVIDER = MailboxProvider.PROVIDER;
     public static final String HOST = "mailbox.host";
     public static final String PORT = "mailbox.port";
     public static final String USERNAME = "mailbox.username";
@@ -49,7 +51,10 @@ public record MailboxSettings(
     public static final String SINK_THREADS = "mailbox.sinkThreads";
 
     /** Reads and checks every mailbox property; throws a {@link ConfigurationException} naming the first bad one. */
-    public static MailboxSettings from(Settings settings) {
+    public static MailboxSettings from(Settings given) {
+        Settings settings = MailboxProvider.of(given)
+                .map(provider -> provider.beneath(given))
+                .orElse(given);
         String protocol = settings.string(PROTOCOL, "pop3s");
         if (!protocol.equals("pop3") && !protocol.equals("pop3s")) {
             throw Settings.invalid(PROTOCOL, "must be pop3 or pop3s, got '" + protocol + "'");
@@ -57,7 +62,16 @@ public record MailboxSettings(
         String host = settings.required(HOST);
         int port = (int) settings.number(PORT, protocol.equals("pop3s") ? 995 : 110, 1, 65535);
         String username = settings.required(USERNAME);
-        String password = password(settings);
+        Optional<OAuthSettings> oauth = OAuthSettings.from(settings);
+        Optional<String> secret = settings.secret(PASSWORD, PASSWORD_FILE);
+        if (oauth.isPresent() && secret.isPresent()) {
+            throw Settings.invalid(
+                    PASSWORD, "is set, but " + OAuthSettings.AUTH + "=xoauth2 signs in with access tokens; remove it");
+        }
+        String password = oauth.isPresent()
+                ? ""
+                : secret.orElseThrow(() ->
+                        Settings.invalid(PASSWORD, "is not set (or set " + PASSWORD_FILE + " to a file holding it)"));
         boolean starttls = settings.bool(STARTTLS, false);
         if (starttls && protocol.equals("pop3s")) {
             throw Settings.invalid(STARTTLS, "applies to pop3 only; pop3s is TLS from the first byte");
@@ -81,6 +95,7 @@ public record MailboxSettings(
                 port,
                 username,
                 password,
+                oauth,
                 starttls,
                 caFile,
                 delete,
@@ -92,30 +107,6 @@ public record MailboxSettings(
                 readTimeout);
     }
 
-    private static String password(Settings settings) {
-        Optional<String> inline = settings.optional(PASSWORD);
-        Optional<String> file = settings.optional(PASSWORD_FILE);
-        if (inline.isPresent() && file.isPresent()) {
-            throw Settings.invalid(PASSWORD_FILE, "is set together with " + PASSWORD + "; set only one");
-        }
-        if (inline.isPresent()) {
-            return inline.get();
-        }
-        Path path = Path.of(file.orElseThrow(
-                () -> Settings.invalid(PASSWORD, "is not set (or set " + PASSWORD_FILE + " to a file holding it)")));
-        try {
-            // A trailing newline is how editors and `echo` leave a secret file; it is never part of the password.
-            String secret = Files.readString(path, StandardCharsets.UTF_8).strip();
-            if (secret.isEmpty()) {
-                throw Settings.invalid(PASSWORD_FILE, "names an empty file: " + path);
-            }
-            return secret;
-        } catch (IOException e) {
-            throw new ConfigurationException(
-                    PASSWORD_FILE + " names a file that cannot be read: " + path + " (" + e.getMessage() + ")", e);
-        }
-    }
-
     /** The account this mailbox is, without secrets: {@code pop3s://user@host:port}. */
     public MailboxId id() {
         return new MailboxId(protocol, host, port, username);
@@ -124,6 +115,8 @@ public record MailboxSettings(
     /** Hides the password from accidental logging. */
     @Override
     public String toString() {
-        return id() + (starttls ? " (STARTTLS)" : "");
+        return id()
+                + (starttls ? " (STARTTLS)" : "")
+                + oauth.map(o -> " (" + o + ")").orElse("");
     }
 }

@@ -1,5 +1,6 @@
 package dev.mailpipe.mailbox;
 
+import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.Flags;
 import jakarta.mail.Folder;
 import jakarta.mail.Message;
@@ -139,11 +140,32 @@ public final class Pop3Consumer extends MailConsumer {
     @Override
     protected int poll() throws Exception {
         batchThisPoll = false;
-        int polled = super.poll();
+        int polled = pollSignedIn();
         if (!batchThisPoll) {
             counters.setOnServer(0);
         }
         return polled;
+    }
+
+    /**
+     * With XOAUTH2, obtains a fresh access token before the sign-in, and when the server refuses it
+     * (revoked, or expired early), renews it and signs in once more; a second refusal fails the poll.
+     */
+    private int pollSignedIn() throws Exception {
+        if (!(getEndpoint().getConfiguration().getAuthenticator() instanceof MailboxCredentials credentials)
+                || !credentials.usesTokens()) {
+            return super.poll();
+        }
+        credentials.prepareLogin();
+        try {
+            return super.poll();
+        } catch (AuthenticationFailedException e) {
+            if (MailboxFailure.isMailboxInUse(e) || !credentials.renewAfterRejection()) {
+                throw e;
+            }
+            LOG.info("Mailbox {}: the server refused the access token; signing in again with a new one", mailbox());
+            return super.poll();
+        }
     }
 
     @Override

@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The mailbox routes made from the route template {@value #TEMPLATE}. The default mailbox (the
- * {@code mailbox.*} settings, declared without a {@code host} parameter) runs when {@code
- * mailbox.host} is set; when it is not and other mailboxes are declared, only they run. Once
+ * {@code mailbox.*} settings, declared without a {@code host}, {@code provider} or {@code username}
+ * parameter) runs when {@code mailbox.host} is set, or {@code mailbox.provider} and {@code
+ * mailbox.username} are; when it is not and other mailboxes are declared, only they run. Once
  * started, each mailbox is named in one line with its sinks.
  */
 public final class MailboxRoutes extends MainListenerSupport {
@@ -37,7 +38,7 @@ public final class MailboxRoutes extends MainListenerSupport {
         describe(main.getCamelContext());
     }
 
-    /** Removes the default mailbox's route when mailbox.host is blank and another mailbox is declared. */
+    /** Removes the default mailbox's route when it is not configured and another mailbox is declared. */
     public static void dropUnconfiguredDefault(CamelContext context) {
         Model model = context.getCamelContextExtension().getContextPlugin(Model.class);
         List<RouteDefinition> mailboxes = model.getRouteDefinitions().stream()
@@ -45,15 +46,16 @@ public final class MailboxRoutes extends MainListenerSupport {
                 .toList();
         List<RouteDefinition> defaults =
                 mailboxes.stream().filter(MailboxRoutes::isDefaultMailbox).toList();
-        boolean hostSet = !context.resolvePropertyPlaceholders("{{" + MailboxSettings.HOST + ":}}")
-                .isBlank();
-        if (hostSet || defaults.isEmpty()) {
+        boolean configured = isSet(context, MailboxSettings.HOST)
+                || (isSet(context, MailboxSettings.PROVIDER) && isSet(context, MailboxSettings.USERNAME));
+        if (configured || defaults.isEmpty()) {
             return;
         }
         if (mailboxes.size() == defaults.size()) {
             throw Settings.invalid(
                     MailboxSettings.HOST,
-                    "is not set, and routes/ declare no other mailbox (see README, Many mailboxes)");
+                    "is not set (nor " + MailboxSettings.PROVIDER + " with " + MailboxSettings.USERNAME
+                            + "), and routes/ declare no other mailbox (see README, Many mailboxes)");
         }
         try {
             model.removeRouteDefinitions(defaults);
@@ -63,10 +65,17 @@ public final class MailboxRoutes extends MainListenerSupport {
         LOG.debug("mailbox.host is not set: only the declared mailboxes run");
     }
 
-    /** Declared without a host of its own: the mailbox the mailbox.* settings describe. */
+    private static boolean isSet(CamelContext context, String key) {
+        return !context.resolvePropertyPlaceholders("{{" + key + ":}}").isBlank();
+    }
+
+    /** Declared without a server or account of its own: the mailbox the mailbox.* settings describe. */
     private static boolean isDefaultMailbox(RouteDefinition route) {
-        Object host = route.getTemplateParameters().get("host");
-        return host != null && host.equals(route.getTemplateDefaultParameters().get("host"));
+        Map<String, Object> parameters = route.getTemplateParameters();
+        return List.of("host", "provider", "username").stream().allMatch(name -> {
+            Object value = parameters.get(name);
+            return value == null || value.toString().isBlank();
+        });
     }
 
     static boolean isMailbox(RouteDefinition route) {

@@ -24,6 +24,7 @@ import dev.mailpipe.ledger.StepErrorBoundary;
 import dev.mailpipe.mailbox.MailboxComponent;
 import dev.mailpipe.mailbox.MailboxSettings;
 import dev.mailpipe.mailbox.MailboxStatus;
+import dev.mailpipe.oauth.OAuthSettings;
 import dev.mailpipe.ops.Observability;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -70,6 +71,7 @@ public final class MailpipeBeans implements CamelConfiguration {
      */
     private static final Set<String> SECRETS = Set.of(
             MailboxSettings.PASSWORD,
+            OAuthSettings.CLIENT_SECRET,
             LedgerSettings.PASSWORD,
             SINK_IMAP_PASSWORD,
             "sink.kafka.saslJaasConfig",

@@ -19,6 +19,7 @@ class DeliveryTrackerTest {
                 995,
                 "alice",
                 "x",
+                Optional.empty(),
                 false,
                 Optional.empty(),
                 delete,

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mailpipe.config.ConfigurationException;
 import dev.mailpipe.config.Settings;
+import dev.mailpipe.oauth.OAuthSettings;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +61,98 @@ class MailboxEndpointOptionsTest {
             MailboxEndpoint same = (MailboxEndpoint) context.getEndpoint("mailbox:POP.example.org");
             assertThat(password(same)).isEqualTo("secret");
         }
+    }
+
+    @Test
+    void aMailboxNamingItsProviderTakesTheProvidersServerAndSignInNotTheGlobalOnes() throws Exception {
+        try (DefaultCamelContext context = context(
+                name -> null,
+                Map.of(
+                        "mailbox.host", "pop.example.org",
+                        "mailbox.port", "1995",
+                        "mailbox.username", "alice",
+                        "mailbox.password", "secret",
+                        "mailbox.oauth.clientId", "global-app",
+                        "mailbox.oauth.clientSecret", "global-app-secret"))) {
+            MailboxEndpoint gmail = (MailboxEndpoint)
+                    context.getEndpoint("mailbox:?provider=gmail&username=bob@gmail.com&oauthClientId=bobs-app"
+                            + "&oauthRefreshTokenFile=" + refreshTokenFile());
+            MailboxSettings bob = gmail.mailbox();
+            assertThat(bob.id()).isEqualTo(new MailboxId("pop3s", "pop.gmail.com", 995, "bob@gmail.com"));
+            assertThat(bob.password())
+                    .as("no global password beside its own token source")
+                    .isEmpty();
+            OAuthSettings oauth = bob.oauth().orElseThrow();
+            assertThat(oauth.grant()).isEqualTo(OAuthSettings.Grant.REFRESH_TOKEN);
+            assertThat(oauth.tokenUrl()).contains(URI.create("https://oauth2.googleapis.com/token"));
+            assertThat(oauth.clientId()).contains("bobs-app");
+            assertThat(oauth.clientSecret())
+                    .as("no global client secret for its app")
+                    .isEmpty();
+            assertThat(oauth.scope()).contains("https://mail.google.com/");
+        }
+    }
+
+    @Test
+    void aFleetOfOneMicrosoft365AppSharesTheGlobalClientCredentials() throws Exception {
+        try (DefaultCamelContext context = context(
+                name -> null,
+                Map.of(
+                        "mailbox.provider", "office365",
+                        "mailbox.oauth.tenant", "contoso.onmicrosoft.com",
+                        "mailbox.oauth.clientId", "app",
+                        "mailbox.oauth.clientSecret", "app-secret"))) {
+            for (String user : List.of("sales@contoso.com", "support@contoso.com")) {
+                MailboxSettings mailbox =
+                        ((MailboxEndpoint) context.getEndpoint("mailbox:?username=" + user)).mailbox();
+                assertThat(mailbox.id()).isEqualTo(new MailboxId("pop3s", "outlook.office365.com", 995, user));
+                OAuthSettings oauth = mailbox.oauth().orElseThrow();
+                assertThat(oauth.grant()).isEqualTo(OAuthSettings.Grant.CLIENT_CREDENTIALS);
+                assertThat(oauth.twoLine()).isTrue();
+                assertThat(oauth.tokenUrl())
+                        .contains(URI.create(
+                                "https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token"));
+                assertThat(oauth.scope()).contains("https://outlook.office365.com/.default");
+                assertThat(oauth.clientSecret()).contains("app-secret");
+            }
+        }
+    }
+
+    @Test
+    void xoauth2OptionsOfOneMailboxStopItsGlobalPassword() throws Exception {
+        try (DefaultCamelContext context = context(name -> null)) {
+            MailboxEndpoint carol = (MailboxEndpoint) context.getEndpoint(
+                    "mailbox:pop.example.org?username=carol&auth=xoauth2&oauthTokenFile=" + refreshTokenFile());
+            assertThat(carol.mailbox().password()).isEmpty();
+            assertThat(carol.mailbox().oauth().orElseThrow().grant()).isEqualTo(OAuthSettings.Grant.TOKEN_FILE);
+            assertThat(carol.mailbox().toString()).doesNotContain("default-password");
+        }
+    }
+
+    @Test
+    void optionNamesFollowTheKeys() {
+        assertThat(MailboxComponent.optionName("oauth.tokenUrl")).isEqualTo("oauthTokenUrl");
+        assertThat(MailboxComponent.optionName("oauth.clientSecretFile")).isEqualTo("oauthClientSecretFile");
+        assertThat(MailboxComponent.optionName("pollDelay")).isEqualTo("pollDelay");
+        assertThat(MailboxComponent.MAILBOX_OPTIONS)
+                .as("every mailbox.oauth.* key is an endpoint option")
+                .contains(
+                        "oauthTokenUrl",
+                        "oauthTenant",
+                        "oauthClientId",
+                        "oauthClientSecret",
+                        "oauthClientSecretFile",
+                        "oauthScope",
+                        "oauthRefreshTokenFile",
+                        "oauthTokenFile",
+                        "oauthTwoLine");
+    }
+
+    private static String refreshTokenFile() throws java.io.IOException {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("refresh", ".token");
+        file.toFile().deleteOnExit();
+        java.nio.file.Files.writeString(file, "a-refresh-token\n");
+        return file.toString();
     }
 
     @Test

@@ -1,0 +1,189 @@
+package dev.mailpipe.oauth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mailpipe.config.ConfigurationException;
+import dev.mailpipe.config.Settings;
+import dev.mailpipe.mailbox.JavaMailProperties;
+import dev.mailpipe.mailbox.MailboxSettings;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** mailbox.auth and mailbox.oauth.*: which token source a configuration means, and errors that name the key. */
+class OAuthSettingsTest {
+
+    @TempDir
+    Path dir;
+
+    private static Map<String, String> mailbox() {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("mailbox.host", "outlook.office365.com");
+        settings.put("mailbox.username", "alice@example.org");
+        settings.put(OAuthSettings.AUTH, "xoauth2");
+        return settings;
+    }
+
+    private static MailboxSettings read(Map<String, String> settings) {
+        return MailboxSettings.from(new Settings(key -> Optional.ofNullable(settings.get(key))));
+    }
+
+    @Test
+    void passwordIsTheDefault() {
+        Map<String, String> settings = mailbox();
+        settings.remove(OAuthSettings.AUTH);
+        settings.put("mailbox.password", "pw");
+
+        MailboxSettings mailbox = read(settings);
+
+        assertThat(mailbox.oauth()).isEmpty();
+        assertThat(JavaMailProperties.of(mailbox).stringPropertyNames()).noneMatch(key -> key.contains("xoauth2"));
+    }
+
+    @Test
+    void clientSecretFromAFileMeansClientCredentials() throws Exception {
+        Path secret = Files.writeString(dir.resolve("secret"), "the-secret\n");
+        Map<String, String> settings = mailbox();
+        settings.put(OAuthSettings.TOKEN_URL, "https://login.microsoftonline.com/t/oauth2/v2.0/token");
+        settings.put(OAuthSettings.CLIENT_ID, "app");
+        settings.put(OAuthSettings.CLIENT_SECRET_FILE, secret.toString());
+        settings.put(OAuthSettings.TWO_LINE, "true");
+
+        MailboxSettings mailbox = read(settings);
+
+        OAuthSettings oauth = mailbox.oauth().orElseThrow();
+        assertThat(oauth.grant()).isEqualTo(OAuthSettings.Grant.CLIENT_CREDENTIALS);
+        assertThat(oauth.clientSecret()).contains("the-secret");
+        assertThat(mailbox.password()).isEmpty();
+        assertThat(mailbox.toString()).doesNotContain("the-secret").contains("client credentials of app");
+        Properties properties = JavaMailProperties.of(mailbox);
+        assertThat(properties.getProperty("mail.pop3s.auth.mechanisms")).isEqualTo("XOAUTH2");
+        assertThat(properties.getProperty("mail.pop3s.auth.xoauth2.disable")).isEqualTo("false");
+        assertThat(properties.getProperty("mail.pop3s.auth.xoauth2.two.line.authentication.format"))
+                .isEqualTo("true");
+    }
+
+    /** Every properties example of the README's Providers and OAuth2 sections, its files made up here. */
+    private List<MailboxSettings> readmeProviderExamples() throws Exception {
+        String readme = Files.readString(
+                Path.of(System.getProperty("mailpipe.project.dir", ".")).resolve("README.md"));
+        String section = readme.substring(readme.indexOf("### Providers"), readme.indexOf("\n## Many mailboxes"));
+        List<MailboxSettings> examples = new ArrayList<>();
+        String[] blocks = section.split("```properties\n");
+        for (String block : List.of(blocks).subList(1, blocks.length)) {
+            Properties example = new Properties();
+            example.load(new StringReader(block.substring(0, block.indexOf("```"))));
+            Map<String, String> settings = new HashMap<>();
+            for (String key : example.stringPropertyNames()) {
+                String value = example.getProperty(key);
+                // The example's secret files do not exist here.
+                settings.put(
+                        key,
+                        key.endsWith("File")
+                                ? Files.writeString(dir.resolve(key), "s\n").toString()
+                                : value);
+            }
+            examples.add(read(settings));
+        }
+        return examples;
+    }
+
+    @Test
+    void readmeProviderExamplesMeanWhatTheySay() throws Exception {
+        List<MailboxSettings> examples = readmeProviderExamples();
+
+        assertThat(examples).hasSize(3);
+        MailboxSettings gmail = examples.get(0);
+        assertThat(gmail.host()).isEqualTo("pop.gmail.com");
+        assertThat(gmail.oauth()).as("an app password").isEmpty();
+        MailboxSettings office365 = examples.get(1);
+        OAuthSettings app = office365.oauth().orElseThrow();
+        assertThat(app.grant()).isEqualTo(OAuthSettings.Grant.CLIENT_CREDENTIALS);
+        assertThat(app.twoLine()).isTrue();
+        assertThat(app.scope()).contains("https://outlook.office365.com/.default");
+        assertThat(app.tokenUrl().orElseThrow().toString())
+                .isEqualTo("https://login.microsoftonline.com/YOUR-TENANT-ID/oauth2/v2.0/token");
+        MailboxSettings outlook = examples.get(2);
+        assertThat(outlook.host()).isEqualTo("outlook.office365.com");
+        assertThat(outlook.oauth().orElseThrow().grant()).isEqualTo(OAuthSettings.Grant.REFRESH_TOKEN);
+        assertThat(examples).allSatisfy(mailbox -> {
+            assertThat(mailbox.protocol()).isEqualTo("pop3s");
+            assertThat(mailbox.port()).isEqualTo(995);
+        });
+    }
+
+    @Test
+    void refreshTokenFileMeansTheRefreshGrantWithoutASecret() throws Exception {
+        Path refresh = Files.writeString(dir.resolve("refresh"), "r\n");
+        Map<String, String> settings = mailbox();
+        settings.put(OAuthSettings.TOKEN_URL, "https://oauth2.googleapis.com/token");
+        settings.put(OAuthSettings.CLIENT_ID, "app");
+        settings.put(OAuthSettings.REFRESH_TOKEN_FILE, refresh.toString());
+
+        OAuthSettings oauth = read(settings).oauth().orElseThrow();
+
+        assertThat(oauth.grant()).isEqualTo(OAuthSettings.Grant.REFRESH_TOKEN);
+        assertThat(oauth.clientSecret()).isEmpty();
+    }
+
+    @Test
+    void tokenFileNeedsNoTokenEndpoint() throws Exception {
+        Path token = Files.writeString(dir.resolve("token"), "t\n");
+        Map<String, String> settings = mailbox();
+        settings.put(OAuthSettings.TOKEN_FILE, token.toString());
+
+        assertThat(read(settings).oauth().orElseThrow().grant()).isEqualTo(OAuthSettings.Grant.TOKEN_FILE);
+    }
+
+    @Test
+    void clientCredentialsWithoutASecretNamesTheKey() {
+        Map<String, String> settings = mailbox();
+        settings.put(OAuthSettings.TOKEN_URL, "https://login.example.org/token");
+        settings.put(OAuthSettings.CLIENT_ID, "app");
+
+        assertThatThrownBy(() -> read(settings))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("mailbox.oauth.clientSecret is not set")
+                .hasMessageContaining("MAILBOX_OAUTH_CLIENTSECRET");
+    }
+
+    @Test
+    void plainHttpTokenEndpointIsRefusedBeyondThisMachine() {
+        Map<String, String> settings = mailbox();
+        settings.put(OAuthSettings.TOKEN_URL, "http://login.example.org/token");
+        settings.put(OAuthSettings.CLIENT_ID, "app");
+        settings.put(OAuthSettings.CLIENT_SECRET, "s");
+
+        assertThatThrownBy(() -> read(settings))
+                .hasMessageStartingWith("mailbox.oauth.tokenUrl must be an https:// URL");
+    }
+
+    @Test
+    void passwordBesideXoauth2IsRefused() throws Exception {
+        Map<String, String> settings = mailbox();
+        settings.put(
+                OAuthSettings.TOKEN_FILE,
+                Files.writeString(dir.resolve("t"), "t").toString());
+        settings.put("mailbox.password", "pw");
+
+        assertThatThrownBy(() -> read(settings))
+                .hasMessageStartingWith("mailbox.password is set, but mailbox.auth=xoauth2");
+    }
+
+    @Test
+    void unknownAuthIsRefused() {
+        Map<String, String> settings = mailbox();
+        settings.put(OAuthSettings.AUTH, "oauthbearer");
+
+        assertThatThrownBy(() -> read(settings)).hasMessageStartingWith("mailbox.auth must be password or xoauth2");
+    }
+}
