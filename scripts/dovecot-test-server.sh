@@ -3,7 +3,7 @@
 # and benchmarks: loopback only, high ports, passwd-file users, Maildir storage, and the demo
 # certificate (SAN localhost/127.0.0.1, signed by src/main/resources/demo/demo-ca.pem).
 #
-#   scripts/dovecot-test-server.sh start DIR USER PASSWORD POP3 POP3S IMAP IMAPS
+#   scripts/dovecot-test-server.sh start DIR USER PASSWORD POP3 POP3S IMAP IMAPS [INTROSPECTION_URL]
 #   scripts/dovecot-test-server.sh add-users DIR ACCOUNTS   # ACCOUNTS: a file, "user password" a line
 #   scripts/dovecot-test-server.sh stop DIR
 #
@@ -12,6 +12,10 @@
 # a running server can log in at once: Dovecot re-reads the passwd-file when it changes. Its log,
 # DIR/dovecot.log, has a line per login and per logout (with the RETRs and DELEs of the session),
 # stamped to the microsecond.
+# With INTROSPECTION_URL (http://client:secret@127.0.0.1:PORT/ISSUER/introspect), logins with SASL
+# XOAUTH2 or OAUTHBEARER are checked by Dovecot's oauth2 passdb, which asks that OAuth2 server about
+# each access token (RFC 7662; auth_cache_size stays 0, so every login asks) and takes the token's
+# "username" claim as the user; a failed login is answered at once, without Dovecot's usual delay.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 action=${1:?start, add-users or stop}
@@ -45,10 +49,42 @@ fi
 
 user=${3:?user}; password=${4:?password}
 pop3=${5:?pop3 port}; pop3s=${6:?pop3s port}; imap=${7:?imap port}; imaps=${8:?imaps port}
+introspection=${9:-}
 mkdir -p "$dir/run" "$dir/state" "$dir/home"
 chmod 0755 "$dir" "$dir/home"
 chown 65534:65534 "$dir/home"
 echo "$user $password" | add_users
+
+# The oauth2 passdb and its settings file, when an introspection URL is given.
+oauth2_passdb() {
+  [ -n "$introspection" ] || return 0
+  cat > "$dir/dovecot-oauth2.conf.ext" <<OAUTH
+introspection_mode = post
+introspection_url = $introspection
+force_introspection = yes
+username_attribute = username
+active_attribute = active
+active_value = true
+timeout_msecs = 5000
+OAUTH
+  # The static passdb first only marks token logins "nodelay": a refused token is answered at once
+  # and does not slow down the next logins from 127.0.0.1 (Dovecot's per-IP auth penalty, 2-15 s,
+  # which login_trusted_networks no longer lifts in 2.3).
+  cat <<PASSDB
+passdb {
+  driver = static
+  mechanisms = xoauth2 oauthbearer
+  args = nopassword=y nodelay=yes
+  result_success = continue
+  result_failure = continue
+}
+passdb {
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = $dir/dovecot-oauth2.conf.ext
+}
+PASSDB
+}
 
 openssl pkcs12 -in "$here/src/main/resources/demo/demo-server.p12" -passin pass:changeit -nokeys -clcerts \
   2>/dev/null | sed -n '/BEGIN CERTIFICATE/,/END CERTIFICATE/p' > "$dir/cert.pem"
@@ -67,14 +103,16 @@ ssl = yes
 ssl_cert = <$dir/cert.pem
 ssl_key = <$dir/key.pem
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login${introspection:+ xoauth2 oauthbearer}
 mail_location = maildir:~/Maildir
 default_login_user = dovenull
 default_internal_user = dovecot
 passdb {
   driver = passwd-file
+  mechanisms = plain login
   args = scheme=PLAIN username_format=%u $dir/passwd
 }
+$(oauth2_passdb)
 userdb {
   driver = static
   args = uid=65534 gid=65534 home=$dir/home/%u

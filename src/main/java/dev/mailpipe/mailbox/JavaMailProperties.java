@@ -33,6 +33,8 @@ public final class JavaMailProperties {
             properties.setProperty(prefix + "auth.xoauth2.disable", "false");
             properties.setProperty(
                     prefix + "auth.xoauth2.two.line.authentication.format", Boolean.toString(oauth.twoLine()));
+            // Angus reports a refused token only at the next command: this store checks at once.
+            properties.setProperty(prefix + "class", XOAuth2Pop3Store.class.getName());
         });
         mailbox.caFile()
                 .ifPresent(file -> properties.put(

@@ -70,6 +70,12 @@ class OAuthSettingsTest {
         assertThat(properties.getProperty("mail.pop3s.auth.xoauth2.disable")).isEqualTo("false");
         assertThat(properties.getProperty("mail.pop3s.auth.xoauth2.two.line.authentication.format"))
                 .isEqualTo("true");
+        assertThat(jakarta.mail.Session.getInstance(properties).getStore("pop3s"))
+                .as("the store that notices a refused token at sign-in")
+                .isInstanceOf(dev.mailpipe.mailbox.XOAuth2Pop3Store.class);
+        assertThat(jakarta.mail.Session.getInstance(new Properties()).getStore("pop3s"))
+                .as("password sign-ins keep Angus's own")
+                .isExactlyInstanceOf(org.eclipse.angus.mail.pop3.POP3SSLStore.class);
     }
 
     /** Every properties example of the README's Providers and OAuth2 sections, its files made up here. */

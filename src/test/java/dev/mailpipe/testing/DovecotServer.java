@@ -55,15 +55,30 @@ public final class DovecotServer implements AutoCloseable {
      * when Dovecot is not installed.
      */
     public static DovecotServer startForInterop(String user, String password) throws IOException {
+        return startForInterop(user, password, "");
+    }
+
+    /**
+     * As {@link #startForInterop(String, String)}, and XOAUTH2 and OAUTHBEARER logins checked at an
+     * OAuth2 server's introspection endpoint ({@code http://client:secret@127.0.0.1:PORT/ISSUER/introspect});
+     * the token's {@code username} claim names the user.
+     */
+    public static DovecotServer startForInterop(String user, String password, String introspectionUrl)
+            throws IOException {
         Assumptions.assumeTrue(
                 installed(),
                 "Dovecot is not installed (apt-get install dovecot-core dovecot-pop3d dovecot-imapd); skipping interop");
         // Not under /root: Dovecot's users must be able to enter every parent folder.
-        return start(Path.of("/tmp", "mailpipe-interop"), user, password);
+        return start(Path.of("/tmp", "mailpipe-interop"), user, password, introspectionUrl);
     }
 
     /** Starts Dovecot in a new folder under {@code parent}, which every user must be able to enter (not /root). */
     public static DovecotServer start(Path parent, String user, String password) throws IOException {
+        return start(parent, user, password, "");
+    }
+
+    private static DovecotServer start(Path parent, String user, String password, String introspectionUrl)
+            throws IOException {
         Files.createDirectories(parent);
         Path dir = Files.createTempDirectory(parent, "dovecot-");
         DovecotServer server = new DovecotServer(dir, user, freePort(), freePort(), freePort(), freePort());
@@ -75,7 +90,8 @@ public final class DovecotServer implements AutoCloseable {
                 Integer.toString(server.pop3),
                 Integer.toString(server.pop3s),
                 Integer.toString(server.imap),
-                Integer.toString(server.imaps));
+                Integer.toString(server.imaps),
+                introspectionUrl);
         return server;
     }
 
@@ -186,6 +202,17 @@ public final class DovecotServer implements AutoCloseable {
     /** Messages still on the server for {@code account}: files in its Maildir's new and cur folders. */
     public int messagesLeft(String account) {
         return count(maildir(account).resolve("new")) + count(maildir(account).resolve("cur"));
+    }
+
+    /** Removes the first user's messages, as a client's DELE and QUIT would. */
+    public void clearMailbox() throws IOException {
+        for (String sub : List.of("new", "cur")) {
+            try (Stream<Path> files = Files.list(maildir().resolve(sub))) {
+                for (Path file : files.toList()) {
+                    Files.delete(file);
+                }
+            }
+        }
     }
 
     private static int count(Path folder) {
