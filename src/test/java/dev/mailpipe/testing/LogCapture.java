@@ -69,6 +69,15 @@ public final class LogCapture extends AbstractAppender implements AutoCloseable 
         return List.copyOf(lines);
     }
 
+    /** The lines, message or stack trace, that contain any of {@code secrets}. */
+    public static List<Line> containingAny(List<Line> lines, java.util.Collection<String> secrets) {
+        return lines.stream()
+                .filter(line -> secrets.stream()
+                        .anyMatch(secret -> line.message().contains(secret)
+                                || line.stackTrace().contains(secret)))
+                .toList();
+    }
+
     public List<Line> atLeast(Level level) {
         return lines.stream().filter(l -> l.level().isMoreSpecificThan(level)).toList();
     }
