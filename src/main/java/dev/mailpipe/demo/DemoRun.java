@@ -22,6 +22,10 @@ import org.apache.camel.main.MainListenerSupport;
  */
 public final class DemoRun {
 
+    /** The shipped routes inside the jar (the build copies routes/ there). */
+    private static final String SHIPPED_ROUTES = "classpath:routes/mailbox.camel.yaml,"
+            + "classpath:routes/inbox-to-files.camel.yaml,classpath:routes/mailpipe-errors.camel.yaml";
+
     /** The demo stops this long after the last message was stored. */
     private static final int IDLE_SECONDS_BEFORE_EXIT = 3;
 
@@ -56,8 +60,9 @@ public final class DemoRun {
             settings.put("ledger.dir", work.resolve("ledger").toString());
             settings.put("camel.main.durationMaxIdleSeconds", Integer.toString(IDLE_SECONDS_BEFORE_EXIT));
             if (!Files.isDirectory(Path.of("routes"))) {
-                // Run from outside the project folder: use the copy of the shipped routes inside the jar.
-                settings.put("camel.main.routesIncludePattern", "classpath:routes/*.yaml");
+                // Run from outside the project folder: use the copy of the shipped routes inside the jar,
+                // named one by one: a wildcard makes Camel read the whole jar to find them (0.9 s, twice).
+                settings.put("camel.main.routesIncludePattern", SHIPPED_ROUTES);
             }
             int exitCode = MailpipeRunner.run(Optional.empty(), settings, new IgnoreUserEnvironment());
 

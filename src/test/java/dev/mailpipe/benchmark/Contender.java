@@ -16,7 +16,12 @@ enum Contender {
     STOCK_CAMEL("(b) stock camel-mail route"),
     MAILPIPE("(c) mailpipe, shipped route"),
     /** mailpipe with its management endpoints on, scraped and probed every second during the drain. */
-    MAILPIPE_MANAGED("(d) mailpipe, endpoints scraped every 1 s");
+    MAILPIPE_MANAGED("(d) mailpipe, endpoints scraped every 1 s"),
+    /**
+     * The same jar with the JVM options of {@code bench.altJvmOptions}, so that a JVM setting (a class
+     * data sharing archive, a compiler or GC choice) is measured side by side with (c) in one run.
+     */
+    MAILPIPE_ALT("(e) mailpipe, bench.altJvmOptions");
 
     /** The management port of {@link #MAILPIPE_MANAGED}; one drain runs at a time. */
     static final int MANAGEMENT_PORT = 19_377;
@@ -54,7 +59,7 @@ enum Contender {
                         setup.user(),
                         setup.passwordFile().toString(),
                         out.toString()));
-            case MAILPIPE, MAILPIPE_MANAGED ->
+            case MAILPIPE, MAILPIPE_MANAGED, MAILPIPE_ALT ->
                 command.addAll(mailpipe(
                         setup,
                         out,
@@ -93,7 +98,7 @@ enum Contender {
         return switch (this) {
             case ANGUS -> count(out, ".eml");
             case STOCK_CAMEL -> count(out, "");
-            case MAILPIPE, MAILPIPE_MANAGED -> {
+            case MAILPIPE, MAILPIPE_MANAGED, MAILPIPE_ALT -> {
                 Path folder = new FilesLayout(out.resolve("files"), new MailboxId("pop3s", "localhost", port, user))
                         .mailboxFolder();
                 yield Math.min(count(folder, ".eml"), count(folder, ".json"));

@@ -27,7 +27,8 @@ import java.util.stream.Stream;
  * {@code bench.largeMegabytes} (200; 0 skips the large-message check), {@code bench.work}
  * (/tmp/mailpipe-bench), {@code bench.report} (target/benchmark/report.md), {@code bench.jar}
  * (target/mailpipe.jar), {@code bench.timeoutMinutes} (30 per drain), {@code bench.contenders}
- * (ANGUS,STOCK_CAMEL,MAILPIPE), {@code bench.mailpipeJvmOptions} (none; e.g. a JFR recording),
+ * (ANGUS,STOCK_CAMEL,MAILPIPE; MAILPIPE_ALT adds the jar with {@code bench.altJvmOptions}), {@code
+ * bench.mailpipeJvmOptions} (none; e.g. a JFR recording),
  * {@code bench.keepOutputs} (false: what the contenders stored is deleted at the end; on this
  * machine's journal-less ext4, creating files within minutes of deleting many is slower, so
  * back-to-back benchmark invocations should keep outputs and use a fresh {@code bench.work}).
@@ -105,6 +106,7 @@ public final class DrainBenchmark {
                     .map(name -> Contender.valueOf(name.strip()))
                     .toList();
             List<String> mailpipeOptions = options(System.getProperty("bench.mailpipeJvmOptions", ""));
+            List<String> altOptions = options(System.getProperty("bench.altJvmOptions", ""));
             for (int run = 1; run <= runs; run++) {
                 for (int size : sizes) {
                     for (Contender contender : rotate(all, run)) {
@@ -114,9 +116,11 @@ public final class DrainBenchmark {
                                 run,
                                 "loopback",
                                 bench.dovecot().pop3sPort(),
-                                contender == Contender.ANGUS || contender == Contender.STOCK_CAMEL
-                                        ? List.of()
-                                        : mailpipeOptions));
+                                switch (contender) {
+                                    case ANGUS, STOCK_CAMEL -> List.of();
+                                    case MAILPIPE_ALT -> altOptions;
+                                    default -> mailpipeOptions;
+                                }));
                     }
                 }
             }
