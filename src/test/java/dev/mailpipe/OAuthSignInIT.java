@@ -7,6 +7,7 @@ import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.user.GreenMailUser;
 import dev.mailpipe.files.FilesLayout;
 import dev.mailpipe.mailbox.MailboxId;
+import dev.mailpipe.testing.LogCapture;
 import dev.mailpipe.testing.ManagementClient;
 import dev.mailpipe.testing.RunnerProcess;
 import dev.mailpipe.testing.ScriptedTokenEndpoint;
@@ -108,7 +109,9 @@ class OAuthSignInIT {
         assertThat(log)
                 .doesNotContain(CLIENT_SECRET)
                 .doesNotContain(ACCESS_TOKEN)
-                .doesNotContain(STALE_TOKEN);
+                .doesNotContain(STALE_TOKEN)
+                .doesNotContain(LogCapture.xoauth2Response(TestMailServer.USER, ACCESS_TOKEN))
+                .doesNotContain(LogCapture.xoauth2Response(TestMailServer.USER, STALE_TOKEN));
     }
 
     @Test

@@ -64,17 +64,22 @@ public final class MailboxComponent extends MailComponent {
             "readTimeout");
 
     /**
-     * The options that say how the mailbox signs in: a mailbox naming any of them takes none of the
-     * others from the global settings (a global password beside its own token source would be
-     * "set together", a global client secret would go to its token endpoint).
+     * The account's own secrets: a mailbox naming one of them takes none of the others from the
+     * global settings (a global password beside its own refresh token would be "set together").
      */
-    private static final List<String> SIGN_IN = MAILBOX_OPTIONS.stream()
-            .filter(option -> option.startsWith("password") || option.equals("auth") || option.startsWith("oauth"))
-            .toList();
+    private static final List<String> ACCOUNT_SECRETS =
+            List.of("password", "passwordFile", "oauthRefreshTokenFile", "oauthTokenFile");
 
-    /** The options a provider preset supplies: a mailbox naming its provider takes them from it, not the globals. */
-    private static final List<String> PRESET = List.of(
-            "host", "protocol", "port", "starttls", "oauthTokenUrl", "oauthTenant", "oauthScope", "oauthTwoLine");
+    /** The secrets that belong to one user: a refresh token or an access token is never another user's. */
+    private static final List<String> USER_TOKENS = List.of("oauthRefreshTokenFile", "oauthTokenFile");
+
+    /**
+     * The OAuth2 app a mailbox signs in through: a mailbox naming any of these takes none of the
+     * others from the global settings (a global client secret must not go to its own token endpoint).
+     */
+    private static final List<String> OAUTH_APP = MAILBOX_OPTIONS.stream()
+            .filter(option -> option.equals("auth") || (option.startsWith("oauth") && !USER_TOKENS.contains(option)))
+            .toList();
 
     /** Endpoint option: the name of an environment variable holding the password. */
     public static final String PASSWORD_ENV = "passwordEnv";
@@ -216,30 +221,56 @@ public final class MailboxComponent extends MailComponent {
 
     /**
      * Options that must not fall back to the global settings one by one, because they belong
-     * together: a mailbox that names any of its secrets names all it has (a global password beside
-     * its own password file would be "set together"); one that names its protocol gets that
-     * protocol's port and STARTTLS unless it names them too; and one on another server than {@code
-     * mailbox.host} never gets the default mailbox's login.
+     * together: a mailbox naming one of its account secrets names all it has; one naming a password
+     * takes no OAuth2 app, and one naming any of its OAuth2 app's options names all of them; one
+     * naming its user takes no global refresh token or token file (they are another user's); one
+     * naming its protocol gets that protocol's port and STARTTLS; one naming its server gets no
+     * global provider; one naming a provider gets that provider's settings, and if it differs from
+     * the global provider, none of the global sign-in; and one on another server than the default
+     * mailbox's ({@code mailbox.host}, else the global provider's) never gets the default mailbox's
+     * user or sign-in.
      */
     private Set<String> withoutFallback(Map<String, String> own) {
         Set<String> noFallback = new HashSet<>();
-        if (SIGN_IN.stream().anyMatch(option -> given(own, option))) {
-            noFallback.addAll(SIGN_IN);
+        if (ACCOUNT_SECRETS.stream().anyMatch(option -> given(own, option))) {
+            noFallback.addAll(ACCOUNT_SECRETS);
+        }
+        if (given(own, "password") || given(own, "passwordFile")) {
+            // A password needs no OAuth2 app; a global mailbox.auth=xoauth2 would refuse it.
+            noFallback.addAll(OAUTH_APP);
+        }
+        if (OAUTH_APP.stream().anyMatch(option -> given(own, option))) {
+            noFallback.addAll(OAUTH_APP);
+        }
+        if (given(own, "username")) {
+            noFallback.addAll(USER_TOKENS);
         }
         if (given(own, "protocol")) {
             noFallback.addAll(List.of("port", "starttls"));
         }
+        Optional<MailboxProvider> globalProvider = MailboxProvider.of(defaults);
         Optional<MailboxProvider> provider = given(own, "provider")
                 ? MailboxProvider.of(new Settings(key -> Optional.of(own.get("provider"))))
                 : Optional.empty();
-        provider.ifPresent(preset -> noFallback.addAll(PRESET));
+        if (given(own, "host")) {
+            // Its own server: no provider's preset unless it names one.
+            noFallback.add("provider");
+        }
+        provider.ifPresent(preset -> noFallback.addAll(preset.suppliedOptions()));
+        if (provider.isPresent() && !provider.equals(globalProvider)) {
+            noFallback.addAll(ACCOUNT_SECRETS);
+            noFallback.addAll(OAUTH_APP);
+        }
+        // The default mailbox's server: mailbox.host, else the global provider's.
+        Optional<String> defaultHost =
+                defaults.optional(MailboxSettings.HOST).or(() -> globalProvider.map(MailboxProvider::host));
         String host = given(own, "host")
                 ? own.get("host")
                 : provider.map(MailboxProvider::host).orElse(null);
-        Optional<String> defaultHost = defaults.optional(MailboxSettings.HOST);
         if (host != null && defaultHost.isPresent() && !defaultHost.get().equalsIgnoreCase(host)) {
             noFallback.add("username");
-            noFallback.addAll(SIGN_IN);
+            noFallback.addAll(ACCOUNT_SECRETS);
+            noFallback.addAll(OAUTH_APP);
         }
         return noFallback;
     }

@@ -66,7 +66,8 @@ public final class MailboxFailure {
                     + mailbox.readTimeout() + " ms)";
         }
         if (login.isPresent() && mailbox.oauth().isPresent()) {
-            return "login rejected: the server refused the XOAUTH2 access token, also a renewed one (check that"
+            return "login rejected: the server refused the XOAUTH2 access token (after one renewal when a new one"
+                    + " could be had; check that"
                     + " the token's scope allows POP3, that it was issued for " + mailbox.username() + ", and that POP3"
                     + " access is enabled for the account" + serverSaid(login.get()) + ")";
         }

@@ -2,7 +2,9 @@ package dev.mailpipe.mailbox;
 
 import dev.mailpipe.config.Settings;
 import dev.mailpipe.oauth.OAuthSettings;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -103,7 +105,12 @@ public enum MailboxProvider {
                 switch (key) {
                     case MailboxSettings.PROTOCOL -> "pop3s";
                     case MailboxSettings.HOST -> host;
-                    case MailboxSettings.PORT -> "995";
+                    case MailboxSettings.PORT ->
+                        given.optional(MailboxSettings.PROTOCOL)
+                                        .filter("pop3"::equals)
+                                        .isPresent()
+                                ? "110"
+                                : "995";
                     case OAuthSettings.AUTH -> signsInWithPassword(given) ? "password" : auth;
                     case OAuthSettings.TWO_LINE -> Boolean.toString(twoLine);
                     case OAuthSettings.TENANT -> this == OFFICE365 ? office365Tenant(given) : oauthDefaults.get(key);
@@ -116,6 +123,37 @@ public enum MailboxProvider {
     private static boolean signsInWithPassword(Settings given) {
         return given.optional(MailboxSettings.PASSWORD).isPresent()
                 || given.optional(MailboxSettings.PASSWORD_FILE).isPresent();
+    }
+
+    /**
+     * The endpoint options this provider supplies, which a mailbox naming it takes from it rather
+     * than from the global settings: server, protocol and port always, and what it says of OAuth2.
+     */
+    List<String> suppliedOptions() {
+        List<String> options = new ArrayList<>(List.of("host", "protocol", "port", "starttls"));
+        if (auth.equals("xoauth2")) {
+            // Microsoft's token endpoint comes from the tenant: a global URL would win over it.
+            options.addAll(List.of("oauthTwoLine", "oauthScope", "oauthTokenUrl"));
+            if (oauthDefaults.containsKey(OAuthSettings.TENANT)) {
+                options.add("oauthTenant");
+            }
+        }
+        return options;
+    }
+
+    /**
+     * Refuses what this provider does not offer: Gmail and Outlook.com sign in on a user's behalf
+     * only, so client credentials (app-only access, which Microsoft 365 has) cannot work there.
+     */
+    void check(Optional<OAuthSettings> oauth) {
+        if ((this == GMAIL || this == OUTLOOK)
+                && oauth.filter(o -> o.grant() == OAuthSettings.Grant.CLIENT_CREDENTIALS)
+                        .isPresent()) {
+            throw Settings.invalid(
+                    OAuthSettings.REFRESH_TOKEN_FILE,
+                    "is not set: " + optionName() + " signs in on a user's behalf, with a refresh token (or "
+                            + OAuthSettings.TOKEN_FILE + "); app-only client credentials are for office365");
+        }
     }
 
     /** Delegated sign-ins (a refresh token) of any Microsoft 365 tenant go through "organizations". */

@@ -52,9 +52,8 @@ public record MailboxSettings(
 
     /** Reads and checks every mailbox property; throws a {@link ConfigurationException} naming the first bad one. */
     public static MailboxSettings from(Settings given) {
-        Settings settings = MailboxProvider.of(given)
-                .map(provider -> provider.beneath(given))
-                .orElse(given);
+        Optional<MailboxProvider> provider = MailboxProvider.of(given);
+        Settings settings = provider.map(preset -> preset.beneath(given)).orElse(given);
         String protocol = settings.string(PROTOCOL, "pop3s");
         if (!protocol.equals("pop3") && !protocol.equals("pop3s")) {
             throw Settings.invalid(PROTOCOL, "must be pop3 or pop3s, got '" + protocol + "'");
@@ -63,6 +62,7 @@ public record MailboxSettings(
         int port = (int) settings.number(PORT, protocol.equals("pop3s") ? 995 : 110, 1, 65535);
         String username = settings.required(USERNAME);
         Optional<OAuthSettings> oauth = OAuthSettings.from(settings);
+        provider.ifPresent(preset -> preset.check(oauth));
         Optional<String> secret = settings.secret(PASSWORD, PASSWORD_FILE);
         if (oauth.isPresent() && secret.isPresent()) {
             throw Settings.invalid(

@@ -163,7 +163,13 @@ public final class Pop3Consumer extends MailConsumer {
             if (MailboxFailure.isMailboxInUse(e) || !credentials.renewAfterRejection()) {
                 throw e;
             }
-            LOG.info("Mailbox {}: the server refused the access token; signing in again with a new one", mailbox());
+            // Once per failing spell: a token refused poll after poll is reported by the poll's failure.
+            if (status.failedPollsInARow() == 0) {
+                LOG.info("Mailbox {}: the server refused the access token; signing in again with a new one", mailbox());
+            } else {
+                LOG.debug(
+                        "Mailbox {}: the server refused the access token again; signing in with a new one", mailbox());
+            }
             return super.poll();
         }
     }

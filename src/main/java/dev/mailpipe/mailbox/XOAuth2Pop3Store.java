@@ -25,9 +25,12 @@ public class XOAuth2Pop3Store extends POP3Store {
     public synchronized void connect(String host, int port, String user, String accessToken) throws MessagingException {
         super.connect(host, port, user, accessToken);
         if (!isConnected()) {
-            // isConnected() has already closed the session the server refused.
+            // isConnected() has already closed the session. A NOOP that fails right after AUTH is
+            // nearly always the refusal; a server that drops the connection at that moment looks the
+            // same, and costs one token renewal.
             throw new AuthenticationFailedException(
-                    "the server refused the XOAUTH2 sign-in (its first command after AUTH failed)");
+                    "the server refused the XOAUTH2 sign-in, or closed the session right after it (the first"
+                            + " command after AUTH failed)");
         }
     }
 }

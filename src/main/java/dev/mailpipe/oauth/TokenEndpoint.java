@@ -26,6 +26,14 @@ import java.util.stream.Collectors;
 public final class TokenEndpoint {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * One client for every mailbox's token endpoint: each JDK HTTP client keeps a selector thread,
+     * which a fleet of a thousand mailboxes would multiply. Each request has its own timeout.
+     */
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(30))
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
     /** Longest piece of the server's error description quoted back to the user. */
     private static final int MAX_DESCRIPTION = 200;
 
@@ -35,7 +43,6 @@ public final class TokenEndpoint {
     private final Optional<String> scope;
     private final Duration timeout;
     private final Clock clock;
-    private final HttpClient http;
 
     public TokenEndpoint(
             URI url,
@@ -50,10 +57,6 @@ public final class TokenEndpoint {
         this.scope = scope;
         this.timeout = timeout;
         this.clock = clock;
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(timeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
     }
 
     /** The token endpoint of these settings (a token file has none). */
@@ -86,7 +89,7 @@ public final class TokenEndpoint {
         Instant sent = clock.instant();
         HttpResponse<String> response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            response = HTTP.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw TokenException.unavailable("cannot reach the token endpoint " + url + " (" + e + ")", e);
         } catch (InterruptedException e) {
@@ -116,9 +119,9 @@ public final class TokenEndpoint {
 
     private static AccessToken token(JsonNode body, Instant sent) {
         // Without expires_in, the token lasts until a server rejects it (then it is renewed once).
-        Instant expiresAt = body.path("expires_in").canConvertToLong()
-                ? sent.plusSeconds(Math.max(0, body.path("expires_in").asLong()))
-                : Instant.MAX;
+        // A number, or a string holding one (some servers send "3600").
+        long expiresIn = body.path("expires_in").asLong(-1);
+        Instant expiresAt = expiresIn >= 0 ? sent.plusSeconds(expiresIn) : Instant.MAX;
         Optional<String> refresh = Optional.ofNullable(body.get("refresh_token"))
                 .filter(JsonNode::isTextual)
                 .map(JsonNode::asText)

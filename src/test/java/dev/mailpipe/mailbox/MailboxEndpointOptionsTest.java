@@ -118,6 +118,79 @@ class MailboxEndpointOptionsTest {
         }
     }
 
+    private static final Map<String, String> OFFICE365_APP = Map.of(
+            "mailbox.provider", "office365",
+            "mailbox.oauth.tenant", "contoso.onmicrosoft.com",
+            "mailbox.oauth.clientId", "app",
+            "mailbox.oauth.clientSecret", "app-secret");
+
+    @Test
+    void aMailboxOnItsOwnServerNeverGetsTheGlobalProvidersAppOrItsToken() throws Exception {
+        try (DefaultCamelContext context = context(name -> null, OFFICE365_APP)) {
+            assertThatThrownBy(() -> context.getEndpoint("mailbox:pop.elsewhere.example?username=x"))
+                    .hasRootCauseInstanceOf(ConfigurationException.class)
+                    .rootCause()
+                    .hasMessageContaining("mailbox.password is not set")
+                    .hasMessageNotContaining("app-secret");
+            MailboxSettings own = ((MailboxEndpoint)
+                            context.getEndpoint("mailbox:pop.elsewhere.example?username=y&password=pw"))
+                    .mailbox();
+            assertThat(own.id()).isEqualTo(new MailboxId("pop3s", "pop.elsewhere.example", 995, "y"));
+            assertThat(own.oauth())
+                    .as("no global provider's XOAUTH2 for its own server")
+                    .isEmpty();
+        }
+    }
+
+    @Test
+    void aMailboxOfAnotherProviderNeverGetsTheGlobalClientSecret() throws Exception {
+        try (DefaultCamelContext context = context(name -> null, OFFICE365_APP)) {
+            assertThatThrownBy(() -> context.getEndpoint("mailbox:?provider=gmail&username=u@gmail.com"))
+                    .hasRootCauseInstanceOf(ConfigurationException.class)
+                    .rootCause()
+                    .hasMessageContaining("mailbox.oauth.clientId is not set")
+                    .hasMessageNotContaining("app-secret");
+        }
+    }
+
+    @Test
+    void aMailboxNamingTheGlobalProviderKeepsTheGlobalTenantAndApp() throws Exception {
+        try (DefaultCamelContext context = context(name -> null, OFFICE365_APP)) {
+            OAuthSettings oauth = ((MailboxEndpoint)
+                            context.getEndpoint("mailbox:?provider=office365&username=sales@contoso.com"))
+                    .mailbox()
+                    .oauth()
+                    .orElseThrow();
+            assertThat(oauth.tokenUrl().orElseThrow().toString()).contains("/contoso.onmicrosoft.com/");
+            assertThat(oauth.clientSecret()).contains("app-secret");
+        }
+    }
+
+    @Test
+    void aGmailFleetSharesTheAppButEachUserHasItsOwnRefreshToken() throws Exception {
+        String shared = refreshTokenFile();
+        try (DefaultCamelContext context = context(
+                name -> null,
+                Map.of(
+                        "mailbox.provider", "gmail",
+                        "mailbox.oauth.clientId", "123.apps.googleusercontent.com",
+                        "mailbox.oauth.clientSecret", "GOCSPX-secret",
+                        "mailbox.oauth.refreshTokenFile", shared))) {
+            String own = refreshTokenFile();
+            OAuthSettings alice = ((MailboxEndpoint)
+                            context.getEndpoint("mailbox:?username=alice@gmail.com&oauthRefreshTokenFile=" + own))
+                    .mailbox()
+                    .oauth()
+                    .orElseThrow();
+            assertThat(alice.clientId()).contains("123.apps.googleusercontent.com");
+            assertThat(alice.clientSecret()).contains("GOCSPX-secret");
+            assertThat(alice.refreshTokenFile()).contains(java.nio.file.Path.of(own));
+            assertThatThrownBy(() -> context.getEndpoint("mailbox:?username=bob@gmail.com"))
+                    .as("another user never gets the global refresh token")
+                    .hasRootCauseInstanceOf(ConfigurationException.class);
+        }
+    }
+
     @Test
     void xoauth2OptionsOfOneMailboxStopItsGlobalPassword() throws Exception {
         try (DefaultCamelContext context = context(name -> null)) {
@@ -134,18 +207,21 @@ class MailboxEndpointOptionsTest {
         assertThat(MailboxComponent.optionName("oauth.tokenUrl")).isEqualTo("oauthTokenUrl");
         assertThat(MailboxComponent.optionName("oauth.clientSecretFile")).isEqualTo("oauthClientSecretFile");
         assertThat(MailboxComponent.optionName("pollDelay")).isEqualTo("pollDelay");
-        assertThat(MailboxComponent.MAILBOX_OPTIONS)
-                .as("every mailbox.oauth.* key is an endpoint option")
-                .contains(
-                        "oauthTokenUrl",
-                        "oauthTenant",
-                        "oauthClientId",
-                        "oauthClientSecret",
-                        "oauthClientSecretFile",
-                        "oauthScope",
-                        "oauthRefreshTokenFile",
-                        "oauthTokenFile",
-                        "oauthTwoLine");
+        for (String key : List.of(
+                OAuthSettings.AUTH,
+                OAuthSettings.TOKEN_URL,
+                OAuthSettings.TENANT,
+                OAuthSettings.CLIENT_ID,
+                OAuthSettings.CLIENT_SECRET,
+                OAuthSettings.CLIENT_SECRET_FILE,
+                OAuthSettings.SCOPE,
+                OAuthSettings.REFRESH_TOKEN_FILE,
+                OAuthSettings.TOKEN_FILE,
+                OAuthSettings.TWO_LINE)) {
+            assertThat(MailboxComponent.MAILBOX_OPTIONS)
+                    .as("%s is an endpoint option", key)
+                    .contains(MailboxComponent.optionName(key.substring("mailbox.".length())));
+        }
     }
 
     private static String refreshTokenFile() throws java.io.IOException {

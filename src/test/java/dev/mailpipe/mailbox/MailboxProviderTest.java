@@ -155,6 +155,30 @@ class MailboxProviderTest {
     }
 
     @Test
+    void aProviderWithPlainPop3AndStarttlsUsesPort110() {
+        MailboxSettings mailbox = resolve(Map.of(
+                "mailbox.provider", "gmx",
+                "mailbox.protocol", "pop3",
+                "mailbox.starttls", "true",
+                "mailbox.username", "me",
+                "mailbox.password", "pw"));
+        assertThat(mailbox.id()).isEqualTo(new MailboxId("pop3", "pop.gmx.net", 110, "me"));
+        assertThat(mailbox.starttls()).isTrue();
+    }
+
+    @Test
+    void gmailWithClientCredentialsSaysItNeedsARefreshToken() {
+        assertThatThrownBy(() -> resolve(Map.of(
+                        "mailbox.provider", "gmail",
+                        "mailbox.username", "me@gmail.com",
+                        "mailbox.oauth.clientId", "123.apps.googleusercontent.com",
+                        "mailbox.oauth.clientSecret", "GOCSPX-secret")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("mailbox.oauth.refreshTokenFile is not set: gmail signs in on a user's behalf")
+                .hasMessageNotContaining("GOCSPX-secret");
+    }
+
+    @Test
     void icloudIsRefusedBecauseItHasNoPop3() {
         assertThatThrownBy(() -> resolve(Map.of("mailbox.provider", "iCloud", "mailbox.username", "me")))
                 .isInstanceOf(ConfigurationException.class)

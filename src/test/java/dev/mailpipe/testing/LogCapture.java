@@ -78,6 +78,16 @@ public final class LogCapture extends AbstractAppender implements AutoCloseable 
                 .toList();
     }
 
+    /**
+     * An access token as it travels in SASL XOAUTH2 (RFC 7628 framing, base64): what a protocol
+     * trace would show instead of the token itself.
+     */
+    public static String xoauth2Response(String user, String accessToken) {
+        return java.util.Base64.getEncoder()
+                .encodeToString(("user=" + user + "\u0001auth=Bearer " + accessToken + "\u0001\u0001")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     public List<Line> atLeast(Level level) {
         return lines.stream().filter(l -> l.level().isMoreSpecificThan(level)).toList();
     }
