@@ -23,7 +23,7 @@ import org.apache.camel.main.MainListenerSupport;
 public final class DemoRun {
 
     /** The shipped routes inside the jar (the build copies routes/ there). */
-    private static final String SHIPPED_ROUTES = "classpath:routes/mailbox.camel.yaml,"
+    static final String SHIPPED_ROUTES = "classpath:routes/mailbox.camel.yaml,"
             + "classpath:routes/inbox-to-files.camel.yaml,classpath:routes/mailpipe-errors.camel.yaml";
 
     /** The demo stops this long after the last message was stored. */

@@ -19,6 +19,17 @@ class DemoRunTest {
     Path outDir;
 
     @Test
+    void theDemoNamesEveryShippedRouteFile() throws Exception {
+        Path routes = Path.of(System.getProperty("mailpipe.project.dir", ".")).resolve("routes");
+        try (Stream<Path> files = Files.list(routes)) {
+            List<String> shipped = files.filter(f -> f.toString().endsWith(".yaml"))
+                    .map(f -> "classpath:routes/" + f.getFileName())
+                    .toList();
+            assertThat(List.of(DemoRun.SHIPPED_ROUTES.split(","))).containsExactlyInAnyOrderElementsOf(shipped);
+        }
+    }
+
+    @Test
     void storesEverySeededMessageRawAndEmptiesTheMailbox() throws Exception {
         ByteArrayOutputStream report = new ByteArrayOutputStream();
         int exitCode = new DemoRun(new PrintStream(report, true, StandardCharsets.UTF_8), outDir).run();
