@@ -90,6 +90,17 @@ public final class Settings {
         }
     }
 
+    /** A file the key names, checked to be readable now rather than at first use. */
+    public Optional<Path> readableFile(String key) {
+        Optional<Path> file = optional(key).map(Path::of);
+        file.ifPresent(path -> {
+            if (!Files.isReadable(path)) {
+                throw invalid(key, "names a file that cannot be read: " + path);
+            }
+        });
+        return file;
+    }
+
     /**
      * A secret given either as written ({@code key}) or in a file ({@code fileKey}, stripped of the
      * trailing newline editors and {@code echo} leave); empty when neither is set, an error when both are.

@@ -249,9 +249,8 @@ public final class MailboxComponent extends MailComponent {
             noFallback.addAll(List.of("port", "starttls"));
         }
         Optional<MailboxProvider> globalProvider = MailboxProvider.of(defaults);
-        Optional<MailboxProvider> provider = given(own, "provider")
-                ? MailboxProvider.of(new Settings(key -> Optional.of(own.get("provider"))))
-                : Optional.empty();
+        Optional<MailboxProvider> provider =
+                given(own, "provider") ? Optional.of(MailboxProvider.named(own.get("provider"))) : Optional.empty();
         if (given(own, "host")) {
             // Its own server: no provider's preset unless it names one.
             noFallback.add("provider");

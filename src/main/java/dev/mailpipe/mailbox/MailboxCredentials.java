@@ -19,11 +19,6 @@ public final class MailboxCredentials extends MailAuthenticator {
     private final Optional<TokenSource> tokens;
     private volatile AccessToken token;
 
-    /** Password sign-in. */
-    public MailboxCredentials(MailboxSettings mailbox) {
-        this(mailbox, Optional.empty());
-    }
-
     /** XOAUTH2 sign-in with tokens from {@code tokens}; password sign-in when empty. */
     public MailboxCredentials(MailboxSettings mailbox, Optional<TokenSource> tokens) {
         this.mailbox = mailbox;
@@ -58,9 +53,9 @@ public final class MailboxCredentials extends MailAuthenticator {
         if (tokens.isEmpty() || token == null) {
             return false;
         }
-        boolean renewed = tokens.get().renew(token);
-        token = tokens.get().token();
-        return renewed;
+        Optional<AccessToken> next = tokens.get().renew(token);
+        next.ifPresent(renewed -> token = renewed);
+        return next.isPresent();
     }
 
     /** Whether this mailbox signs in with OAuth2 access tokens. */

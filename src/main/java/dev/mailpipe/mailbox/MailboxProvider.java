@@ -68,19 +68,20 @@ public enum MailboxProvider {
 
     /** The provider {@code mailbox.provider} names, if any; an unknown name is an error listing the known ones. */
     public static Optional<MailboxProvider> of(Settings settings) {
-        Optional<String> name = settings.optional(PROVIDER).map(n -> n.toLowerCase(Locale.ROOT));
-        if (name.isEmpty()) {
-            return Optional.empty();
-        }
-        if (name.get().equals("icloud")) {
+        return settings.optional(PROVIDER).map(MailboxProvider::named);
+    }
+
+    /** The provider of this name (as {@code mailbox.provider} is written); an unknown name is an error listing the known ones. */
+    static MailboxProvider named(String written) {
+        String name = written.strip().toLowerCase(Locale.ROOT);
+        if (name.equals("icloud")) {
             throw Settings.invalid(
-                    PROVIDER, "is icloud, but iCloud Mail offers IMAP only, no POP3: mailpipe cannot" + " drain it");
+                    PROVIDER, "is icloud, but iCloud Mail offers IMAP only, no POP3: mailpipe cannot drain it");
         }
-        return Optional.of(Arrays.stream(values())
-                .filter(provider -> provider.optionName().equals(name.get()))
+        return Arrays.stream(values())
+                .filter(provider -> provider.optionName().equals(name))
                 .findFirst()
-                .orElseThrow(
-                        () -> Settings.invalid(PROVIDER, "must be one of " + names() + ", got '" + name.get() + "'")));
+                .orElseThrow(() -> Settings.invalid(PROVIDER, "must be one of " + names() + ", got '" + name + "'"));
     }
 
     /** The name users write: {@code gmail}, {@code office365}, ... */

@@ -3,7 +3,6 @@ package dev.mailpipe.mailbox;
 import dev.mailpipe.config.ConfigurationException;
 import dev.mailpipe.config.Settings;
 import dev.mailpipe.oauth.OAuthSettings;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -76,12 +75,7 @@ public record MailboxSettings(
         if (starttls && protocol.equals("pop3s")) {
             throw Settings.invalid(STARTTLS, "applies to pop3 only; pop3s is TLS from the first byte");
         }
-        Optional<Path> caFile = settings.optional(CA_FILE).map(Path::of);
-        caFile.ifPresent(file -> {
-            if (!Files.isReadable(file)) {
-                throw Settings.invalid(CA_FILE, "names a file that cannot be read: " + file);
-            }
-        });
+        Optional<Path> caFile = settings.readableFile(CA_FILE);
         boolean delete = settings.bool(DELETE, true);
         long pollDelay = settings.number(POLL_DELAY, 60_000, 1, Long.MAX_VALUE);
         int batchSize = (int) settings.number(BATCH_SIZE, 500, 1, 10_000);

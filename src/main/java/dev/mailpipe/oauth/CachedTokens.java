@@ -46,13 +46,11 @@ final class CachedTokens implements TokenSource {
     }
 
     @Override
-    public synchronized boolean renew(AccessToken rejected) throws TokenException {
-        if (current != null && !current.value().equals(rejected.value())) {
-            // Another sign-in already replaced it.
-            return true;
+    public synchronized void forget(AccessToken rejected) {
+        // Unless another sign-in already replaced it.
+        if (current != null && current.value().equals(rejected.value())) {
+            current = null;
         }
-        current = null;
-        return !token().value().equals(rejected.value());
     }
 
     private static Instant renewalTime(AccessToken token, Instant now) {

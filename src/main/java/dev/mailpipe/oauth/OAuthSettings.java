@@ -5,7 +5,6 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
@@ -66,8 +65,8 @@ public record OAuthSettings(
         if (!auth.equals("xoauth2")) {
             throw Settings.invalid(AUTH, "must be password or xoauth2, got '" + auth + "'");
         }
-        Optional<Path> tokenFile = readableFile(settings, TOKEN_FILE);
-        Optional<Path> refreshTokenFile = readableFile(settings, REFRESH_TOKEN_FILE);
+        Optional<Path> tokenFile = settings.readableFile(TOKEN_FILE);
+        Optional<Path> refreshTokenFile = settings.readableFile(REFRESH_TOKEN_FILE);
         boolean twoLine = settings.bool(TWO_LINE, false);
         Optional<String> scope = settings.optional(SCOPE);
         if (tokenFile.isPresent()) {
@@ -126,16 +125,6 @@ public record OAuthSettings(
         } catch (URISyntaxException e) {
             throw Settings.invalid(TOKEN_URL, "is not a URL: '" + value + "'");
         }
-    }
-
-    private static Optional<Path> readableFile(Settings settings, String key) {
-        Optional<Path> file = settings.optional(key).map(Path::of);
-        file.ifPresent(path -> {
-            if (!Files.isReadable(path)) {
-                throw Settings.invalid(key, "names a file that cannot be read: " + path);
-            }
-        });
-        return file;
     }
 
     /** The grant and the endpoint, without secrets. */

@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
  * client authentication in the body ({@code client_secret_post}, which Microsoft and Google accept),
  * a JSON answer. Errors become {@link TokenException}s that name the setting to fix.
  */
-public final class TokenEndpoint {
+final class TokenEndpoint {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /**
@@ -44,7 +44,7 @@ public final class TokenEndpoint {
     private final Duration timeout;
     private final Clock clock;
 
-    public TokenEndpoint(
+    private TokenEndpoint(
             URI url,
             String clientId,
             Optional<String> clientSecret,
@@ -60,7 +60,7 @@ public final class TokenEndpoint {
     }
 
     /** The token endpoint of these settings (a token file has none). */
-    public static TokenEndpoint of(OAuthSettings settings, Duration timeout, Clock clock) {
+    static TokenEndpoint of(OAuthSettings settings, Duration timeout, Clock clock) {
         return new TokenEndpoint(
                 settings.tokenUrl().orElseThrow(),
                 settings.clientId().orElseThrow(),
@@ -68,10 +68,6 @@ public final class TokenEndpoint {
                 settings.scope(),
                 timeout,
                 clock);
-    }
-
-    public URI url() {
-        return url;
     }
 
     /** Requests a token with the given grant parameters ({@code grant_type} and its own). */

@@ -46,8 +46,7 @@ final class TokenFile implements TokenSource {
 
     /** The file may have been rewritten within the same modification time: read it again to be sure. */
     @Override
-    public synchronized boolean renew(AccessToken rejected) throws TokenException {
+    public synchronized void forget(AccessToken rejected) {
         current = null;
-        return !token().value().equals(rejected.value());
     }
 }

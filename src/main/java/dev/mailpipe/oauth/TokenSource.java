@@ -2,6 +2,7 @@ package dev.mailpipe.oauth;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 
 /** Where a mailbox's access tokens come from; one per mailbox, used by the thread that polls it. */
 public interface TokenSource {
@@ -9,11 +10,18 @@ public interface TokenSource {
     /** A token that is valid for a while yet: the cached one, or a new one when it is about to expire. */
     AccessToken token() throws TokenException;
 
+    /** Drops {@code rejected}, so that the next {@link #token()} obtains or reads another. */
+    void forget(AccessToken rejected);
+
     /**
-     * The mail server refused {@code rejected}: forgets it and obtains another. Returns whether the
-     * next {@link #token()} differs (a sign-in is worth retrying); never retries more than that.
+     * The mail server refused {@code rejected}: the token to sign in again with, if another is to be
+     * had (a sign-in with the same token is not worth retrying).
      */
-    boolean renew(AccessToken rejected) throws TokenException;
+    default Optional<AccessToken> renew(AccessToken rejected) throws TokenException {
+        forget(rejected);
+        AccessToken next = token();
+        return next.value().equals(rejected.value()) ? Optional.empty() : Optional.of(next);
+    }
 
     /** The source the settings describe; {@code timeout} bounds each request to the token endpoint. */
     static TokenSource of(OAuthSettings settings, Duration timeout, Clock clock) {

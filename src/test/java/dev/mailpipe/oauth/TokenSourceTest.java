@@ -135,8 +135,9 @@ class TokenSourceTest {
         TokenSource tokens = source(clientCredentials());
         AccessToken refused = tokens.token();
 
-        assertThat(tokens.renew(refused)).isTrue();
-        assertThat(tokens.token().value()).isNotEqualTo(refused.value());
+        Optional<AccessToken> next = tokens.renew(refused);
+        assertThat(next).hasValueSatisfying(token -> assertThat(token.value()).isNotEqualTo(refused.value()));
+        assertThat(tokens.token().value()).isEqualTo(next.get().value());
     }
 
     @Test
@@ -231,6 +232,6 @@ class TokenSourceTest {
         Files.writeString(file, "access-bb\n");
         assertThat(tokens.token().value()).isEqualTo("access-bb");
         // Refused and unchanged: no point in signing in again with the same token.
-        assertThat(tokens.renew(tokens.token())).isFalse();
+        assertThat(tokens.renew(tokens.token())).isEmpty();
     }
 }
