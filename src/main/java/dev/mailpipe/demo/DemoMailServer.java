@@ -10,14 +10,16 @@ import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Properties;
 
 /**
- * An embedded GreenMail POP3S server on a free loopback port, with a certificate for localhost
- * signed by the demo CA, so the demo runs with TLS verification on.
+ * An embedded GreenMail POP3S server on a loopback port, with a certificate for localhost signed by
+ * the demo CA, so the demo runs with TLS verification on.
  */
 public final class DemoMailServer implements AutoCloseable {
 
@@ -27,25 +29,37 @@ public final class DemoMailServer implements AutoCloseable {
 
     private final GreenMail greenMail;
     private final GreenMailUser user;
-    private final Path caFile;
 
-    private DemoMailServer(GreenMail greenMail, GreenMailUser user, Path caFile) {
+    private DemoMailServer(GreenMail greenMail, GreenMailUser user) {
         this.greenMail = greenMail;
         this.user = user;
-        this.caFile = caFile;
     }
 
-    /** Starts the server; the TLS material is copied into {@code workDir}. */
-    public static DemoMailServer start(Path workDir) throws IOException {
+    /** Copies the demo CA's certificate, which the demo's client trusts, into {@code workDir}. */
+    public static Path writeCaFile(Path workDir) throws IOException {
+        return copyResource("/demo/demo-ca.pem", workDir.resolve("demo-ca.pem"));
+    }
+
+    /**
+     * A loopback port that was free a moment ago, so the demo can name its mailbox before the server
+     * is up (the server then starts beside camel-main's start instead of before it).
+     */
+    public static int freeLoopbackPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** Starts the server on {@code port} of 127.0.0.1; its TLS key store is copied into {@code workDir}. */
+    public static DemoMailServer start(Path workDir, int port) throws IOException {
         Path keyStore = copyResource("/demo/demo-server.p12", workDir.resolve("demo-server.p12"));
-        Path caFile = copyResource("/demo/demo-ca.pem", workDir.resolve("demo-ca.pem"));
         // GreenMail reads its TLS key store from these JVM-wide properties when its first TLS server starts.
         System.setProperty("greenmail.tls.keystore.file", keyStore.toString());
         System.setProperty("greenmail.tls.keystore.password", KEYSTORE_PASSWORD);
-        GreenMail greenMail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_POP3S));
+        GreenMail greenMail = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_POP3S));
         greenMail.start();
         GreenMailUser user = greenMail.setUser(USER + "@mailpipe.test", USER, PASSWORD);
-        return new DemoMailServer(greenMail, user, caFile);
+        return new DemoMailServer(greenMail, user);
     }
 
     public void deliver(byte[] rawMessage) throws MessagingException {
@@ -55,10 +69,6 @@ public final class DemoMailServer implements AutoCloseable {
 
     public int port() {
         return greenMail.getPop3s().getPort();
-    }
-
-    public Path caFile() {
-        return caFile;
     }
 
     /** Messages still in the demo user's inbox. */

@@ -11,6 +11,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.apache.camel.component.properties.PropertiesComponent;
 import org.apache.camel.main.BaseMainSupport;
@@ -40,20 +44,21 @@ public final class DemoRun {
 
     public int run() throws Exception {
         Path work = Files.createTempDirectory("mailpipe-demo-");
-        try (DemoMailServer server = DemoMailServer.start(work)) {
-            List<byte[]> messages = DemoMessages.all();
-            for (byte[] message : messages) {
-                server.deliver(message);
-            }
-            MailboxId mailbox = new MailboxId("pop3s", "localhost", server.port(), DemoMailServer.USER);
-
+        List<byte[]> messages = DemoMessages.all();
+        MailboxId mailbox = new MailboxId("pop3s", "localhost", DemoMailServer.freeLoopbackPort(), DemoMailServer.USER);
+        // The demo's own server starts and takes the demo mail beside camel-main's start, on the other
+        // core, instead of before it; the routes wait for it (ServerReady).
+        ExecutorService starter = Executors.newSingleThreadExecutor(task -> new Thread(task, "demo-mail-server"));
+        Future<DemoMailServer> serving = starter.submit(() -> serve(work, mailbox.port(), messages));
+        starter.shutdown();
+        try {
             Map<String, String> settings = new HashMap<>();
             settings.put("mailbox.protocol", mailbox.protocol());
             settings.put("mailbox.host", mailbox.host());
             settings.put("mailbox.port", Integer.toString(mailbox.port()));
             settings.put("mailbox.username", mailbox.username());
             settings.put("mailbox.password", DemoMailServer.PASSWORD);
-            settings.put("mailbox.caFile", server.caFile().toString());
+            settings.put("mailbox.caFile", DemoMailServer.writeCaFile(work).toString());
             settings.put("mailbox.pollDelay", "500");
             settings.put(FilesLayout.DIR, outDir.toString());
             // The demo mailbox lives only for this run; so does its ledger.
@@ -64,16 +69,35 @@ public final class DemoRun {
                 // named one by one: a wildcard makes Camel read the whole jar to find them (0.9 s, twice).
                 settings.put("camel.main.routesIncludePattern", SHIPPED_ROUTES);
             }
-            int exitCode = MailpipeRunner.run(Optional.empty(), settings, new IgnoreUserEnvironment());
+            int exitCode = MailpipeRunner.run(
+                    Optional.empty(), settings, new IgnoreUserEnvironment(), new ServerReady(serving));
 
             Path folder = new FilesLayout(outDir, mailbox).mailboxFolder();
             long stored = countEml(folder);
-            int left = server.messagesLeft();
+            int left = serving.get().messagesLeft();
             out.printf(
                     "mailpipe demo: stored %d of %d messages from %s as .eml files in %s; the mailbox now holds %d.%n",
                     stored, messages.size(), mailbox, folder, left);
             return exitCode == 0 && stored == messages.size() && left == 0 ? 0 : 1;
+        } finally {
+            stop(serving);
         }
+    }
+
+    private static void stop(Future<DemoMailServer> serving) throws InterruptedException {
+        try {
+            serving.get().close();
+        } catch (ExecutionException e) {
+            // It never started, so there is nothing to stop; the run failed on this cause (ServerReady).
+        }
+    }
+
+    private static DemoMailServer serve(Path work, int port, List<byte[]> messages) throws Exception {
+        DemoMailServer server = DemoMailServer.start(work, port);
+        for (byte[] message : messages) {
+            server.deliver(message);
+        }
+        return server;
     }
 
     private static long countEml(Path folder) throws IOException {
@@ -83,6 +107,27 @@ public final class DemoRun {
         try (Stream<Path> files = Files.list(folder)) {
             return files.filter(f -> f.getFileName().toString().endsWith(".eml"))
                     .count();
+        }
+    }
+
+    /** The routes start, and the first poll runs, once the demo's server holds the demo mail. */
+    private static final class ServerReady extends MainListenerSupport {
+        private final Future<DemoMailServer> serving;
+
+        ServerReady(Future<DemoMailServer> serving) {
+            this.serving = serving;
+        }
+
+        @Override
+        public void beforeStart(BaseMainSupport main) {
+            try {
+                serving.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while the demo mail server started", e);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("the demo mail server did not start", e.getCause());
+            }
         }
     }
 

@@ -1,11 +1,12 @@
 package dev.mailpipe.kafka;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.mailpipe.mailbox.MailpipeHeaders;
 import dev.mailpipe.mailbox.OutageException;
 import dev.mailpipe.mime.MailEvent;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +33,7 @@ public final class KafkaRecords {
     public static final String RAW = "kafka-raw";
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaRecords.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonFactory JSON = new JsonFactory();
     private static final String JSON_TYPE = "application/json";
 
     private final KafkaSettings settings;
@@ -128,15 +129,19 @@ public final class KafkaRecords {
         }
         Message message = exchange.getMessage();
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        ObjectNode record = JSON.createObjectNode()
-                .put("schemaVersion", 1)
-                .put("key", message.getHeader(MailpipeHeaders.KEY, String.class))
-                .put("mailbox", message.getHeader(MailpipeHeaders.MAILBOX, String.class))
-                .put("uidl", message.getHeader(MailpipeHeaders.UIDL, String.class))
-                .put("reason", String.valueOf(failure));
         headers(message, settings.deadLetterTopic().orElseThrow(), JSON_TYPE);
         message.setHeader(KafkaRecordHeaders.SCHEMA, "1");
-        message.setBody(JSON.writeValueAsString(record).getBytes(StandardCharsets.UTF_8));
+        StringWriter record = new StringWriter();
+        try (JsonGenerator json = JSON.createGenerator(record)) {
+            json.writeStartObject();
+            json.writeNumberField("schemaVersion", 1);
+            json.writeStringField("key", message.getHeader(MailpipeHeaders.KEY, String.class));
+            json.writeStringField("mailbox", message.getHeader(MailpipeHeaders.MAILBOX, String.class));
+            json.writeStringField("uidl", message.getHeader(MailpipeHeaders.UIDL, String.class));
+            json.writeStringField("reason", String.valueOf(failure));
+            json.writeEndObject();
+        }
+        message.setBody(record.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /** Key, topic and the headers every record has; headers of an earlier record are dropped. */

@@ -8,7 +8,6 @@ import dev.mailpipe.cluster.LeaseStore;
 import dev.mailpipe.config.ConfigurationException;
 import dev.mailpipe.config.Settings;
 import dev.mailpipe.ledger.LedgerSettings;
-import dev.mailpipe.ops.MetricsService;
 import dev.mailpipe.ops.Observability;
 import io.micrometer.core.instrument.Gauge;
 import java.time.Clock;
@@ -61,13 +60,13 @@ final class MailboxClustering {
                         ? policy(service, routeId)
                         : null);
         HealthCheckRegistry.get(context).register(new HeldMailboxes(leases));
-        MetricsService metrics = context.getRegistry().lookupByNameAndType(Observability.METRICS, MetricsService.class);
-        Gauge.builder(
-                        "mailpipe.cluster.mailboxes.held",
-                        leases,
-                        held -> held.held().size())
-                .description("Mailboxes this instance polls by the cluster's leases")
-                .register(metrics.registry());
+        Observability.metrics(context)
+                .ifPresent(metrics -> Gauge.builder(
+                                "mailpipe.cluster.mailboxes.held",
+                                leases,
+                                held -> held.held().size())
+                        .description("Mailboxes this instance polls by the cluster's leases")
+                        .register(metrics.registry()));
         LOG.info(
                 "Cluster: instance {} shares the mailboxes with the other instances through {} (lease {} s, heartbeat"
                         + " {} s)",

@@ -8,6 +8,7 @@ import com.icegreen.greenmail.user.GreenMailUser;
 import dev.mailpipe.files.FilesLayout;
 import dev.mailpipe.mailbox.MailboxId;
 import dev.mailpipe.testing.MailpipeRouteTestSupport;
+import dev.mailpipe.testing.ManagementClient;
 import dev.mailpipe.testing.PrometheusText;
 import dev.mailpipe.testing.PrometheusText.Sample;
 import dev.mailpipe.testing.StoredMessages;
@@ -31,12 +32,26 @@ class MailboxMetricsRouteTest extends MailpipeRouteTestSupport {
     Path dir;
 
     @Test
+    void noMetersWithoutTheManagementEndpoints() throws Exception {
+        GreenMailUser user = TestMailServer.user(greenMail);
+        TestMailServer.deliverSamples(user, 1);
+        startRoute(
+                "inbox-to-files.camel.yaml",
+                plainPop3Settings(greenMail.getPop3().getPort(), dir));
+        await().atMost(Duration.ofSeconds(30)).until(() -> TestMailServer.messagesLeft(greenMail, user) == 0);
+
+        assertThat(Observability.metrics(context)).isEmpty();
+    }
+
+    @Test
     void countsADrainPerMailbox() throws Exception {
         GreenMailUser user = TestMailServer.user(greenMail);
         TestMailServer.deliverSamples(user, 3);
         int port = greenMail.getPop3().getPort();
         Map<String, String> settings = plainPop3Settings(port, dir);
         settings.put("mailbox.pollDelay", "200");
+        // The meters exist only with the management endpoints on.
+        settings.put(ManagementSettings.PORT, Integer.toString(ManagementClient.freePort()));
         startRoute("inbox-to-files.camel.yaml", settings);
         await().atMost(Duration.ofSeconds(30)).until(() -> TestMailServer.messagesLeft(greenMail, user) == 0);
         awaitMorePolls(2);
