@@ -16,8 +16,9 @@ final class BenchmarkReport {
         StringBuilder md = new StringBuilder();
         md.append(machine())
                 .append(" Medians of each contender's runs; ratios are to (a) on the same mailbox and link.\n\n");
-        md.append("| link | N | contender | runs | drain s | msg/s | MB/s | peak RSS MB | CPU s | msg/s ÷ (a) |\n");
-        md.append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        md.append("| link | N | contender | runs | drain s | msg/s | MB/s | peak RSS MB | CPU s | msg/s ÷ (a) | first"
+                + " message s |\n");
+        md.append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         Map<String, List<Measurement>> groups = new LinkedHashMap<>();
         results.stream()
                 .sorted(java.util.Comparator.comparing(Measurement::link)
@@ -36,7 +37,7 @@ final class BenchmarkReport {
                     .orElse(Double.NaN);
             md.append(String.format(
                     Locale.ROOT,
-                    "| %s | %,d | %s | %d | %.1f | %.0f | %.1f | %.0f | %.1f | %.2f |%n",
+                    "| %s | %,d | %s | %d | %.1f | %.0f | %.1f | %.0f | %.1f | %.2f | %.2f |%n",
                     first.link(),
                     first.messages(),
                     first.contender(),
@@ -46,15 +47,16 @@ final class BenchmarkReport {
                     first.mailboxBytes() / 1e6 / drain,
                     median(group, Measurement::peakRssMegabytes),
                     median(group, Measurement::cpuSeconds),
-                    baseline / drain));
+                    baseline / drain,
+                    median(group, Measurement::firstStoredSeconds)));
         }
         md.append("\nLarge message: ").append(largeCheck).append("\n\nEvery run, in the order they ran:\n\n");
-        md.append("| link | N | contender | run | drain s | msg/s | peak RSS MB | CPU s |\n");
-        md.append("|---|---:|---|---:|---:|---:|---:|---:|\n");
+        md.append("| link | N | contender | run | drain s | msg/s | peak RSS MB | CPU s | first message s |\n");
+        md.append("|---|---:|---|---:|---:|---:|---:|---:|---:|\n");
         for (Measurement m : results) {
             md.append(String.format(
                     Locale.ROOT,
-                    "| %s | %,d | %s | %d | %.1f | %.0f | %.0f | %.1f |%n",
+                    "| %s | %,d | %s | %d | %.1f | %.0f | %.0f | %.1f | %.2f |%n",
                     m.link(),
                     m.messages(),
                     m.contender(),
@@ -62,7 +64,8 @@ final class BenchmarkReport {
                     m.drainSeconds(),
                     m.messagesPerSecond(),
                     m.peakRssMegabytes(),
-                    m.cpuSeconds()));
+                    m.cpuSeconds(),
+                    m.firstStoredSeconds()));
         }
         return md.toString();
     }
@@ -84,8 +87,16 @@ final class BenchmarkReport {
         return link + "|" + messages + "|" + contender;
     }
 
+    /** The median of the values that are numbers; NaN when none is. */
     static <T> double median(List<T> group, ToDoubleFunction<T> value) {
-        double[] values = group.stream().mapToDouble(value).sorted().toArray();
+        double[] values = group.stream()
+                .mapToDouble(value)
+                .filter(v -> !Double.isNaN(v))
+                .sorted()
+                .toArray();
+        if (values.length == 0) {
+            return Double.NaN;
+        }
         int middle = values.length / 2;
         return values.length % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
     }

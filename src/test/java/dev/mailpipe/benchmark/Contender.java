@@ -8,20 +8,24 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /** How to launch each contender against a POP3S port, and how to count what it stored. */
 enum Contender {
     ANGUS("(a) minimal Angus Mail loop"),
     STOCK_CAMEL("(b) stock camel-mail route"),
+    /** The README's run command: {@code bin/mailpipe} (its CDS archive and {@code -Xms64m}). */
     MAILPIPE("(c) mailpipe, shipped route"),
     /** mailpipe with its management endpoints on, scraped and probed every second during the drain. */
     MAILPIPE_MANAGED("(d) mailpipe, endpoints scraped every 1 s"),
     /**
-     * The same jar with the JVM options of {@code bench.altJvmOptions}, so that a JVM setting (a class
-     * data sharing archive, a compiler or GC choice) is measured side by side with (c) in one run.
+     * (c) with the JVM options of {@code bench.altJvmOptions} added, so that a JVM setting (a compiler or
+     * GC choice) is measured side by side with (c) in one run.
      */
-    MAILPIPE_ALT("(e) mailpipe, bench.altJvmOptions");
+    MAILPIPE_ALT("(e) mailpipe, bench.altJvmOptions"),
+    /** (c) without the launcher: {@code java -jar target/mailpipe.jar}. */
+    MAILPIPE_JAVA_JAR("(f) mailpipe, java -jar");
 
     /** The management port of {@link #MAILPIPE_MANAGED}; one drain runs at a time. */
     static final int MANAGEMENT_PORT = 19_377;
@@ -32,9 +36,13 @@ enum Contender {
         this.label = label;
     }
 
-    /** The command line, without the JVM's path, run in the project folder. */
-    List<String> command(Setup setup, int port, Path out, List<String> jvmOptions) throws IOException {
-        List<String> command = new ArrayList<>(jvmOptions);
+    /** A command line and what it adds to the environment. */
+    record Launch(List<String> command, Map<String, String> environment) {}
+
+    /** The command that drains the mailbox on {@code port} into {@code out}, run in the project folder. */
+    Launch command(Setup setup, int port, Path out, List<String> jvmOptions) throws IOException {
+        List<String> command = new ArrayList<>(List.of(TimedLaunch.java()));
+        command.addAll(jvmOptions);
         switch (this) {
             case ANGUS ->
                 command.addAll(List.of(
@@ -59,16 +67,41 @@ enum Contender {
                         setup.user(),
                         setup.passwordFile().toString(),
                         out.toString()));
-            case MAILPIPE, MAILPIPE_MANAGED, MAILPIPE_ALT ->
-                command.addAll(mailpipe(
-                        setup,
-                        out,
-                        List.of(
-                                "mailbox.host=localhost",
-                                "mailbox.port=" + port,
-                                "mailbox.username=" + setup.user(),
-                                this == MAILPIPE_MANAGED ? "management.port=" + MANAGEMENT_PORT : "")));
+            case MAILPIPE, MAILPIPE_MANAGED, MAILPIPE_ALT, MAILPIPE_JAVA_JAR -> {
+                List<String> settings = List.of(
+                        "mailbox.host=localhost",
+                        "mailbox.port=" + port,
+                        "mailbox.username=" + setup.user(),
+                        this == MAILPIPE_MANAGED ? "management.port=" + MANAGEMENT_PORT : "");
+                return this == MAILPIPE_JAVA_JAR
+                        ? new Launch(javaJar(setup, out, jvmOptions, settings), Map.of())
+                        : launcher(setup, out, jvmOptions, settings);
+            }
         }
+        return new Launch(command, Map.of());
+    }
+
+    /**
+     * {@code bin/mailpipe} beside the jar's {@code target} folder, with the JVM options in {@code
+     * JAVA_OPTS} and a settings file made by {@link #settingsFile}.
+     */
+    static Launch launcher(Setup setup, Path out, List<String> jvmOptions, List<String> settings) throws IOException {
+        Path launcher =
+                setup.jar().toAbsolutePath().getParent().resolveSibling("bin").resolve("mailpipe");
+        return new Launch(
+                List.of(
+                        launcher.toString(),
+                        "--properties",
+                        settingsFile(setup, out, settings).toString()),
+                Map.of("MAILPIPE_JAR", setup.jar().toString(), "JAVA_OPTS", String.join(" ", jvmOptions)));
+    }
+
+    /** {@code java -jar} with the JVM options and a settings file made by {@link #settingsFile}. */
+    static List<String> javaJar(Setup setup, Path out, List<String> jvmOptions, List<String> settings)
+            throws IOException {
+        List<String> command = new ArrayList<>(List.of(TimedLaunch.java()));
+        command.addAll(jvmOptions);
+        command.addAll(mailpipe(setup, out, settings));
         return command;
     }
 
@@ -77,6 +110,18 @@ enum Contender {
      * mailbox, the files sink and the ledger under {@code out}, then {@code settings}.
      */
     static List<String> mailpipe(Setup setup, Path out, List<String> settings) throws IOException {
+        return List.of(
+                "-jar",
+                setup.jar().toString(),
+                "--properties",
+                settingsFile(setup, out, settings).toString());
+    }
+
+    /**
+     * A settings file beside {@code out}: the setup's password and CA for every mailbox, the files sink
+     * and the ledger under {@code out}, then {@code settings}.
+     */
+    private static Path settingsFile(Setup setup, Path out, List<String> settings) throws IOException {
         Path file = out.resolveSibling(out.getFileName() + ".properties");
         List<String> lines = new ArrayList<>(List.of(
                 "mailbox.passwordFile=" + setup.passwordFile(),
@@ -85,7 +130,7 @@ enum Contender {
                 "ledger.dir=" + out.resolve("ledger")));
         lines.addAll(settings);
         Files.write(file, lines);
-        return List.of("-jar", setup.jar().toString(), "--properties", file.toString());
+        return file;
     }
 
     /** Whether it exits by itself once the mailbox is drained (the others are stopped with SIGTERM). */
@@ -96,13 +141,25 @@ enum Contender {
     /** Messages it stored under {@code out}; for mailpipe, messages with both a raw copy and an event. */
     int stored(Path out, int port, String user) throws IOException {
         return switch (this) {
-            case ANGUS -> count(out, ".eml");
-            case STOCK_CAMEL -> count(out, "");
-            case MAILPIPE, MAILPIPE_MANAGED, MAILPIPE_ALT -> {
-                Path folder = new FilesLayout(out.resolve("files"), new MailboxId("pop3s", "localhost", port, user))
-                        .mailboxFolder();
+            case ANGUS, STOCK_CAMEL -> count(out, storedSuffix());
+            case MAILPIPE, MAILPIPE_MANAGED, MAILPIPE_ALT, MAILPIPE_JAVA_JAR -> {
+                Path folder = emlFolder(out, port, user);
                 yield Math.min(count(folder, ".eml"), count(folder, ".json"));
             }
+        };
+    }
+
+    /** How the names of the files it stores a message in end ((b) stores bodies under bare names). */
+    String storedSuffix() {
+        return this == STOCK_CAMEL ? "" : ".eml";
+    }
+
+    /** The folder its stored messages appear in. */
+    Path emlFolder(Path out, int port, String user) {
+        return switch (this) {
+            case ANGUS, STOCK_CAMEL -> out;
+            case MAILPIPE, MAILPIPE_MANAGED, MAILPIPE_ALT, MAILPIPE_JAVA_JAR ->
+                new FilesLayout(out.resolve("files"), new MailboxId("pop3s", "localhost", port, user)).mailboxFolder();
         };
     }
 

@@ -27,8 +27,10 @@ import java.util.stream.Stream;
  * {@code bench.largeMegabytes} (200; 0 skips the large-message check), {@code bench.work}
  * (/tmp/mailpipe-bench), {@code bench.report} (target/benchmark/report.md), {@code bench.jar}
  * (target/mailpipe.jar), {@code bench.timeoutMinutes} (30 per drain), {@code bench.contenders}
- * (ANGUS,STOCK_CAMEL,MAILPIPE; MAILPIPE_ALT adds the jar with {@code bench.altJvmOptions}), {@code
- * bench.mailpipeJvmOptions} (none; e.g. a JFR recording),
+ * (ANGUS,STOCK_CAMEL,MAILPIPE; MAILPIPE is {@code bin/mailpipe}, MAILPIPE_JAVA_JAR the same jar
+ * with {@code java -jar}, MAILPIPE_ALT {@code bin/mailpipe} with {@code bench.altJvmOptions} added), {@code
+ * bench.mailpipeJvmOptions} (none; e.g. a JFR recording), {@code bench.demoRuns} (5 runs of the demo's
+ * time to its first stored message, with and without the launcher; 0 skips them),
  * {@code bench.keepOutputs} (false: what the contenders stored is deleted at the end; on this
  * machine's journal-less ext4, creating files within minutes of deleting many is slower, so
  * back-to-back benchmark invocations should keep outputs and use a fresh {@code bench.work}).
@@ -81,6 +83,8 @@ public final class DrainBenchmark {
                 TestMailServer.caFile(),
                 System.getProperty("java.class.path"),
                 jar);
+        int demoRuns = Integer.getInteger("bench.demoRuns", 5);
+        String demo = demoRuns > 0 ? DemoStart.markdown(jar, work, demoRuns) : "";
         List<Measurement> results = new ArrayList<>();
         String largeCheck = "not run";
         FleetBenchmark.Results fleet;
@@ -142,8 +146,9 @@ public final class DrainBenchmark {
                 deleteTree(bench.outputs());
             }
         }
-        String markdown =
-                (results.isEmpty() ? "" : BenchmarkReport.markdown(results, largeCheck)) + FleetReport.markdown(fleet);
+        String markdown = demo
+                + (results.isEmpty() ? "" : BenchmarkReport.markdown(results, largeCheck))
+                + FleetReport.markdown(fleet);
         Files.createDirectories(report.toAbsolutePath().getParent());
         Files.writeString(report, markdown);
         System.out.println(markdown);
@@ -178,11 +183,15 @@ public final class DrainBenchmark {
         String user = bench.setup().user();
         bench.load(Map.of(user, files));
         double drainSeconds;
+        double firstStoredSeconds;
         TimedLaunch.Usage usage;
         try (TimedLaunch launch = bench.launch(contender.command(bench.setup(), port, out, jvmOptions), name);
+                FirstStored first = new FirstStored(
+                        contender.emlFolder(out, port, user), contender.storedSuffix(), launch.startedNanos());
                 Scraper scraper =
                         contender == Contender.MAILPIPE_MANAGED ? new Scraper(Contender.MANAGEMENT_PORT) : null) {
             drainSeconds = launch.awaitUntil(() -> bench.dovecot().messagesLeft(user) == 0, bench.timeoutNanos(), 50);
+            firstStoredSeconds = first.seconds();
             if (scraper != null) {
                 log("%d scrapes of /observe/metrics and /observe/health/ready answered", scraper.answered());
             }
@@ -195,14 +204,24 @@ public final class DrainBenchmark {
                     "%s stored %d of %d messages; see the log of %s".formatted(contender.label, stored, size, name));
         }
         Measurement measurement = new Measurement(
-                contender.label, link, size, bytes, run, drainSeconds, usage.cpuSeconds(), usage.peakRssMegabytes());
+                contender.label,
+                link,
+                size,
+                bytes,
+                run,
+                drainSeconds,
+                firstStoredSeconds,
+                usage.cpuSeconds(),
+                usage.peakRssMegabytes());
         log(
-                "%s, %s, N=%d, run %d: %.1f s, %.0f msg/s, CPU %.1f s, peak RSS %.0f MB",
+                "%s, %s, N=%d, run %d: %.1f s (first message stored after %.2f s), %.0f msg/s, CPU %.1f s, peak RSS"
+                        + " %.0f MB",
                 contender.label,
                 link,
                 size,
                 run,
                 drainSeconds,
+                firstStoredSeconds,
                 measurement.messagesPerSecond(),
                 measurement.cpuSeconds(),
                 measurement.peakRssMegabytes());
@@ -235,8 +254,8 @@ public final class DrainBenchmark {
                 + " peak RSS %.0f MB, attachment SHA-256 %s".formatted(measurement.peakRssMegabytes(), sha256);
     }
 
-    private static List<Contender> rotate(List<Contender> contenders, int run) {
-        List<Contender> order = new ArrayList<>(contenders);
+    static <T> List<T> rotate(List<T> contenders, int run) {
+        List<T> order = new ArrayList<>(contenders);
         java.util.Collections.rotate(order, -(run - 1));
         return order;
     }
@@ -253,7 +272,7 @@ public final class DrainBenchmark {
         return (System.nanoTime() - startedNanos) / 1e9;
     }
 
-    private static void log(String format, Object... args) {
+    static void log(String format, Object... args) {
         System.out.printf("[benchmark] " + format + "%n", args);
     }
 

@@ -2,7 +2,7 @@ package dev.mailpipe.benchmark;
 
 /**
  * One contender's drain of one mailbox: the time from its JVM's launch until the server's mailbox is
- * empty, and what {@code /usr/bin/time} saw of the whole process.
+ * empty, until its first stored message, and what {@code /usr/bin/time} saw of the whole process.
  */
 record Measurement(
         String contender,
@@ -11,6 +11,7 @@ record Measurement(
         long mailboxBytes,
         int run,
         double drainSeconds,
+        double firstStoredSeconds,
         double cpuSeconds,
         double peakRssMegabytes) {
 

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -33,22 +34,28 @@ final class TimedLaunch implements AutoCloseable {
 
     /** Runs {@code java} with {@code arguments}, its output into {@code logFile}. */
     static TimedLaunch start(List<String> arguments, Path timeFile, Path logFile) throws IOException {
+        List<String> command = new ArrayList<>(List.of(java()));
+        command.addAll(arguments);
+        return start(command, Map.of(), timeFile, logFile);
+    }
+
+    /** Runs {@code command} with {@code environment} added to this one's, its output into {@code logFile}. */
+    static TimedLaunch start(List<String> command, Map<String, String> environment, Path timeFile, Path logFile)
+            throws IOException {
         Files.deleteIfExists(timeFile);
         Files.createDirectories(logFile.getParent());
-        List<String> command = new ArrayList<>(List.of(
-                "/usr/bin/time",
-                "-f",
-                "%e %U %S %M",
-                "-o",
-                timeFile.toString(),
-                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(arguments);
+        List<String> timed = new ArrayList<>(List.of("/usr/bin/time", "-f", "%e %U %S %M", "-o", timeFile.toString()));
+        timed.addAll(command);
         long started = System.nanoTime();
-        Process process = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(logFile.toFile())
-                .start();
-        return new TimedLaunch(process, timeFile, logFile, started);
+        ProcessBuilder builder =
+                new ProcessBuilder(timed).redirectErrorStream(true).redirectOutput(logFile.toFile());
+        builder.environment().putAll(environment);
+        return new TimedLaunch(builder.start(), timeFile, logFile, started);
+    }
+
+    /** The JVM this benchmark runs on, which every contender uses too. */
+    static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     ProcessSampler sampler() {
@@ -57,6 +64,10 @@ final class TimedLaunch implements AutoCloseable {
 
     Path logFile() {
         return logFile;
+    }
+
+    long startedNanos() {
+        return startedNanos;
     }
 
     double secondsSinceLaunch() {

@@ -109,6 +109,15 @@ final class Workbench {
         }
     }
 
+    /** Launches {@code launch} under /usr/bin/time, logging into logs/{@code run}.log. */
+    TimedLaunch launch(Contender.Launch launch, String run) throws IOException {
+        return TimedLaunch.start(
+                launch.command(),
+                launch.environment(),
+                work.resolve("time.txt"),
+                work.resolve("logs").resolve(run + ".log"));
+    }
+
     /** Launches {@code java} with {@code arguments} under /usr/bin/time, logging into logs/{@code run}.log. */
     TimedLaunch launch(List<String> arguments, String run) throws IOException {
         return TimedLaunch.start(
