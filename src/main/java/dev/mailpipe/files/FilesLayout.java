@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.regex.Pattern;
 
 /**
  * Where the files sink puts things, under {@code <sink.files.dir>/<mailbox slug>/}: {@code <key>.eml}
@@ -16,6 +17,8 @@ public final class FilesLayout {
 
     public static final String DIR = "sink.files.dir";
     public static final String DEAD_LETTER_FOLDER = "dead-letter";
+
+    private static final Pattern MESSAGE_KEY = Pattern.compile("[0-9a-f]{64}");
 
     private final Path root;
     private final Path mailboxFolder;
@@ -85,7 +88,7 @@ public final class FilesLayout {
     }
 
     private static String checked(String key) {
-        if (!key.matches("[0-9a-f]{64}")) {
+        if (!MESSAGE_KEY.matcher(key).matches()) {
             throw new IllegalArgumentException("Not a message key: " + key);
         }
         return key;

@@ -1,8 +1,10 @@
 package dev.mailpipe.files;
 
 import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Turns a file name from a message (hostile: paths, NUL, device names, 1,000 characters) into one
@@ -13,6 +15,9 @@ public final class SafeFileNames {
 
     /** Most file systems allow 255 bytes per name; leave room for the number and a temporary suffix. */
     private static final int MAX_NAME_BYTES = 150;
+
+    private static final HexFormat HEX = HexFormat.of().withUpperCase();
+    private static final Pattern DOTS_AND_SPACES_AT_THE_ENDS = Pattern.compile("^[.\\s]+|[.\\s]+$");
 
     private static final Set<String> WINDOWS_DEVICES = Set.of(
             "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8", "com9", "lpt1",
@@ -35,7 +40,7 @@ public final class SafeFileNames {
             if (b >= 0x20 && b < 0x7f && b != '%') {
                 ascii.append((char) b);
             } else {
-                ascii.append('%').append(String.format("%02X", b & 0xff));
+                ascii.append('%').append(HEX.toHexDigits(b));
             }
         }
         return index + "-" + shorten(ascii.toString());
@@ -55,7 +60,7 @@ public final class SafeFileNames {
                 safe.appendCodePoint(c);
             }
         });
-        String cleaned = safe.toString().replaceAll("^[.\\s]+", "").replaceAll("[.\\s]+$", "");
+        String cleaned = DOTS_AND_SPACES_AT_THE_ENDS.matcher(safe).replaceAll("");
         if (cleaned.isEmpty()) {
             return "attachment";
         }

@@ -1,9 +1,12 @@
 package dev.mailpipe.mailbox;
 
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /** Identity of a mailbox account (protocol, host, port, user): the scope in which POP3 UIDLs are unique. */
 public record MailboxId(String protocol, String host, int port, String username) {
+
+    private static final Pattern UNSAFE_IN_FOLDER_NAMES = Pattern.compile("[^a-z0-9@._-]");
 
     /** Stable, secret-free text form used in logs, keys and events: {@code pop3s://user@host:port}. */
     @Override
@@ -22,9 +25,9 @@ public record MailboxId(String protocol, String host, int port, String username)
 
     /** A readable, file-system-safe folder name for this mailbox, unique through a short hash suffix. */
     public String slug() {
-        String readable = (protocol + "_" + username + "_" + host + "_" + port)
-                .toLowerCase(Locale.ROOT)
-                .replaceAll("[^a-z0-9@._-]", "_");
+        String readable = UNSAFE_IN_FOLDER_NAMES
+                .matcher((protocol + "_" + username + "_" + host + "_" + port).toLowerCase(Locale.ROOT))
+                .replaceAll("_");
         if (readable.length() > 80) {
             readable = readable.substring(0, 80);
         }

@@ -38,6 +38,8 @@ final class HeaderFields {
 
     private static final Pattern MESSAGE_ID = Pattern.compile("<[^<>\\s]+>");
     /** RFC 3339 with seconds always written (OffsetDateTime.toString drops ":00"). */
+    private static final Pattern WHITE_SPACE = Pattern.compile("\\s+");
+
     private static final DateTimeFormatter RFC_3339 = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssXXX");
 
     private static final Pattern ENCODED_WORD = Pattern.compile("=\\?[^?\\s]+\\?[bBqQ]\\?[^?\\s]*\\?=");
@@ -82,7 +84,8 @@ final class HeaderFields {
                     "Date is " + raw.length() + " characters long, more than a date can be; not read"));
             return null;
         }
-        String cleaned = withoutTrailingComment(raw).replaceAll("\\s+", " ").strip();
+        String cleaned =
+                WHITE_SPACE.matcher(withoutTrailingComment(raw)).replaceAll(" ").strip();
         try {
             return OffsetDateTime.parse(cleaned, DateTimeFormatter.RFC_1123_DATE_TIME)
                     .format(RFC_3339);
@@ -212,7 +215,7 @@ final class HeaderFields {
             }
         }
         if (receivedSpf != null && !verdicts.containsKey("spf")) {
-            String[] words = receivedSpf.split("\\s+", 2);
+            String[] words = WHITE_SPACE.split(receivedSpf, 2);
             if (words.length > 0 && !words[0].isEmpty()) {
                 verdicts.put("spf", words[0].toLowerCase(Locale.ROOT));
             }

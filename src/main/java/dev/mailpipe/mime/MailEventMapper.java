@@ -391,10 +391,17 @@ public final class MailEventMapper {
         private String contentId(MimePart part) {
             try {
                 String id = part.getContentID();
-                return id == null ? null : id.trim().replaceAll("^<|>$", "");
+                return id == null ? null : withoutAngleBrackets(id.trim());
             } catch (MessagingException e) {
                 return null;
             }
+        }
+
+        /** {@code <id@host>} without its brackets; either may be missing. */
+        private static String withoutAngleBrackets(String id) {
+            int from = id.startsWith("<") ? 1 : 0;
+            int to = id.endsWith(">") && id.length() > from ? id.length() - 1 : id.length();
+            return id.substring(from, to);
         }
     }
 

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -31,11 +32,33 @@ public final class JarProcess {
 
     /** Starts the jar in {@code workDir} with extra environment variables; its output goes under {@code workDir}. */
     public static JarProcess start(Path workDir, Map<String, String> environment, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                PROJECT_DIR.resolve("target/mailpipe.jar").toAbsolutePath().toString()));
+        List<String> command = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar().toString()));
         command.addAll(List.of(args));
+        return start(command, workDir, environment);
+    }
+
+    /**
+     * Starts the README's command, {@code bin/mailpipe ARGS}, in {@code workDir} with the JDK that runs
+     * the tests (the one the build dumped the class-data archive with) and extra environment variables.
+     */
+    public static JarProcess startLauncher(Path workDir, Map<String, String> environment, String... args)
+            throws IOException {
+        List<String> command = new ArrayList<>(
+                List.of(PROJECT_DIR.resolve("bin/mailpipe").toAbsolutePath().toString()));
+        command.addAll(List.of(args));
+        Map<String, String> withJdk = new HashMap<>(Map.of("JAVA_HOME", System.getProperty("java.home")));
+        withJdk.putAll(environment);
+        return start(command, workDir, withJdk);
+    }
+
+    /** The packaged jar. */
+    public static Path jar() {
+        return PROJECT_DIR.resolve("target/mailpipe.jar").toAbsolutePath();
+    }
+
+    private static JarProcess start(List<String> command, Path workDir, Map<String, String> environment)
+            throws IOException {
         Path logs = Files.createDirectories(workDir.resolve("jar-logs-" + System.nanoTime()));
         Path out = logs.resolve("stdout.txt");
         Path err = logs.resolve("stderr.txt");
