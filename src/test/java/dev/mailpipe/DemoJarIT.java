@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's first command against the packaged jar: {@code java -jar target/mailpipe.jar --demo}
- * exits 0 and leaves one .eml per seeded message. Runs after {@code package} (failsafe), so it also
+ * The demo on the packaged jar without the launcher ({@link LauncherIT} runs the README's command):
+ * {@code java -jar target/mailpipe.jar --demo} exits 0 and leaves one .eml per seeded message. Runs after {@code package} (failsafe), so it also
  * proves the shaded jar merged Camel's and Angus Mail's service files.
  */
 class DemoJarIT {
