@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2086 # $cheap holds several options on purpose
 # Regenerates the demo/test TLS material in src/main/resources/demo: a CA (demo-ca.pem) and a
 # server key store (demo-server.p12, password "changeit") whose certificate the CA signed, with a
 # subject alternative name for localhost and 127.0.0.1 so host-name verification passes.
 # Only the demo's embedded server and the tests use it; never trust it for anything else.
 set -euo pipefail
-# shellcheck disable=SC2086 # $cheap is several options
 out=$(cd "$(dirname "$0")/.." && pwd)/src/main/resources/demo
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -1,20 +1,23 @@
 package dev.mailpipe;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.mailpipe.testing.JarProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's run command, {@code bin/mailpipe}: it runs the packaged jar with the class-data
- * archive that {@code mvn package} dumped, passes arguments, JVM options and exit codes on, and
- * starts silently without the archive when it does not match the jar.
+ * archive that {@code mvn package} dumped, passes arguments, JVM options and exit codes on, starts
+ * silently without the archive when it does not match the jar, and uses one dumped for a jar
+ * elsewhere as the README says.
  */
 class LauncherIT {
 
@@ -23,6 +26,7 @@ class LauncherIT {
 
     @Test
     void theDemoStartsFromTheArchiveTheBuildDumped() throws Exception {
+        assumeFalse(Boolean.getBoolean("cds.skip"), "built with -Dcds.skip: no archive");
         JarProcess.copyRoutes(workDir);
         Path classes = workDir.resolve("classes.log");
         JarProcess demo = JarProcess.startLauncher(
@@ -49,7 +53,8 @@ class LauncherIT {
     }
 
     @Test
-    void aJarMovedAwayFromItsArchiveStartsWithoutItSilently() throws Exception {
+    void aJarMovedAwayFromItsArchiveStartsWithoutItSilentlyUntilOneIsDumpedThere() throws Exception {
+        assumeFalse(Boolean.getBoolean("cds.skip"), "built with -Dcds.skip: no archive");
         // The archive names the jar by the path it had when it was dumped: a copy elsewhere no longer matches.
         Path jar = Files.copy(JarProcess.jar(), workDir.resolve("mailpipe.jar"));
         Files.copy(JarProcess.jar().resolveSibling("mailpipe.jsa"), workDir.resolve("mailpipe.jsa"));
@@ -65,5 +70,29 @@ class LauncherIT {
                 .doesNotContainIgnoringCase("shared archive")
                 .doesNotContainIgnoringCase("[cds")
                 .doesNotContainIgnoringCase("warning");
+
+        // The README's recipe for a jar installed elsewhere: dump an archive for it there.
+        Path training = Files.createDirectories(workDir.resolve("training"));
+        Process dump = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-XX:ArchiveClassesAtExit=" + workDir.resolve("mailpipe.jsa"),
+                        "-jar",
+                        jar.toString(),
+                        "--demo")
+                .directory(training.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(training.resolve("dump.log").toFile())
+                .start();
+        assertThat(dump.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        assertThat(dump.exitValue())
+                .as(Files.readString(training.resolve("dump.log")))
+                .isZero();
+        Path again = workDir.resolve("classes-again.log");
+        JarProcess archived = JarProcess.startLauncher(
+                workDir,
+                Map.of("MAILPIPE_JAR", jar.toString(), "JAVA_OPTS", "-Xlog:class+load=info:file=" + again),
+                "--help");
+        assertThat(archived.awaitExit(Duration.ofMinutes(1))).isZero();
+        assertThat(Files.readString(again)).contains("dev.mailpipe.Application source: shared objects file");
     }
 }

@@ -67,10 +67,6 @@ public final class DemoMailServer implements AutoCloseable {
         user.deliver(new MimeMessage(session, new ByteArrayInputStream(rawMessage)));
     }
 
-    public int port() {
-        return greenMail.getPop3s().getPort();
-    }
-
     /** Messages still in the demo user's inbox. */
     public int messagesLeft() throws FolderException {
         return greenMail.getManagers().getImapHostManager().getInbox(user).getMessageCount();

@@ -19,12 +19,16 @@ import java.util.stream.Stream;
 import org.apache.camel.component.properties.PropertiesComponent;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code --demo}: seeds an embedded POP3S mailbox, runs the shipped routes against it until the
  * mailbox is drained and idle, then reports where the messages went. Needs no network and no settings.
  */
 public final class DemoRun {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DemoRun.class);
 
     /** The shipped routes inside the jar (the build copies routes/ there). */
     static final String SHIPPED_ROUTES = "classpath:routes/mailbox.camel.yaml,"
@@ -88,16 +92,22 @@ public final class DemoRun {
         try {
             serving.get().close();
         } catch (ExecutionException e) {
-            // It never started, so there is nothing to stop; the run failed on this cause (ServerReady).
+            // It never started (or closed itself), so there is nothing to stop; the run failed on this cause.
+            LOG.debug("The demo mail server is not running: {}", e.getCause().toString());
         }
     }
 
     private static DemoMailServer serve(Path work, int port, List<byte[]> messages) throws Exception {
         DemoMailServer server = DemoMailServer.start(work, port);
-        for (byte[] message : messages) {
-            server.deliver(message);
+        try {
+            for (byte[] message : messages) {
+                server.deliver(message);
+            }
+            return server;
+        } catch (Exception e) {
+            server.close();
+            throw e;
         }
-        return server;
     }
 
     private static long countEml(Path folder) throws IOException {
@@ -126,7 +136,7 @@ public final class DemoRun {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while the demo mail server started", e);
             } catch (ExecutionException e) {
-                throw new IllegalStateException("the demo mail server did not start", e.getCause());
+                throw new IllegalStateException("the demo mail server did not start: " + e.getCause(), e.getCause());
             }
         }
     }

@@ -37,9 +37,9 @@ final class HeaderFields {
     static final int MAX_DATE_CHARS = 200;
 
     private static final Pattern MESSAGE_ID = Pattern.compile("<[^<>\\s]+>");
-    /** RFC 3339 with seconds always written (OffsetDateTime.toString drops ":00"). */
     private static final Pattern WHITE_SPACE = Pattern.compile("\\s+");
 
+    /** RFC 3339 with seconds always written (OffsetDateTime.toString drops ":00"). */
     private static final DateTimeFormatter RFC_3339 = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssXXX");
 
     private static final Pattern ENCODED_WORD = Pattern.compile("=\\?[^?\\s]+\\?[bBqQ]\\?[^?\\s]*\\?=");

@@ -41,49 +41,46 @@ enum Contender {
 
     /** The command that drains the mailbox on {@code port} into {@code out}, run in the project folder. */
     Launch command(Setup setup, int port, Path out, List<String> jvmOptions) throws IOException {
+        List<String> settings = List.of(
+                "mailbox.host=localhost",
+                "mailbox.port=" + port,
+                "mailbox.username=" + setup.user(),
+                this == MAILPIPE_MANAGED ? "management.port=" + MANAGEMENT_PORT : "");
+        List<String> client = List.of(
+                "localhost",
+                Integer.toString(port),
+                setup.user(),
+                setup.passwordFile().toString());
         List<String> command = new ArrayList<>(List.of(TimedLaunch.java()));
         command.addAll(jvmOptions);
         switch (this) {
-            case ANGUS ->
-                command.addAll(List.of(
-                        "-cp",
-                        setup.classPath(),
-                        AngusDrain.class.getName(),
-                        "localhost",
-                        Integer.toString(port),
-                        setup.user(),
-                        setup.passwordFile().toString(),
-                        setup.caFile().toString(),
-                        out.toString()));
-            case STOCK_CAMEL ->
+            case ANGUS -> {
+                command.addAll(List.of("-cp", setup.classPath(), AngusDrain.class.getName()));
+                command.addAll(client);
+                command.addAll(List.of(setup.caFile().toString(), out.toString()));
+            }
+            case STOCK_CAMEL -> {
                 command.addAll(List.of(
                         "-Djavax.net.ssl.trustStore=" + setup.trustStore(),
                         "-Djavax.net.ssl.trustStorePassword=" + Setup.TRUST_STORE_PASSWORD,
                         "-cp",
                         setup.classPath(),
-                        StockCamelDrain.class.getName(),
-                        "localhost",
-                        Integer.toString(port),
-                        setup.user(),
-                        setup.passwordFile().toString(),
-                        out.toString()));
-            case MAILPIPE, MAILPIPE_MANAGED, MAILPIPE_ALT, MAILPIPE_JAVA_JAR -> {
-                List<String> settings = List.of(
-                        "mailbox.host=localhost",
-                        "mailbox.port=" + port,
-                        "mailbox.username=" + setup.user(),
-                        this == MAILPIPE_MANAGED ? "management.port=" + MANAGEMENT_PORT : "");
-                return this == MAILPIPE_JAVA_JAR
-                        ? new Launch(javaJar(setup, out, jvmOptions, settings), Map.of())
-                        : launcher(setup, out, jvmOptions, settings);
+                        StockCamelDrain.class.getName()));
+                command.addAll(client);
+                command.add(out.toString());
+            }
+            case MAILPIPE_JAVA_JAR -> command.addAll(mailpipe(setup, out, settings));
+            case MAILPIPE, MAILPIPE_MANAGED, MAILPIPE_ALT -> {
+                return launcher(setup, out, jvmOptions, settings);
             }
         }
         return new Launch(command, Map.of());
     }
 
     /**
-     * {@code bin/mailpipe} beside the jar's {@code target} folder, with the JVM options in {@code
-     * JAVA_OPTS} and a settings file made by {@link #settingsFile}.
+     * {@code bin/mailpipe} beside the jar's {@code target} folder, on this benchmark's JDK (the one
+     * that dumped the jar's archive), with the JVM options in {@code JAVA_OPTS} and a settings file
+     * made by {@link #settingsFile}.
      */
     static Launch launcher(Setup setup, Path out, List<String> jvmOptions, List<String> settings) throws IOException {
         Path launcher =
@@ -93,16 +90,13 @@ enum Contender {
                         launcher.toString(),
                         "--properties",
                         settingsFile(setup, out, settings).toString()),
-                Map.of("MAILPIPE_JAR", setup.jar().toString(), "JAVA_OPTS", String.join(" ", jvmOptions)));
-    }
-
-    /** {@code java -jar} with the JVM options and a settings file made by {@link #settingsFile}. */
-    static List<String> javaJar(Setup setup, Path out, List<String> jvmOptions, List<String> settings)
-            throws IOException {
-        List<String> command = new ArrayList<>(List.of(TimedLaunch.java()));
-        command.addAll(jvmOptions);
-        command.addAll(mailpipe(setup, out, settings));
-        return command;
+                Map.of(
+                        "MAILPIPE_JAR",
+                        setup.jar().toString(),
+                        "JAVA_HOME",
+                        System.getProperty("java.home"),
+                        "JAVA_OPTS",
+                        String.join(" ", jvmOptions)));
     }
 
     /**

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -57,6 +58,9 @@ final class DemoStart {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().put("MAILPIPE_JAR", jar.toString());
+        // The JDK that dumped the jar's archive (the benchmark's), and no JVM options of the caller.
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().put("JAVA_OPTS", "");
         long started = System.nanoTime();
         Process demo = builder.start();
         double first = Double.NaN;
@@ -67,7 +71,11 @@ final class DemoStart {
                 Thread.sleep(5);
             }
         }
-        if (demo.waitFor() != 0 || Double.isNaN(first)) {
+        if (!demo.waitFor(2, TimeUnit.MINUTES)) {
+            demo.destroyForcibly();
+            throw new IllegalStateException("the demo did not end within 2 minutes; see " + log);
+        }
+        if (demo.exitValue() != 0 || Double.isNaN(first)) {
             throw new IllegalStateException("the demo failed; see " + log);
         }
         DrainBenchmark.log("%s: first message stored after %.2f s", String.join(" ", command), first);

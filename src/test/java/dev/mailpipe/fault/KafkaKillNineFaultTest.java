@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.user.GreenMailUser;
+import dev.mailpipe.files.FilesLayout;
 import dev.mailpipe.mailbox.MailboxId;
 import dev.mailpipe.testing.KafkaBroker;
 import dev.mailpipe.testing.RunnerProcess;
@@ -59,7 +60,13 @@ class KafkaKillNineFaultTest {
                             "camel.main.durationMaxIdleSeconds=5"));
             Path log = Path.of("target", "fault-kafka-kill-nine.log");
             Files.deleteIfExists(log);
-            RunnerProcess.killRepeatedly(settings, log, KILLS, 11);
+            // Each kill after 5 to 15 more messages are stored (at most all but 30): every kill hits a
+            // drain in progress however fast the start is (a fixed 3-6 s let a faster start drain all).
+            Path out = new FilesLayout(
+                            dir.resolve("out"), new MailboxId("pop3s", "localhost", port, TestMailServer.USER))
+                    .mailboxFolder();
+            RunnerProcess.killDuringDrain(
+                    settings, log, KILLS, 11, () -> KillNineFaultTest.storedCount(out), 5, 15, MESSAGES - 30);
             int leftBeforeLastRun = TestMailServer.messagesLeft(greenMail, user);
             assertThat(RunnerProcess.runToEnd(settings, log))
                     .as("final run; see " + log)

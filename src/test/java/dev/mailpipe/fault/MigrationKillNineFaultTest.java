@@ -6,6 +6,8 @@ import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.user.GreenMailUser;
 import com.icegreen.greenmail.util.ServerSetup;
 import com.icegreen.greenmail.util.ServerSetupTest;
+import dev.mailpipe.files.FilesLayout;
+import dev.mailpipe.mailbox.MailboxId;
 import dev.mailpipe.testing.ImapFolders;
 import dev.mailpipe.testing.RunnerProcess;
 import dev.mailpipe.testing.SampleMessages;
@@ -65,7 +67,14 @@ class MigrationKillNineFaultTest {
                         "camel.main.durationMaxIdleSeconds=5"));
         Path log = Path.of("target", "fault-migration-kill-nine.log");
         Files.deleteIfExists(log);
-        RunnerProcess.killRepeatedly(settings, log, 6, 5);
+        // Each kill after 5 to 15 more messages are kept locally (at most all but 30): every kill hits a
+        // migration in progress however fast the start is.
+        Path out = new FilesLayout(
+                        dir.resolve("out"),
+                        new MailboxId("pop3s", "localhost", greenMail.getPop3s().getPort(), TestMailServer.USER))
+                .mailboxFolder();
+        RunnerProcess.killDuringDrain(
+                settings, log, 6, 5, () -> KillNineFaultTest.storedCount(out), 5, 15, MESSAGES - 30);
         int leftBeforeLastRun = TestMailServer.messagesLeft(greenMail, user);
         assertThat(RunnerProcess.runToEnd(settings, log))
                 .as("final run; see " + log)

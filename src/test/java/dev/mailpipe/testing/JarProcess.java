@@ -47,7 +47,8 @@ public final class JarProcess {
         List<String> command = new ArrayList<>(
                 List.of(PROJECT_DIR.resolve("bin/mailpipe").toAbsolutePath().toString()));
         command.addAll(List.of(args));
-        Map<String, String> withJdk = new HashMap<>(Map.of("JAVA_HOME", System.getProperty("java.home")));
+        Map<String, String> withJdk =
+                new HashMap<>(Map.of("JAVA_HOME", System.getProperty("java.home"), "JAVA_OPTS", ""));
         withJdk.putAll(environment);
         return start(command, workDir, withJdk);
     }

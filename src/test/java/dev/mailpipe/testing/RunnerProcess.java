@@ -86,15 +86,6 @@ public final class RunnerProcess {
     }
 
     /**
-     * Starts the runner and SIGKILLs it {@code kills} times, each after {@code 3 to 6 s} (past
-     * start-up, into the drain, somewhere else every time, repeatable through {@code seed}).
-     */
-    public static void killRepeatedly(Path settings, Path log, int kills, long seed) throws Exception {
-        java.util.Random random = new java.util.Random(seed);
-        killRepeatedly(settings, Map.of(), log, kills, () -> Thread.sleep(3_000 + random.nextInt(3_000)));
-    }
-
-    /**
      * Starts the runner and SIGKILLs it {@code kills} times, each once it has stored between {@code
      * min} and {@code max} more messages (as {@code stored} counts them; a random count, repeatable
      * through {@code seed}) but never more than {@code limit} in all, so that every kill interrupts a
