@@ -58,14 +58,8 @@ class LauncherIT {
         // The archive names the jar by the path it had when it was dumped: a copy elsewhere no longer matches.
         Path jar = Files.copy(JarProcess.jar(), workDir.resolve("mailpipe.jar"));
         Files.copy(JarProcess.jar().resolveSibling("mailpipe.jsa"), workDir.resolve("mailpipe.jsa"));
-        Path classes = workDir.resolve("classes.log");
-        JarProcess help = JarProcess.startLauncher(
-                workDir,
-                Map.of("MAILPIPE_JAR", jar.toString(), "JAVA_OPTS", "-Xlog:class+load=info:file=" + classes),
-                "--help");
-
-        assertThat(help.awaitExit(Duration.ofMinutes(1))).isZero();
-        assertThat(Files.readString(classes)).contains("dev.mailpipe.Application source: file:");
+        JarProcess help = helpLoggingClasses(jar, "classes.log");
+        assertThat(Files.readString(workDir.resolve("classes.log"))).contains("dev.mailpipe.Application source: file:");
         assertThat(help.stdout() + help.stderr())
                 .doesNotContainIgnoringCase("shared archive")
                 .doesNotContainIgnoringCase("[cds")
@@ -87,12 +81,22 @@ class LauncherIT {
         assertThat(dump.exitValue())
                 .as(Files.readString(training.resolve("dump.log")))
                 .isZero();
-        Path again = workDir.resolve("classes-again.log");
-        JarProcess archived = JarProcess.startLauncher(
+        helpLoggingClasses(jar, "classes-again.log");
+        assertThat(Files.readString(workDir.resolve("classes-again.log")))
+                .contains("dev.mailpipe.Application source: shared objects file");
+    }
+
+    /** {@code bin/mailpipe --help} on {@code jar}, which exits 0, its loaded classes logged to {@code classLog}. */
+    private JarProcess helpLoggingClasses(Path jar, String classLog) throws Exception {
+        JarProcess help = JarProcess.startLauncher(
                 workDir,
-                Map.of("MAILPIPE_JAR", jar.toString(), "JAVA_OPTS", "-Xlog:class+load=info:file=" + again),
+                Map.of(
+                        "MAILPIPE_JAR",
+                        jar.toString(),
+                        "JAVA_OPTS",
+                        "-Xlog:class+load=info:file=" + workDir.resolve(classLog)),
                 "--help");
-        assertThat(archived.awaitExit(Duration.ofMinutes(1))).isZero();
-        assertThat(Files.readString(again)).contains("dev.mailpipe.Application source: shared objects file");
+        assertThat(help.awaitExit(Duration.ofMinutes(1))).isZero();
+        return help;
     }
 }
