@@ -58,57 +58,66 @@ public final class MailEventJson {
         json.writeStringField("messageId", event.messageId());
         json.writeStringField("date", event.date());
         json.writeStringField("receivedAt", event.receivedAt());
-        writeAddresses(json, "from", event.from());
-        json.writeFieldName("sender");
-        writeAddress(json, event.sender());
-        writeAddresses(json, "replyTo", event.replyTo());
-        writeAddresses(json, "to", event.to());
-        writeAddresses(json, "cc", event.cc());
-        writeAddresses(json, "bcc", event.bcc());
+        writeList(json, "from", event.from(), MailEventJson::writeAddress);
+        writeValue(json, "sender", event.sender(), MailEventJson::writeAddress);
+        writeList(json, "replyTo", event.replyTo(), MailEventJson::writeAddress);
+        writeList(json, "to", event.to(), MailEventJson::writeAddress);
+        writeList(json, "cc", event.cc(), MailEventJson::writeAddress);
+        writeList(json, "bcc", event.bcc(), MailEventJson::writeAddress);
         json.writeStringField("subject", event.subject());
-        writeBody(json, "text", event.text());
-        writeBody(json, "html", event.html());
-        writeAttachments(json, event.attachments());
+        writeValue(json, "text", event.text(), MailEventJson::writeBody);
+        writeValue(json, "html", event.html(), MailEventJson::writeBody);
+        writeList(json, "attachments", event.attachments(), MailEventJson::writeAttachment);
         json.writeStringField("inReplyTo", event.inReplyTo());
-        writeStrings(json, "references", event.references());
-        writeAuthentication(json, event.authentication());
-        writeSpam(json, event.spam());
+        writeList(json, "references", event.references(), JsonGenerator::writeString);
+        writeValue(json, "authentication", event.authentication(), MailEventJson::writeAuthentication);
+        writeValue(json, "spam", event.spam(), MailEventJson::writeSpam);
         json.writeNumberField("size", event.size());
-        writeHeaders(json, event.headers());
-        writeDefects(json, event.defects());
+        writeList(json, "headers", event.headers(), MailEventJson::writeHeader);
+        writeList(json, "defects", event.defects(), MailEventJson::writeDefect);
         json.writeEndObject();
     }
 
-    private static void writeAddresses(JsonGenerator json, String field, List<Address> addresses) throws IOException {
+    /** How one value is written, never null. */
+    @FunctionalInterface
+    private interface Writer<T> {
+        void write(JsonGenerator json, T value) throws IOException;
+    }
+
+    /** {@code "field": value}, or {@code "field": null}. */
+    private static <T> void writeValue(JsonGenerator json, String field, T value, Writer<T> writer) throws IOException {
         json.writeFieldName(field);
-        if (addresses == null) {
+        writeNullable(json, value, writer);
+    }
+
+    /** {@code "field": [values]}, or {@code "field": null}. */
+    private static <T> void writeList(JsonGenerator json, String field, List<T> values, Writer<T> writer)
+            throws IOException {
+        writeValue(json, field, values, (out, list) -> {
+            out.writeStartArray();
+            for (T value : list) {
+                writeNullable(out, value, writer);
+            }
+            out.writeEndArray();
+        });
+    }
+
+    private static <T> void writeNullable(JsonGenerator json, T value, Writer<T> writer) throws IOException {
+        if (value == null) {
             json.writeNull();
-            return;
+        } else {
+            writer.write(json, value);
         }
-        json.writeStartArray();
-        for (Address address : addresses) {
-            writeAddress(json, address);
-        }
-        json.writeEndArray();
     }
 
     private static void writeAddress(JsonGenerator json, Address address) throws IOException {
-        if (address == null) {
-            json.writeNull();
-            return;
-        }
         json.writeStartObject();
         json.writeStringField("name", address.name());
         json.writeStringField("address", address.address());
         json.writeEndObject();
     }
 
-    private static void writeBody(JsonGenerator json, String field, Body body) throws IOException {
-        json.writeFieldName(field);
-        if (body == null) {
-            json.writeNull();
-            return;
-        }
+    private static void writeBody(JsonGenerator json, Body body) throws IOException {
         json.writeStartObject();
         json.writeStringField("content", body.content());
         json.writeStringField("charset", body.charset());
@@ -116,61 +125,29 @@ public final class MailEventJson {
         json.writeEndObject();
     }
 
-    private static void writeAttachments(JsonGenerator json, List<Attachment> attachments) throws IOException {
-        json.writeFieldName("attachments");
-        if (attachments == null) {
-            json.writeNull();
-            return;
-        }
-        json.writeStartArray();
-        for (Attachment attachment : attachments) {
-            json.writeStartObject();
-            json.writeStringField("filename", attachment.filename());
-            json.writeStringField("contentType", attachment.contentType());
-            json.writeStringField("disposition", attachment.disposition());
-            json.writeBooleanField("inline", attachment.inline());
-            json.writeStringField("contentId", attachment.contentId());
-            json.writeNumberField("size", attachment.size());
-            json.writeStringField("sha256", attachment.sha256());
-            json.writeStringField("ref", attachment.ref());
-            json.writeEndObject();
-        }
-        json.writeEndArray();
-    }
-
-    private static void writeStrings(JsonGenerator json, String field, List<String> values) throws IOException {
-        json.writeFieldName(field);
-        if (values == null) {
-            json.writeNull();
-            return;
-        }
-        json.writeStartArray();
-        for (String value : values) {
-            json.writeString(value);
-        }
-        json.writeEndArray();
+    private static void writeAttachment(JsonGenerator json, Attachment attachment) throws IOException {
+        json.writeStartObject();
+        json.writeStringField("filename", attachment.filename());
+        json.writeStringField("contentType", attachment.contentType());
+        json.writeStringField("disposition", attachment.disposition());
+        json.writeBooleanField("inline", attachment.inline());
+        json.writeStringField("contentId", attachment.contentId());
+        json.writeNumberField("size", attachment.size());
+        json.writeStringField("sha256", attachment.sha256());
+        json.writeStringField("ref", attachment.ref());
+        json.writeEndObject();
     }
 
     private static void writeAuthentication(JsonGenerator json, Authentication authentication) throws IOException {
-        json.writeFieldName("authentication");
-        if (authentication == null) {
-            json.writeNull();
-            return;
-        }
         json.writeStartObject();
         json.writeStringField("spf", authentication.spf());
         json.writeStringField("dkim", authentication.dkim());
         json.writeStringField("dmarc", authentication.dmarc());
-        writeStrings(json, "results", authentication.results());
+        writeList(json, "results", authentication.results(), JsonGenerator::writeString);
         json.writeEndObject();
     }
 
     private static void writeSpam(JsonGenerator json, Map<String, String> spam) throws IOException {
-        json.writeFieldName("spam");
-        if (spam == null) {
-            json.writeNull();
-            return;
-        }
         json.writeStartObject();
         for (Map.Entry<String, String> entry : spam.entrySet()) {
             json.writeStringField(entry.getKey(), entry.getValue());
@@ -178,37 +155,19 @@ public final class MailEventJson {
         json.writeEndObject();
     }
 
-    private static void writeHeaders(JsonGenerator json, List<Header> headers) throws IOException {
-        json.writeFieldName("headers");
-        if (headers == null) {
-            json.writeNull();
-            return;
-        }
-        json.writeStartArray();
-        for (Header header : headers) {
-            json.writeStartObject();
-            json.writeStringField("name", header.name());
-            json.writeStringField("raw", header.raw());
-            json.writeStringField("decoded", header.decoded());
-            json.writeEndObject();
-        }
-        json.writeEndArray();
+    private static void writeHeader(JsonGenerator json, Header header) throws IOException {
+        json.writeStartObject();
+        json.writeStringField("name", header.name());
+        json.writeStringField("raw", header.raw());
+        json.writeStringField("decoded", header.decoded());
+        json.writeEndObject();
     }
 
-    private static void writeDefects(JsonGenerator json, List<Defect> defects) throws IOException {
-        json.writeFieldName("defects");
-        if (defects == null) {
-            json.writeNull();
-            return;
-        }
-        json.writeStartArray();
-        for (Defect defect : defects) {
-            json.writeStartObject();
-            json.writeStringField("code", defect.code());
-            json.writeStringField("part", defect.part());
-            json.writeStringField("detail", defect.detail());
-            json.writeEndObject();
-        }
-        json.writeEndArray();
+    private static void writeDefect(JsonGenerator json, Defect defect) throws IOException {
+        json.writeStartObject();
+        json.writeStringField("code", defect.code());
+        json.writeStringField("part", defect.part());
+        json.writeStringField("detail", defect.detail());
+        json.writeEndObject();
     }
 }

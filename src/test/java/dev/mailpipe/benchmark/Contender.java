@@ -83,11 +83,9 @@ enum Contender {
      * made by {@link #settingsFile}.
      */
     static Launch launcher(Setup setup, Path out, List<String> jvmOptions, List<String> settings) throws IOException {
-        Path launcher =
-                setup.jar().toAbsolutePath().getParent().resolveSibling("bin").resolve("mailpipe");
         return new Launch(
                 List.of(
-                        launcher.toString(),
+                        launcherBeside(setup.jar()).toString(),
                         "--properties",
                         settingsFile(setup, out, settings).toString()),
                 Map.of(
@@ -97,6 +95,11 @@ enum Contender {
                         System.getProperty("java.home"),
                         "JAVA_OPTS",
                         String.join(" ", jvmOptions)));
+    }
+
+    /** {@code bin/mailpipe} of the project whose {@code target} folder holds {@code jar}. */
+    static Path launcherBeside(Path jar) {
+        return jar.toAbsolutePath().getParent().resolveSibling("bin").resolve("mailpipe");
     }
 
     /**

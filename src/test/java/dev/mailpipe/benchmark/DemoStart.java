@@ -21,7 +21,7 @@ final class DemoStart {
 
     /** The report's section; fails when a demo run fails. */
     static String markdown(Path jar, Path work, int runs) throws Exception {
-        Path launcher = jar.getParent().resolveSibling("bin").resolve("mailpipe");
+        Path launcher = Contender.launcherBeside(jar);
         Map<String, List<String>> commands = new LinkedHashMap<>();
         commands.put("`bin/mailpipe --demo`", List.of(launcher.toString(), "--demo"));
         commands.put(

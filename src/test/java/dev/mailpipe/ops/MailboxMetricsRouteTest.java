@@ -61,9 +61,7 @@ class MailboxMetricsRouteTest extends MailpipeRouteTestSupport {
         for (Path eml : StoredMessages.emlFiles(new FilesLayout(dir.resolve("out"), mailbox).mailboxFolder())) {
             bytes += Files.size(eml);
         }
-        String text = context.getRegistry()
-                .lookupByNameAndType(Observability.METRICS, MetricsService.class)
-                .scrape();
+        String text = Observability.metrics(context).orElseThrow().scrape();
         List<Sample> samples = PrometheusText.parse(text);
         Map<String, String> labels = Map.of("mailbox", mailbox.toString());
         assertThat(PrometheusText.value(samples, "mailpipe_messages_delivered_total", labels))
