@@ -1,8 +1,10 @@
 package dev.mailpipe.ledger;
 
+import dev.mailpipe.mailbox.ListedMessage;
 import dev.mailpipe.mailbox.MailboxStatus;
 import dev.mailpipe.mailbox.MailpipeHeaders;
 import dev.mailpipe.mailbox.OutageException;
+import dev.mailpipe.mailbox.RetrievalBrokeConnection;
 import java.sql.SQLException;
 import java.util.Optional;
 import java.util.function.Function;
@@ -62,7 +64,10 @@ public final class DeliveryFailures implements Processor {
         }
         MailboxStatus status = mailbox.get();
         try {
-            if (outage != null) {
+            Optional<RetrievalBrokeConnection> broke = RetrievalBrokeConnection.in(failure);
+            if (broke.isPresent() && claimed) {
+                brokeConnection(exchange, status, key, broke.get());
+            } else if (outage != null) {
                 status.deliveryOutage(outage.what(), outage.getMessage());
                 if (claimed) {
                     ledger.release(key);
@@ -83,6 +88,41 @@ public final class DeliveryFailures implements Processor {
         } catch (SQLException e) {
             status.deliveryOutage("ledger", "ledger unavailable: " + e.getMessage());
         }
+    }
+
+    /**
+     * The connection broke while the server sent this message. Once the message is to blame (other
+     * messages could be downloaded, see {@link dev.mailpipe.mailbox.ProblemMessages#broke}) and this
+     * has happened {@code maxAttempts} times, it is parked: left on the server, named once in the log.
+     * Until then, and whenever it is not to blame, the lost connection is an outage as any other.
+     */
+    private void brokeConnection(Exchange exchange, MailboxStatus status, String key, RetrievalBrokeConnection broke)
+            throws SQLException {
+        ListedMessage listed = ListedMessage.of(exchange).orElseThrow();
+        int losses = ledger.recordLostConnection(key, describe(broke));
+        boolean toBlame = status.problems().broke(listed.uidl(), broke);
+        if (toBlame && losses >= maxAttempts(exchange)) {
+            ledger.park(key, describe(broke));
+            status.problems().parked(key);
+            status.messageSettled(key);
+            LOG.warn(
+                    "Mailbox {}: parked message {} ({}): the connection broke {} times while the server sent it,"
+                            + " while other messages could be downloaded. It stays on the server; 'mailpipe ledger"
+                            + " retry {}' lets it be tried again.",
+                    status.mailbox(),
+                    key,
+                    listed,
+                    losses,
+                    key);
+            return;
+        }
+        status.deliveryOutage("mailbox connection", broke.getMessage());
+        LOG.info(
+                "Mailbox {}: the connection broke while the server sent {} (break {}); the mailbox's other messages"
+                        + " are fetched first from now on",
+                status.mailbox(),
+                listed,
+                losses);
     }
 
     static Throwable failureOf(Exchange exchange) {

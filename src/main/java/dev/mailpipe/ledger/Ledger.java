@@ -28,7 +28,7 @@ import java.util.Set;
  */
 public final class Ledger implements AutoCloseable {
 
-    static final int SCHEMA_VERSION = 3;
+    static final int SCHEMA_VERSION = 4;
 
     /** The PostgreSQL advisory lock that lets one instance at a time create or migrate the schema. */
     private static final long MIGRATION_LOCK = 0x6d61696c70697065L;
@@ -38,7 +38,16 @@ public final class Ledger implements AutoCloseable {
             "claimed_by NOT IN (SELECT instance_id FROM mailpipe_instances WHERE alive_until >= ?)";
 
     private static final String COLUMNS = "message_key, mailbox, uidl, message_id, state, attempts, last_error,"
-            + " first_seen, updated, deleted_at, claimed_by, sinks_done";
+            + " first_seen, updated, deleted_at, claimed_by, sinks_done, generation, listed_size, header_digest,"
+            + " lost_connections, dele_sessions";
+
+    /** Version 4: what tells a message apart besides its UIDL, and how often it broke a download or outlived a DELE. */
+    private static final List<String> VERSION_4_COLUMNS = List.of(
+            "generation INTEGER NOT NULL DEFAULT 0",
+            "listed_size BIGINT",
+            "header_digest VARCHAR(64)",
+            "lost_connections INTEGER NOT NULL DEFAULT 0",
+            "dele_sessions INTEGER NOT NULL DEFAULT 0");
 
     private final String url;
     private final Properties credentials;
@@ -164,7 +173,9 @@ public final class Ledger implements AutoCloseable {
                     + " claimed_by TEXT,"
                     // Unused since version 3 (claims last as long as their instance's heartbeat).
                     + " claimed_until BIGINT,"
-                    + " sinks_done TEXT)");
+                    + " sinks_done TEXT, "
+                    + String.join(", ", VERSION_4_COLUMNS)
+                    + ")");
             ddl.execute("CREATE INDEX IF NOT EXISTS mailpipe_messages_deleted ON mailpipe_messages (deleted_at)");
             // Version 3: instances prove they are alive, so a dead instance's claims are free at once.
             ddl.execute("CREATE TABLE IF NOT EXISTS mailpipe_instances ("
@@ -188,7 +199,19 @@ public final class Ledger implements AutoCloseable {
                 alter.execute("ALTER TABLE mailpipe_messages ADD COLUMN sinks_done TEXT");
             }
         }
+        if (version >= 1 && version < 4) {
+            // Version 4: a message is known by its UIDL and a fingerprint (LIST size, header digest),
+            // so a UIDL the server reuses or repeats is a message of its own (a new generation).
+            try (Statement alter = c.createStatement()) {
+                for (String column : VERSION_4_COLUMNS) {
+                    alter.execute("ALTER TABLE mailpipe_messages ADD COLUMN " + column);
+                }
+            }
+        }
         if (version < SCHEMA_VERSION) {
+            try (Statement index = c.createStatement()) {
+                index.execute("CREATE INDEX IF NOT EXISTS mailpipe_messages_uidl ON mailpipe_messages (mailbox, uidl)");
+            }
             try (PreparedStatement insert = c.prepareStatement("INSERT INTO mailpipe_schema (version) VALUES (?)")) {
                 insert.setInt(1, SCHEMA_VERSION);
                 insert.executeUpdate();
@@ -207,23 +230,43 @@ public final class Ledger implements AutoCloseable {
      * delivery record that follows is.
      */
     public synchronized Claim claim(String key, String mailbox, String uidl, String owner) throws SQLException {
+        Optional<Claim> fresh = claimNew(key, mailbox, uidl, 0, null, owner);
+        return fresh.isPresent() ? fresh.get() : claimKnown(key, owner);
+    }
+
+    /**
+     * Records a message the ledger has never seen, generation {@code generation} of its UIDL with the
+     * size the server listed, claimed by {@code owner}; empty when the key is already recorded.
+     */
+    public synchronized Optional<Claim> claimNew(
+            String key, String mailbox, String uidl, int generation, Long listedSize, String owner)
+            throws SQLException {
         long now = clock.millis();
         return withConnection(false, c -> {
             try (PreparedStatement insert = bound(
                     c,
-                    "INSERT INTO mailpipe_messages"
-                            + " (message_key, mailbox, uidl, state, attempts, first_seen, updated, claimed_by)"
-                            + " VALUES (?, ?, ?, 'SEEN', 0, ?, ?, ?) ON CONFLICT (message_key) DO NOTHING",
+                    "INSERT INTO mailpipe_messages (message_key, mailbox, uidl, state, attempts, first_seen,"
+                            + " updated, claimed_by, generation, listed_size)"
+                            + " VALUES (?, ?, ?, 'SEEN', 0, ?, ?, ?, ?, ?) ON CONFLICT (message_key) DO NOTHING",
                     key,
                     mailbox,
                     uidl,
                     now,
                     now,
-                    owner)) {
-                if (insert.executeUpdate() == 1) {
-                    return Claim.deliver(0, Instant.ofEpochMilli(now), Set.of());
-                }
+                    owner,
+                    generation,
+                    listedSize)) {
+                return insert.executeUpdate() == 1
+                        ? Optional.of(Claim.deliver(0, Instant.ofEpochMilli(now), Set.of()))
+                        : Optional.empty();
             }
+        });
+    }
+
+    /** Claims a recorded message for {@code owner}, as {@link #claim} does for a key seen before. */
+    public synchronized Claim claimKnown(String key, String owner) throws SQLException {
+        long now = clock.millis();
+        return withConnection(false, c -> {
             try (PreparedStatement take = bound(
                     c,
                     "UPDATE mailpipe_messages SET claimed_by = ?, claimed_until = NULL, updated = ?"
@@ -240,9 +283,25 @@ public final class Ledger implements AutoCloseable {
                     return Claim.deliver(entry.attempts(), entry.firstSeen(), entry.sinksDone());
                 }
                 if (entry.state().isFinal()) {
-                    return Claim.alreadyDone(entry.state(), entry.deletedAt().isPresent());
+                    return Claim.alreadyDone(entry.state(), entry.deletedAt().isPresent(), entry.deleSessions());
+                }
+                if (entry.state() == DeliveryState.PARKED) {
+                    return Claim.parked();
                 }
                 return Claim.claimedElsewhere(entry.claimedBy().orElse("?"));
+            }
+        });
+    }
+
+    /** Every generation the ledger has of one UIDL in one mailbox, oldest first. */
+    public synchronized List<LedgerEntry> entriesOf(String mailbox, String uidl) throws SQLException {
+        return withConnection(false, c -> {
+            try (PreparedStatement query = bound(
+                    c,
+                    "SELECT " + COLUMNS + " FROM mailpipe_messages WHERE mailbox = ? AND uidl = ? ORDER BY generation",
+                    mailbox,
+                    uidl)) {
+                return entries(query);
             }
         });
     }
@@ -296,12 +355,22 @@ public final class Ledger implements AutoCloseable {
      * consumer calls before the batch's DELEs: one fsync per batch instead of one per message.
      */
     public synchronized void markDelivered(String key, String messageId) throws SQLException {
+        markDelivered(key, messageId, null);
+    }
+
+    /**
+     * As {@link #markDelivered(String, String)}, keeping the digest of the message's identifying
+     * headers (see {@code HeaderDigest}) that later tells it from another message with its UIDL.
+     */
+    public synchronized void markDelivered(String key, String messageId, String headerDigest) throws SQLException {
         update(
                 false,
                 "UPDATE mailpipe_messages SET state = 'DELIVERED', message_id = ?, updated = ?,"
-                        + " claimed_by = NULL, claimed_until = NULL WHERE message_key = ?",
+                        + " header_digest = COALESCE(?, header_digest), claimed_by = NULL, claimed_until = NULL"
+                        + " WHERE message_key = ?",
                 messageId,
                 clock.millis(),
+                headerDigest,
                 key);
     }
 
@@ -347,26 +416,108 @@ public final class Ledger implements AutoCloseable {
     }
 
     public synchronized void markDeadLettered(String key, String error) throws SQLException {
+        markDeadLettered(key, error, null);
+    }
+
+    /** Records the message dead-lettered, with its header digest when its bytes were read. */
+    public synchronized void markDeadLettered(String key, String error, String headerDigest) throws SQLException {
         update(
                 "UPDATE mailpipe_messages SET state = 'DEAD_LETTERED', last_error = ?, updated = ?,"
+                        + " header_digest = COALESCE(?, header_digest), claimed_by = NULL, claimed_until = NULL"
+                        + " WHERE message_key = ?",
+                truncate(error),
+                clock.millis(),
+                headerDigest,
+                key);
+    }
+
+    /**
+     * Counts a connection the server lost while sending this message, releases the claim, and
+     * returns how many such losses the message has had. Not an attempt: its bytes never arrived.
+     */
+    public synchronized int recordLostConnection(String key, String error) throws SQLException {
+        update(
+                "UPDATE mailpipe_messages SET lost_connections = lost_connections + 1, last_error = ?, updated = ?,"
                         + " claimed_by = NULL, claimed_until = NULL WHERE message_key = ?",
                 truncate(error),
                 clock.millis(),
                 key);
+        return withConnection(
+                c -> find(c, key).map(LedgerEntry::lostConnections).orElse(0));
     }
 
-    /** Records that these messages were deleted from the server (DELE accepted, session closed). */
+    /** Parks a message that cannot be downloaded: it stays on the server, untouched, until {@link #retry}. */
+    public synchronized void park(String key, String reason) throws SQLException {
+        update(
+                "UPDATE mailpipe_messages SET state = 'PARKED', last_error = ?, updated = ?,"
+                        + " claimed_by = NULL, claimed_until = NULL WHERE message_key = ? AND state = 'SEEN'",
+                truncate(reason),
+                clock.millis(),
+                key);
+    }
+
+    /** Lets a parked message be tried again at the next poll, with its counts reset; false if it is not parked. */
+    public synchronized boolean retry(String key) throws SQLException {
+        return update(
+                        "UPDATE mailpipe_messages SET state = 'SEEN', attempts = 0, lost_connections = 0, updated = ?"
+                                + " WHERE message_key = ? AND state = 'PARKED'",
+                        clock.millis(),
+                        key)
+                == 1;
+    }
+
+    /**
+     * Of {@code keys}, those the ledger records delivered or dead-lettered: the only messages the
+     * consumer may delete from the server, whatever the route did.
+     */
+    public synchronized Set<String> settled(Collection<String> keys) throws SQLException {
+        List<String> all = List.copyOf(keys);
+        Set<String> settled = new java.util.HashSet<>();
+        int chunk = 500;
+        for (int from = 0; from < all.size(); from += chunk) {
+            List<String> part = all.subList(from, Math.min(all.size(), from + chunk));
+            String marks = String.join(", ", java.util.Collections.nCopies(part.size(), "?"));
+            withConnection(false, c -> {
+                try (PreparedStatement query = bound(
+                        c,
+                        "SELECT message_key FROM mailpipe_messages WHERE state IN ('DELIVERED', 'DEAD_LETTERED')"
+                                + " AND message_key IN (" + marks + ")",
+                        part.toArray())) {
+                    try (ResultSet rows = query.executeQuery()) {
+                        while (rows.next()) {
+                            settled.add(rows.getString(1));
+                        }
+                    }
+                }
+                return null;
+            });
+        }
+        return settled;
+    }
+
+    /** Records that these messages were deleted from the server (DELE accepted, QUIT acknowledged). */
     public synchronized void markDeleted(Collection<String> keys) throws SQLException {
+        markDeleted(keys, true);
+    }
+
+    /**
+     * Records that these messages' DELEs were accepted and the session ended; a session whose QUIT
+     * the server acknowledged counts towards the sessions in which the server was asked to delete them.
+     */
+    public synchronized void markDeleted(Collection<String> keys, boolean quitAcknowledged) throws SQLException {
         long now = clock.millis();
+        int counted = quitAcknowledged ? 1 : 0;
         withConnection(c -> {
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(false);
             try (PreparedStatement mark = c.prepareStatement(
-                    "UPDATE mailpipe_messages SET deleted_at = ?, updated = ? WHERE message_key = ?")) {
+                    "UPDATE mailpipe_messages SET deleted_at = ?, updated = ?, dele_sessions = dele_sessions + ?"
+                            + " WHERE message_key = ?")) {
                 for (String key : keys) {
                     mark.setLong(1, now);
                     mark.setLong(2, now);
-                    mark.setString(3, key);
+                    mark.setInt(3, counted);
+                    mark.setString(4, key);
                     mark.addBatch();
                 }
                 mark.executeBatch();
@@ -434,8 +585,10 @@ public final class Ledger implements AutoCloseable {
                             + " SUM(CASE WHEN state = 'DELIVERED' THEN 1 ELSE 0 END),"
                             + " SUM(CASE WHEN state = 'SEEN' THEN 1 ELSE 0 END),"
                             + " SUM(CASE WHEN state = 'DEAD_LETTERED' THEN 1 ELSE 0 END),"
-                            + " SUM(CASE WHEN state <> 'SEEN' AND deleted_at IS NULL THEN 1 ELSE 0 END),"
-                            + " MAX(CASE WHEN state = 'DELIVERED' THEN updated END)"
+                            + " SUM(CASE WHEN state IN ('DELIVERED', 'DEAD_LETTERED') AND deleted_at IS NULL"
+                            + " THEN 1 ELSE 0 END),"
+                            + " MAX(CASE WHEN state = 'DELIVERED' THEN updated END),"
+                            + " SUM(CASE WHEN state = 'PARKED' THEN 1 ELSE 0 END)"
                             + " FROM mailpipe_messages GROUP BY mailbox ORDER BY mailbox")) {
                 while (rows.next()) {
                     String mailbox = rows.getString(1);
@@ -449,6 +602,7 @@ public final class Ledger implements AutoCloseable {
                             rows.getLong(3),
                             rows.getLong(4),
                             rows.getLong(5),
+                            rows.getLong(7),
                             delivered,
                             Optional.ofNullable(error).map(e -> e[0]),
                             Optional.ofNullable(error).map(e -> Instant.ofEpochMilli(Long.parseLong(e[1])))));
@@ -469,15 +623,19 @@ public final class Ledger implements AutoCloseable {
                     query.setString(index++, state.get().name());
                 }
                 query.setInt(index, limit);
-                List<LedgerEntry> entries = new ArrayList<>();
-                try (ResultSet rows = query.executeQuery()) {
-                    while (rows.next()) {
-                        entries.add(entry(rows));
-                    }
-                }
-                return entries;
+                return entries(query);
             }
         });
+    }
+
+    private static List<LedgerEntry> entries(PreparedStatement query) throws SQLException {
+        List<LedgerEntry> entries = new ArrayList<>();
+        try (ResultSet rows = query.executeQuery()) {
+            while (rows.next()) {
+                entries.add(entry(rows));
+            }
+        }
+        return entries;
     }
 
     private static Optional<LedgerEntry> find(Connection c, String key) throws SQLException {
@@ -505,7 +663,17 @@ public final class Ledger implements AutoCloseable {
                 Instant.ofEpochMilli(row.getLong("updated")),
                 deleted ? Optional.of(Instant.ofEpochMilli(deletedAt)) : Optional.empty(),
                 Optional.ofNullable(row.getString("claimed_by")),
-                sinks(row.getString("sinks_done")));
+                sinks(row.getString("sinks_done")),
+                row.getInt("generation"),
+                listedSize(row),
+                Optional.ofNullable(row.getString("header_digest")),
+                row.getInt("lost_connections"),
+                row.getInt("dele_sessions"));
+    }
+
+    private static Optional<Long> listedSize(ResultSet row) throws SQLException {
+        long size = row.getLong("listed_size");
+        return row.wasNull() ? Optional.empty() : Optional.of(size);
     }
 
     private static Set<String> sinks(String column) {

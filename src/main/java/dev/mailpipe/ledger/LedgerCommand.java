@@ -8,15 +8,16 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code java -jar mailpipe.jar ledger stats|list [STATE] [--limit N]|forget KEY}: inspect and repair
- * the delivery ledger. {@code forget} makes mailpipe deliver a message again if it is still on the
- * server (for example after its file was lost).
+ * {@code java -jar mailpipe.jar ledger stats|list [STATE] [--limit N]|forget KEY|retry KEY}: inspect
+ * and repair the delivery ledger. {@code forget} makes mailpipe deliver a message again if it is
+ * still on the server (for example after its file was lost); {@code retry} lets a parked message
+ * (one that broke every download) be tried again at the next poll.
  */
 public final class LedgerCommand {
 
     public static final String USAGE =
-            "Usage: java -jar mailpipe.jar ledger stats | list [SEEN|DELIVERED|DEAD_LETTERED]"
-                    + " [--limit N] | forget KEY   (--properties FILE before or after)";
+            "Usage: java -jar mailpipe.jar ledger stats | list [SEEN|DELIVERED|DEAD_LETTERED|PARKED]"
+                    + " [--limit N] | forget KEY | retry KEY   (--properties FILE before or after)";
 
     private final Ledger ledger;
     private final PrintStream out;
@@ -38,6 +39,7 @@ public final class LedgerCommand {
                 args.size() == 1 ? stats() : usage("stats takes no arguments, got " + args.subList(1, args.size()));
             case "list" -> list(args.subList(1, args.size()));
             case "forget" -> args.size() == 2 ? forget(args.get(1)) : usage("forget needs exactly one KEY");
+            case "retry" -> args.size() == 2 ? retry(args.get(1)) : usage("retry needs exactly one KEY");
             default -> usage("unknown subcommand '" + args.get(0) + "'");
         };
     }
@@ -89,6 +91,15 @@ public final class LedgerCommand {
             return 0;
         }
         err.println("No ledger entry " + key);
+        return 1;
+    }
+
+    private int retry(String key) throws SQLException {
+        if (ledger.retry(key)) {
+            out.println("Unparked " + key + "; it is tried again at the next poll.");
+            return 0;
+        }
+        err.println("No parked ledger entry " + key);
         return 1;
     }
 

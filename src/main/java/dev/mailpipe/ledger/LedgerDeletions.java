@@ -6,12 +6,15 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Records deletions sent to the server, and prunes entries of messages deleted longer ago than
+ * Tells the consumer which messages the ledger has settled (delivered or dead-lettered: the only
+ * ones it may delete), records deletions sent to the server, and prunes entries of messages deleted longer ago than
  * {@code ledger.retentionDays} (checked at most hourly): a message seen again in the meantime has
  * its deletion recorded anew, so an entry that old belongs to a message the server no longer has.
  */
@@ -40,13 +43,19 @@ public final class LedgerDeletions implements DeletionListener {
     }
 
     @Override
-    public void deletionsSent(List<String> uidls) {
+    public Set<String> settled(Collection<String> keys) throws SQLException {
+        return keys.isEmpty() ? Set.of() : ledger.settled(keys);
+    }
+
+    @Override
+    public void deletionsSent(List<String> keys, boolean quitAcknowledged) {
         try {
-            ledger.markDeleted(uidls.stream().map(mailbox::keyOf).toList());
+            ledger.markDeleted(keys, quitAcknowledged);
             pruneIfDue();
         } catch (SQLException e) {
             // Only bookkeeping is lost: the messages are delivered and gone from the server.
-            LOG.warn("Could not record {} deletion(s) in the ledger: {}", uidls.size(), e.getMessage());
+            LOG.warn(
+                    "Could not record {} deletion(s) in mailbox {}'s ledger: {}", keys.size(), mailbox, e.getMessage());
         }
     }
 

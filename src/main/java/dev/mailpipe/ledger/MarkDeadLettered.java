@@ -28,7 +28,7 @@ public final class MarkDeadLettered implements Processor {
         String key = exchange.getMessage().getHeader(MailpipeHeaders.KEY, String.class);
         String reason = DeliveryFailures.describe(DeliveryFailures.failureOf(exchange));
         try {
-            ledger.markDeadLettered(key, reason);
+            ledger.markDeadLettered(key, reason, HeaderDigests.of(exchange));
         } catch (SQLException e) {
             throw new OutageException("ledger", e);
         }

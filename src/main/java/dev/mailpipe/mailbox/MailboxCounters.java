@@ -16,6 +16,10 @@ public final class MailboxCounters {
     public static final String DELIVERED_BEFORE = "delivered-before";
     /** Skip reason: another instance is delivering the message; it stays on the server. */
     public static final String CLAIMED_ELSEWHERE = "claimed-elsewhere";
+    /** Skip reason: the message broke every download and is parked; it stays on the server. */
+    public static final String PARKED = "parked";
+    /** Skip reason: the server keeps the delivered message although it accepted its DELE several times. */
+    public static final String KEPT_BY_SERVER = "kept-by-server";
     /** Failure cause of a message's own failure (outages are named by what is out). */
     public static final String MESSAGE = "message";
 

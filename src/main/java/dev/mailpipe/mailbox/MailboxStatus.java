@@ -41,6 +41,7 @@ public final class MailboxStatus implements PollingConsumerPollStrategy, Excepti
     private volatile boolean pollInProgress;
     private volatile boolean polledHere;
     private final MailboxCounters counters = new MailboxCounters();
+    private final ProblemMessages problems;
     /** When the current poll began (System.nanoTime()). */
     private volatile long pollStarted;
 
@@ -57,6 +58,12 @@ public final class MailboxStatus implements PollingConsumerPollStrategy, Excepti
     public MailboxStatus(MailboxSettings mailbox) {
         this.mailbox = mailbox;
         this.id = mailbox.id();
+        this.problems = new ProblemMessages(id);
+    }
+
+    /** Messages that stay on the server for reasons of their own: broken downloads, parked, kept despite DELE. */
+    public ProblemMessages problems() {
+        return problems;
     }
 
     /**

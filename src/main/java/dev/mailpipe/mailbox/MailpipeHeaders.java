@@ -65,5 +65,14 @@ public final class MailpipeHeaders {
     /** Exchange property: failed attempts recorded for this message before this one. */
     public static final String ATTEMPTS_BEFORE = "MailpipeAttemptsBefore";
 
+    /** Exchange property: the {@link ListedMessage} the consumer made for the exchange's message. */
+    public static final String LISTED_MESSAGE = "MailpipeListedMessage";
+
+    /**
+     * Exchange property: why a message the route completed stays on the server (a {@link
+     * MailboxCounters} skip reason), with {@link #LEAVE_ON_SERVER}.
+     */
+    public static final String LEAVE_REASON = "MailpipeLeaveReason";
+
     private MailpipeHeaders() {}
 }

@@ -79,6 +79,9 @@ public final class Pop3Connection {
     private final char[] chars = new char[CHUNK_CHARS];
 
     private final byte[] bytes = new byte[CHUNK_CHARS];
+    /** Messages retrieved whole in this session. */
+    private int retrieved;
+
     /** Told after every block a reply brings: a long download is activity, not a stuck poll. */
     private volatile Runnable onBlock = () -> {};
 
@@ -162,11 +165,13 @@ public final class Pop3Connection {
      */
     public boolean retrieve(int number, OutputStream out) throws IOException {
         synchronized (protocol) {
+            boolean reading = false;
             try {
                 // Replies come in command order: drop those of skipped messages, up to this one's.
                 while (!sentAhead.isEmpty() && sentAhead.peekFirst() != number) {
                     discard(sentAhead.pollFirst());
                 }
+                reading = true;
                 if (sentAhead.isEmpty()) {
                     send("RETR " + number + "\r\n");
                 } else {
@@ -178,11 +183,68 @@ public final class Pop3Connection {
                 if (writeFailure != null) {
                     throw writeFailure;
                 }
+                if (found) {
+                    retrieved++;
+                }
                 return found;
+            } catch (ConnectionFailure e) {
+                IOException cause = closed(e);
+                // Lost while this message's reply was under way, not on a connection already gone.
+                throw reading && !e.alreadyClosed ? new RetrievalBrokeConnection(number, retrieved, cause) : cause;
+            }
+        }
+    }
+
+    /**
+     * The {@link HeaderDigest} of message {@code number}'s headers, from {@code TOP n 0} (or, from a
+     * server that refuses TOP, from its RETR reply, read to its end); null when the server no longer
+     * has the message. Replies to RETRs sent ahead are read and dropped first (they are sent again):
+     * this is for the rare message whose UIDL the ledger already knows, not for the normal path.
+     */
+    public String headerDigest(int number) throws IOException {
+        synchronized (protocol) {
+            try {
+                discardSentAhead();
+                HeaderDigest digest = new HeaderDigest();
+                send("TOP " + number + " 0\r\n");
+                if (!okReply("TOP")) {
+                    send("RETR " + number + "\r\n");
+                    if (!okReply("RETR")) {
+                        return null;
+                    }
+                }
+                copyReply(digest);
+                return digest.digest();
             } catch (ConnectionFailure e) {
                 throw closed(e);
             }
         }
+    }
+
+    /**
+     * Ends the session with QUIT and returns whether the server acknowledged it: only then has it
+     * promised to apply the session's DELEs (RFC 1939's UPDATE state). Angus Mail ignores a QUIT that
+     * fails, so the consumer sends it here; the connection is closed either way, and Angus's own QUIT
+     * at the folder's close then fails quietly.
+     */
+    public boolean quit() {
+        synchronized (protocol) {
+            try {
+                discardSentAhead();
+                send("QUIT\r\n");
+                return okReply("QUIT");
+            } catch (ConnectionFailure e) {
+                LOG.debug("QUIT not acknowledged: {}", e.getCause().toString());
+                return false;
+            } finally {
+                closeQuietly();
+            }
+        }
+    }
+
+    /** Whether the connection is gone (a failure closed it): the session can retrieve nothing more. */
+    public boolean isClosed() {
+        return socket.isClosed();
     }
 
     /** Sets what to tell after every block of a reply read (the consumer marks its poll as active). */
@@ -273,7 +335,7 @@ public final class Pop3Connection {
 
     private void send(String commands) throws ConnectionFailure {
         if (socket.isClosed()) {
-            throw new ConnectionFailure(new IOException("Folder is closed"));
+            throw new ConnectionFailure(new IOException("Folder is closed"), true);
         }
         output.print(commands);
         output.flush();
@@ -436,8 +498,16 @@ public final class Pop3Connection {
 
     /** A failure of the connection itself, which leaves the session at an unknown point of a reply. */
     private static final class ConnectionFailure extends Exception {
+        /** Whether the connection was closed before the command (by an earlier failure). */
+        final boolean alreadyClosed;
+
         ConnectionFailure(IOException cause) {
+            this(cause, false);
+        }
+
+        ConnectionFailure(IOException cause, boolean alreadyClosed) {
             super(cause);
+            this.alreadyClosed = alreadyClosed;
         }
 
         @Override

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Queue;
+import java.util.Set;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.component.mail.JavaMailSender;
@@ -26,8 +27,12 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>the mail's headers are never copied into the exchange (see {@link #createExchange});
- *   <li>a completed message is flagged for deletion directly (camel-mail re-finds it by rescanning
- *       the whole folder and sends a NOOP for every commit, which is quadratic in the batch);
+ *   <li>a completed message is deleted only if the ledger has settled it (recorded it delivered or
+ *       dead-lettered) under the key its claim bound it to, whatever the route did: a route that
+ *       drops a message, swallows a sink's failure or leaves out the ledger's step deletes nothing
+ *       (camel-mail deletes whatever completes, and re-finds it by rescanning the whole folder with
+ *       a NOOP per commit, which is quadratic in the batch);
+ *   <li>a message whose download broke the connection is fetched after the batch's other messages;
  *   <li>the batch's POP3 session is closed here, right after the batch, so a failed DELE is seen:
  *       it is logged at WARN (camel-mail logs it at DEBUG), and sent deletions are reported to the
  *       {@link DeletionListener};
@@ -61,6 +66,11 @@ public final class Pop3Consumer extends MailConsumer {
     private boolean deletionsWithheld;
 
     private final List<Flagged> flaggedForDeletion = Collections.synchronizedList(new ArrayList<>());
+    /** A key no ledger entry has: a completed message that no claim bound is never settled. */
+    private static final String NOT_CLAIMED = "";
+    /** Whether the log has said that completed messages were not settled (this consumer's thread only). */
+    private boolean unsettledLogged;
+
     private final Object inFlightLock = new Object();
     /** Messages handed to the route and not yet completed, at most {@link #maxInFlight}. */
     private int inFlight;
@@ -189,6 +199,10 @@ public final class Pop3Consumer extends MailConsumer {
             progress.batchStarted(onServer);
         }
         flaggedForDeletion.clear();
+        if (taken > 0) {
+            status.problems().batchStarted();
+        }
+        brokenDownloadsLast(exchanges);
         batchBytes = 0;
         handedOver = 0;
         endedByOutage = false;
@@ -220,8 +234,22 @@ public final class Pop3Consumer extends MailConsumer {
                 total = 0;
             }
             progress.batchEnded(total > 0 && onServer > taken);
+            status.problems().batchEnded();
         }
         return total;
+    }
+
+    /**
+     * Moves messages whose download broke the connection earlier in this run to the end of the
+     * batch, so a message that always breaks it holds none of the others back.
+     */
+    private void brokenDownloadsLast(Queue<Object> exchanges) {
+        List<Object> broken = new ArrayList<>();
+        exchanges.removeIf(exchange -> {
+            String uidl = ((Exchange) exchange).getMessage().getHeader(MailpipeHeaders.UIDL, String.class);
+            return uidl != null && status.problems().brokeBefore(uidl) && broken.add(exchange);
+        });
+        exchanges.addAll(broken);
     }
 
     private static List<Integer> messageNumbers(Queue<Object> exchanges) {
@@ -282,6 +310,9 @@ public final class Pop3Consumer extends MailConsumer {
         });
         // Set by the download step, which has run on this thread by now.
         long downloaded = exchange.getProperty(MailpipeHeaders.DOWNLOADED_BYTES, 0L, Long.class);
+        if (exchange.getProperty(MailpipeHeaders.RAW_DOWNLOAD) != null) {
+            status.problems().downloaded(exchange.getMessage().getHeader(MailpipeHeaders.UIDL, String.class));
+        }
         batchBytes += downloaded;
         counters.countDownloaded(downloaded);
         progress.tick();
@@ -296,6 +327,11 @@ public final class Pop3Consumer extends MailConsumer {
     @Override
     public boolean isBatchAllowed() {
         if (!super.isBatchAllowed() || batchBytes >= batchByteLimit) {
+            return false;
+        }
+        Pop3Connection current = connection;
+        if (current != null && current.isClosed()) {
+            // The connection broke: this session can download nothing more.
             return false;
         }
         if (handedOver > 0 && inOutage()) {
@@ -332,16 +368,23 @@ public final class Pop3Consumer extends MailConsumer {
     }
 
     /**
-     * Sends the batch's DELEs and the QUIT that makes the server apply them. Angus Mail ignores a
+     * Sends the DELEs of the batch's settled messages and the QUIT that makes the server apply them.
+     * A message is deleted only if the ledger has it delivered or dead-lettered under the key its
+     * claim bound it to, and only after those records are durable; the deletion flags are set here,
+     * just before the QUIT, so no close of the folder can expunge anything else. Angus Mail ignores a
      * failed QUIT, so a deletion the server did not apply shows up when the message is seen again,
-     * which {@code ClaimMessage} reports; a failed DELE or a connection already lost is reported here.
+     * which the claim handles; a failed DELE or a connection already lost is reported here.
      */
     private void endSession(Folder folder, boolean allDone) {
-        List<Flagged> flagged = flaggedForDeletion.stream()
-                .filter(entry -> entry.folder() == folder)
-                .toList();
-        flaggedForDeletion.clear();
-        List<String> deleted = flagged.stream().map(Flagged::uid).toList();
+        List<Flagged> completed;
+        synchronized (flaggedForDeletion) {
+            completed = flaggedForDeletion.stream()
+                    .filter(entry -> entry.folder() == folder)
+                    .toList();
+            flaggedForDeletion.clear();
+        }
+        List<Flagged> flagged = completed;
+        List<String> deleted = List.of();
         try {
             if (!folder.isOpen()) {
                 throw new MessagingException("connection lost during the batch");
@@ -351,30 +394,37 @@ public final class Pop3Consumer extends MailConsumer {
                         "Mailbox {}: stopping before the batch's messages completed; its {} deletion(s) wait for the"
                                 + " next run, and nothing is delivered twice",
                         mailbox(),
-                        deleted.size());
+                        completed.size());
                 folder.close(false);
                 return;
             }
-            if (!deliveriesDurable(deleted.size())) {
+            if (!deliveriesDurable(completed.size())) {
                 deletionsWithheld = true;
                 folder.close(false);
                 return;
             }
+            flagged = settled(completed);
+            deleted = flagged.stream().map(Flagged::key).toList();
+            // Without the fast path Angus sends the QUIT and ignores its answer: counted as acknowledged.
+            boolean quitAcknowledged = true;
             if (connection != null && !flagged.isEmpty()) {
                 deleted = sendDeletions(connection, flagged);
-                // The DELEs are sent: a plain QUIT applies them.
+                quitAcknowledged = connection.quit();
                 folder.close(false);
             } else {
-                folder.close(true);
+                for (Flagged entry : flagged) {
+                    entry.message().setFlag(Flags.Flag.DELETED, true);
+                }
+                folder.close(!flagged.isEmpty());
             }
             counters.setAtRisk(flagged.size() - deleted.size());
             if (!deleted.isEmpty()) {
                 counters.countDeleted(deleted.size());
-                deletions.deletionsSent(deleted);
+                deletions.deletionsSent(deleted, quitAcknowledged);
                 status.progress();
             }
         } catch (MessagingException | IOException | IllegalStateException e) {
-            if (deleted.isEmpty()) {
+            if (flagged.isEmpty()) {
                 LOG.debug("Mailbox {}: session ended without a QUIT ({})", mailbox(), e.toString());
                 return;
             }
@@ -382,10 +432,61 @@ public final class Pop3Consumer extends MailConsumer {
                     "Mailbox {}: could not delete {} delivered message(s) ({}). They stay on the server and will be"
                             + " deleted at a later poll without being delivered again.",
                     mailbox(),
-                    deleted.size(),
+                    flagged.size(),
                     e.getMessage());
             LOG.debug("DELE/QUIT failure", e);
         }
+    }
+
+    /**
+     * The completed messages the ledger has settled. The others completed the route without a
+     * delivery record (an edited route: a filter, a {@code doCatch} that swallowed a sink's failure,
+     * no {@code mark-delivered} step): they stay on the server, held back until the next regular
+     * poll, and the log says so once per run of such polls. If the ledger cannot answer, nothing is
+     * deleted in this session.
+     */
+    private List<Flagged> settled(List<Flagged> completed) {
+        Set<String> settled;
+        try {
+            settled = deletions.settled(completed.stream().map(Flagged::key).toList());
+        } catch (Exception e) {
+            deletionsWithheld = true;
+            LOG.warn(
+                    "Mailbox {}: the ledger could not say which of this batch's messages are delivered ({}); its {}"
+                            + " deletion(s) wait for a later poll, and nothing is delivered twice.",
+                    mailbox(),
+                    e.getMessage(),
+                    completed.size());
+            return List.of();
+        }
+        List<Flagged> unsettled = completed.stream()
+                .filter(entry -> !settled.contains(entry.key()))
+                .toList();
+        if (!unsettled.isEmpty()) {
+            IdempotentRepository repository = getEndpoint().getIdempotentRepository();
+            unsettled.forEach(entry -> {
+                if (repository != null) {
+                    repository.remove(entry.uid());
+                }
+            });
+            if (!unsettledLogged) {
+                unsettledLogged = true;
+                LOG.warn(
+                        "Mailbox {}: {} message(s) completed the route without being recorded delivered or"
+                                + " dead-lettered in the ledger (does the route drop them with a filter, swallow a"
+                                + " sink's failure, or leave out the mark-delivered step?); they stay on the server",
+                        mailbox(),
+                        unsettled.size());
+            } else {
+                LOG.debug(
+                        "Mailbox {}: {} completed message(s) not settled; left on the server",
+                        mailbox(),
+                        unsettled.size());
+            }
+        } else {
+            unsettledLogged = false;
+        }
+        return completed.stream().filter(entry -> settled.contains(entry.key())).toList();
     }
 
     /** Sends the batch's DELEs (in one write when the server pipelines) and returns the UIDLs the server accepted. */
@@ -401,7 +502,7 @@ public final class Pop3Consumer extends MailConsumer {
         }
         return flagged.stream()
                 .filter(entry -> !refused.contains(entry.number()))
-                .map(Flagged::uid)
+                .map(Flagged::key)
                 .toList();
     }
 
@@ -448,7 +549,11 @@ public final class Pop3Consumer extends MailConsumer {
         exchange.setProperty(MailpipeHeaders.MAILBOX_STATUS, status);
         exchange.getMessage().setHeader(MailpipeHeaders.MAILBOX, mailbox.toString());
         exchange.getMessage().setHeader(MailpipeHeaders.UIDL, uidl);
-        exchange.getMessage().setHeader(MailpipeHeaders.KEY, mailbox.keyOf(uidl));
+        ListedMessage listed = ((UidlKeys) getEndpoint().getMailUidGenerator())
+                .listed(exchange.getIn(MailMessage.class).getOriginalMessage(), uidl);
+        exchange.setProperty(MailpipeHeaders.LISTED_MESSAGE, listed);
+        // The first generation's key until the claim binds the message to its own (see ListedMessage).
+        exchange.getMessage().setHeader(MailpipeHeaders.KEY, listed.keyOf(0));
     }
 
     @Override
@@ -456,7 +561,8 @@ public final class Pop3Consumer extends MailConsumer {
         String uid = (String) exchange.removeProperty(MAIL_MESSAGE_UID);
         IdempotentRepository repository = getEndpoint().getIdempotentRepository();
         if (exchange.getProperty(MailpipeHeaders.LEAVE_ON_SERVER, false, Boolean.class)) {
-            counters.countSkipped(MailboxCounters.CLAIMED_ELSEWHERE);
+            counters.countSkipped(exchange.getProperty(
+                    MailpipeHeaders.LEAVE_REASON, MailboxCounters.CLAIMED_ELSEWHERE, String.class));
             if (repository != null) {
                 repository.remove(uid);
             }
@@ -469,9 +575,12 @@ public final class Pop3Consumer extends MailConsumer {
                     // Its session ended before it completed (a stop): a later session deletes it.
                     throw new IllegalStateException("the message's session has ended");
                 }
-                // The message object belongs to this session's open folder: flagging it is all a DELE needs.
-                mail.setFlag(Flags.Flag.DELETED, true);
-                flaggedForDeletion.add(new Flagged(uid, mail.getMessageNumber(), mail.getFolder()));
+                // Deleted at the session's end if the ledger has settled the key its claim bound;
+                // without a claim (an edited route) it has none and stays on the server.
+                String key = ListedMessage.of(exchange)
+                        .flatMap(ListedMessage::boundKey)
+                        .orElse(NOT_CLAIMED);
+                flaggedForDeletion.add(new Flagged(uid, key, mail.getMessageNumber(), mail, mail.getFolder()));
                 counters.setAtRisk(flaggedForDeletion.size());
             }
             Pop3Connection current = connection;
@@ -481,7 +590,7 @@ public final class Pop3Consumer extends MailConsumer {
             if (repository != null) {
                 repository.confirm(uid);
             }
-        } catch (MessagingException | IllegalStateException e) {
+        } catch (IllegalStateException e) {
             // The session is gone (the connection dropped earlier in this batch): the message stays on
             // the server, and the ledger has it as delivered, so a later session deletes it without
             // delivering it again.
@@ -520,6 +629,9 @@ public final class Pop3Consumer extends MailConsumer {
                 : message.getOriginalMessage().getFolder();
     }
 
-    /** A delivered message flagged for deletion: its UIDL, its number in its session, and that session's folder. */
-    private record Flagged(String uid, int number, Folder folder) {}
+    /**
+     * A message the route completed, to delete if the ledger settled it: its UIDL, the key its claim
+     * bound, its number and message object in its session, and that session's folder.
+     */
+    private record Flagged(String uid, String key, int number, Message message, Folder folder) {}
 }

@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Identifies POP3 messages by their UIDL, read with one {@code UIDL} command per session instead of
  * camel-mail's default Message-ID lookup (one {@code TOP} per message, not unique, sometimes absent).
- * A server without UIDL falls back to the SHA-256 of the raw message, with a warning.
+ * A server without UIDL falls back to the SHA-256 of the raw message, with a warning. The same
+ * session's one {@code LIST} gives each message's size, which with the listing's UIDLs makes its
+ * {@link ListedMessage}: what the ledger needs to tell a reused or repeated UIDL's messages apart.
  */
 public final class UidlKeys implements MailUidGenerator {
 
@@ -37,6 +39,13 @@ public final class UidlKeys implements MailUidGenerator {
     private final Set<Message> listed = Collections.newSetFromMap(new WeakHashMap<>());
 
     private final Map<Message, String> contentHashes = new WeakHashMap<>();
+    /** The current session's LIST sizes (by message number - 1), or null when the server gave none. */
+    private int[] sizes;
+    /** How many messages of the current session's listing have each UIDL. */
+    private Map<String, Integer> uidlCounts = Map.of();
+    /** Keys bound to messages of the current session (see {@link ListedMessage}). */
+    private Set<String> boundInSession = new java.util.HashSet<>();
+
     private boolean warnedAboutMissingUidl;
 
     public UidlKeys(MailboxId mailbox) {
@@ -75,6 +84,35 @@ public final class UidlKeys implements MailUidGenerator {
         folder.fetch(all, uids);
         listed.clear();
         listed.addAll(Arrays.asList(all));
+        Map<String, Integer> counts = new java.util.HashMap<>();
+        for (Message each : all) {
+            String uidl = folder.getUID(each);
+            if (uidl != null) {
+                counts.merge(uidl, 1, Integer::sum);
+            }
+        }
+        uidlCounts = counts;
+        boundInSession = new java.util.HashSet<>();
+        try {
+            sizes = folder.getSizes();
+        } catch (MessagingException e) {
+            // Without sizes a known UIDL is told apart by its headers alone.
+            LOG.debug(
+                    "Mailbox {}: LIST failed ({}); comparing known UIDLs by their headers only", mailbox, e.toString());
+            sizes = null;
+        }
+    }
+
+    /** The listing's view of {@code message}, whose key {@link #generateUuid} gave as {@code uidl}. */
+    synchronized ListedMessage listed(Message message, String uidl) {
+        int number = message.getMessageNumber();
+        // Angus leaves 0 where the LIST reply had no line for a number (seen from GreenMail after a
+        // connection cut): unknown, not empty.
+        Long size = sizes != null && number >= 1 && number <= sizes.length && sizes[number - 1] > 0
+                ? Long.valueOf(sizes[number - 1])
+                : null;
+        boolean shared = uidlCounts.getOrDefault(uidl, 1) > 1;
+        return new ListedMessage(mailbox, uidl, number, size, shared, boundInSession);
     }
 
     private String contentHash(Message message) throws MessagingException, IOException {

@@ -54,7 +54,11 @@ public final class MailboxMetrics implements MeterBinder {
                 "mailpipe.messages.skipped",
                 "Messages not delivered by this instance, by reason",
                 "reason",
-                List.of(MailboxCounters.DELIVERED_BEFORE, MailboxCounters.CLAIMED_ELSEWHERE),
+                List.of(
+                        MailboxCounters.DELIVERED_BEFORE,
+                        MailboxCounters.CLAIMED_ELSEWHERE,
+                        MailboxCounters.PARKED,
+                        MailboxCounters.KEPT_BY_SERVER),
                 MailboxCounters::skipped);
         counters(
                 registry,
@@ -78,6 +82,19 @@ public final class MailboxMetrics implements MeterBinder {
         }
         Gauge.builder("mailpipe.at.risk", counters, MailboxCounters::atRisk)
                 .description("Messages delivered and not yet deleted from the server")
+                .tags(MAILBOX, mailbox)
+                .register(registry);
+        Gauge.builder("mailpipe.messages.parked", status, s -> s.problems().parkedCount())
+                .description(
+                        "Parked messages (they broke every download) seen at the last poll; they stay on the server")
+                .tags(MAILBOX, mailbox)
+                .register(registry);
+        Gauge.builder(
+                        "mailpipe.messages.kept.by.server",
+                        status,
+                        s -> s.problems().keptCount())
+                .description(
+                        "Delivered messages the server keeps although it accepted their DELE, seen at the last poll")
                 .tags(MAILBOX, mailbox)
                 .register(registry);
         Gauge.builder("mailpipe.mailbox.messages", counters, MailboxCounters::onServer)

@@ -43,6 +43,8 @@ public final class MailboxReadiness extends AbstractHealthCheck {
             return;
         }
         builder.detail("failedPollsInARow", status.failedPollsInARow());
+        builder.detail("parked", status.problems().parkedCount());
+        builder.detail("keptByServer", status.problems().keptCount());
         status.outageSink().ifPresent(sink -> builder.detail("outage", sink));
         Optional<String> problem = problem();
         if (problem.isPresent()) {

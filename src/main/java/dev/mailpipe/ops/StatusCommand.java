@@ -69,7 +69,7 @@ public final class StatusCommand {
                 Row row = rows.computeIfAbsent(
                         name.substring(CHECK_PREFIX.length()),
                         mailbox -> new Row(new MailboxSummary(
-                                mailbox, 0, 0, 0, 0, Optional.empty(), Optional.empty(), Optional.empty())));
+                                mailbox, 0, 0, 0, 0, 0, Optional.empty(), Optional.empty(), Optional.empty())));
                 row.ready = check.path("status").asText();
                 row.reason = check.hasNonNull("reason") ? check.get("reason").asText() : null;
             }
@@ -117,7 +117,7 @@ public final class StatusCommand {
             out.println("No mailbox in the ledger yet.");
             return;
         }
-        String format = "%-40s %10s %8s %14s %8s  %-20s" + (live ? "  %-5s" : "%s") + "  %s%n";
+        String format = "%-40s %10s %8s %14s %8s %7s  %-20s" + (live ? "  %-5s" : "%s") + "  %s%n";
         out.printf(
                 Locale.ROOT,
                 format,
@@ -126,6 +126,7 @@ public final class StatusCommand {
                 "WAITING",
                 "DEAD-LETTERED",
                 "AT RISK",
+                "PARKED",
                 "LAST DELIVERY",
                 live ? "READY" : "",
                 "LAST ERROR");
@@ -138,6 +139,7 @@ public final class StatusCommand {
                         count(row.summary.waiting()),
                         count(row.summary.deadLettered()),
                         count(row.summary.atRisk()),
+                        count(row.summary.parked()),
                         row.summary.lastDelivery().map(StatusCommand::time).orElse("-"),
                         live ? Optional.ofNullable(row.ready).orElse("-") : "",
                         row.problem()));
@@ -155,6 +157,7 @@ public final class StatusCommand {
             node.put("waiting", summary.waiting());
             node.put("deadLettered", summary.deadLettered());
             node.put("atRisk", summary.atRisk());
+            node.put("parked", summary.parked());
             node.put(
                     "lastDelivery",
                     summary.lastDelivery().map(Instant::toString).orElse(null));

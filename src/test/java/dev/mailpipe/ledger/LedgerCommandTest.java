@@ -10,7 +10,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code java -jar mailpipe.jar ledger stats|list|forget} against a real ledger file. */
+/** {@code java -jar mailpipe.jar ledger stats|list|forget|retry} against a real ledger file. */
 class LedgerCommandTest {
 
     @TempDir
@@ -28,6 +28,9 @@ class LedgerCommandTest {
             ledger.markDelivered("a".repeat(64), "<m1@example.org>");
             ledger.claim("b".repeat(64), "pop3s://alice@pop.example.org:995", "u2", "me");
             ledger.recordFailure("b".repeat(64), "sink said no");
+            ledger.claim("c".repeat(64), "pop3s://alice@pop.example.org:995", "u3", "me");
+            ledger.recordLostConnection("c".repeat(64), "EOF on socket");
+            ledger.park("c".repeat(64), "broke every download");
         }
     }
 
@@ -45,6 +48,25 @@ class LedgerCommandTest {
         assertThat(result.exitCode()).isZero();
         assertThat(result.out()).contains("b".repeat(64) + "\tSEEN\t1\tu2\t-").contains("sink said no");
         assertThat(result.out()).doesNotContain("a".repeat(64));
+    }
+
+    @Test
+    void retryUnparksAParkedMessageOnceAndRefusesAnyOther() {
+        String parked = "c".repeat(64);
+        ApplicationRunner.Result list =
+                ApplicationRunner.run("--properties", settings.toString(), "ledger", "list", "parked");
+        assertThat(list.out()).contains(parked + "\tPARKED").contains("broke every download");
+        ApplicationRunner.Result retry =
+                ApplicationRunner.run("--properties", settings.toString(), "ledger", "retry", parked);
+        assertThat(retry.exitCode()).isZero();
+        assertThat(retry.out()).contains("Unparked " + parked);
+        ApplicationRunner.Result again =
+                ApplicationRunner.run("--properties", settings.toString(), "ledger", "retry", parked);
+        assertThat(again.exitCode()).isEqualTo(1);
+        assertThat(again.err()).contains("No parked ledger entry " + parked);
+        assertThat(ApplicationRunner.run("--properties", settings.toString(), "ledger", "retry", "a".repeat(64))
+                        .exitCode())
+                .isEqualTo(1);
     }
 
     @Test

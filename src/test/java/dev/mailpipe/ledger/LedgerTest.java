@@ -304,19 +304,125 @@ class LedgerTest {
 
     @ParameterizedTest
     @MethodSource("databases")
+    void generationsOfOneUidlAreEntriesOfTheirOwnAndOnlySettledOnesMayBeDeleted(String database) throws Exception {
+        Ledger ledger = open(database);
+        assertThat(ledger.claimNew("k0", MAILBOX, "u", 0, 100L, "me")).isPresent();
+        assertThat(ledger.claimNew("k0", MAILBOX, "u", 0, 100L, "me")).isEmpty();
+        assertThat(ledger.claimNew("k1", MAILBOX, "u", 1, 250L, "me")).isPresent();
+        ledger.markDelivered("k0", "<a@example.org>", "digest-a");
+        ledger.claimNew("k2", MAILBOX, "u", 2, 300L, "me");
+        ledger.claimNew("k3", MAILBOX, "u", 3, 300L, "me");
+        ledger.markDeadLettered("k3", "broken", null);
+
+        assertThat(ledger.entriesOf(MAILBOX, "u"))
+                .extracting(
+                        LedgerEntry::key,
+                        LedgerEntry::generation,
+                        e -> e.listedSize().orElseThrow())
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("k0", 0, 100L),
+                        org.assertj.core.groups.Tuple.tuple("k1", 1, 250L),
+                        org.assertj.core.groups.Tuple.tuple("k2", 2, 300L),
+                        org.assertj.core.groups.Tuple.tuple("k3", 3, 300L));
+        assertThat(ledger.find("k0").orElseThrow().headerDigest()).contains("digest-a");
+        assertThat(ledger.entriesOf(MAILBOX, "other")).isEmpty();
+        assertThat(ledger.settled(List.of("k0", "k1", "k2", "k3", "unknown"))).containsExactlyInAnyOrder("k0", "k3");
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void aParkedMessageIsLeftAloneUntilRetried(String database) throws Exception {
+        Ledger ledger = open(database);
+        ledger.claim("k1", MAILBOX, "u1", "me");
+        assertThat(ledger.recordLostConnection("k1", "EOF")).isEqualTo(1);
+        assertThat(ledger.recordLostConnection("k1", "EOF")).isEqualTo(2);
+        ledger.park("k1", "broke the connection twice");
+
+        assertThat(ledger.claimKnown("k1", "me").outcome()).isEqualTo(Claim.Outcome.PARKED);
+        assertThat(ledger.settled(List.of("k1"))).isEmpty();
+        assertThat(ledger.summaries()).singleElement().satisfies(summary -> {
+            assertThat(summary.parked()).isEqualTo(1);
+            assertThat(summary.waiting()).isZero();
+        });
+        assertThat(ledger.retry("k1")).isTrue();
+        assertThat(ledger.retry("k1")).as("no longer parked").isFalse();
+        LedgerEntry retried = ledger.find("k1").orElseThrow();
+        assertThat(retried.state()).isEqualTo(DeliveryState.SEEN);
+        assertThat(retried.lostConnections()).isZero();
+        assertThat(ledger.claimKnown("k1", "me").outcome()).isEqualTo(Claim.Outcome.DELIVER);
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void eachSessionThatDeletesAMessageIsCounted(String database) throws Exception {
+        Ledger ledger = open(database);
+        ledger.claim("k1", MAILBOX, "u1", "me");
+        ledger.markDelivered("k1", null);
+        ledger.markDeleted(List.of("k1"));
+        ledger.markDeleted(List.of("k1"));
+
+        Claim again = ledger.claimKnown("k1", "me");
+        assertThat(again.outcome()).isEqualTo(Claim.Outcome.ALREADY_DONE);
+        assertThat(again.deletionCommitted()).isTrue();
+        assertThat(again.deleSessions()).isEqualTo(2);
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
     void migratesAVersionOneLedger(String database) throws Exception {
         open(database).close();
-        execute(
+        execute(withoutVersionFourColumns(
                 "ALTER TABLE mailpipe_messages DROP COLUMN sinks_done",
                 "DROP TABLE mailpipe_instances",
                 "DELETE FROM mailpipe_schema",
-                "INSERT INTO mailpipe_schema (version) VALUES (1)");
+                "INSERT INTO mailpipe_schema (version) VALUES (1)"));
 
         try (Ledger migrated = Ledger.open(url, "postgres", null, clock)) {
             migrated.claim("k1", MAILBOX, "u", "me");
             migrated.markSinkDone("k1", "kafka", true);
             assertThat(migrated.find("k1").orElseThrow().sinksDone()).containsExactly("kafka");
         }
+    }
+
+    /** A version 3 ledger's rows keep their state and get no size or digest: the identity rules treat them as before. */
+    @ParameterizedTest
+    @MethodSource("databases")
+    void migratesAVersionThreeLedger(String database) throws Exception {
+        Ledger ledger = open(database);
+        ledger.claim("k1", MAILBOX, "u1", "me");
+        ledger.markDelivered("k1", "<a@example.org>");
+        ledger.close();
+        execute(withoutVersionFourColumns(
+                "DELETE FROM mailpipe_schema", "INSERT INTO mailpipe_schema (version) VALUES (3)"));
+
+        try (Ledger migrated = Ledger.open(url, "postgres", null, clock)) {
+            LedgerEntry entry = migrated.find("k1").orElseThrow();
+            assertThat(entry.state()).isEqualTo(DeliveryState.DELIVERED);
+            assertThat(entry.generation()).isZero();
+            assertThat(entry.listedSize()).isEmpty();
+            assertThat(entry.headerDigest()).isEmpty();
+            assertThat(migrated.entriesOf(MAILBOX, "u1"))
+                    .extracting(LedgerEntry::key)
+                    .containsExactly("k1");
+            migrated.markDeleted(List.of("k1"));
+            assertThat(migrated.find("k1").orElseThrow().deleSessions()).isEqualTo(1);
+        }
+        try (Connection c = java.sql.DriverManager.getConnection(url, "postgres", null);
+                Statement s = c.createStatement();
+                java.sql.ResultSet rows = s.executeQuery("SELECT MAX(version) FROM mailpipe_schema")) {
+            assertThat(rows.next()).isTrue();
+            assertThat(rows.getInt(1)).isEqualTo(Ledger.SCHEMA_VERSION);
+        }
+    }
+
+    private static String[] withoutVersionFourColumns(String... more) {
+        List<String> statements = new java.util.ArrayList<>();
+        for (String column :
+                List.of("generation", "listed_size", "header_digest", "lost_connections", "dele_sessions")) {
+            statements.add("ALTER TABLE mailpipe_messages DROP COLUMN " + column);
+        }
+        statements.addAll(List.of(more));
+        return statements.toArray(String[]::new);
     }
 
     /**

@@ -276,6 +276,17 @@ class MailboxEndpointOptionsTest {
         }
     }
 
+    /** These tests make endpoints and never poll: nothing is ever settled or deleted. */
+    private static final DeletionListener NO_DELETIONS = new DeletionListener() {
+        @Override
+        public java.util.Set<String> settled(java.util.Collection<String> keys) {
+            return java.util.Set.of();
+        }
+
+        @Override
+        public void deletionsSent(java.util.List<String> keys, boolean quitAcknowledged) {}
+    };
+
     private static DefaultCamelContext context(java.util.function.Function<String, String> environment) {
         return context(environment, GLOBAL);
     }
@@ -284,7 +295,7 @@ class MailboxEndpointOptionsTest {
             java.util.function.Function<String, String> environment, Map<String, String> global) {
         DefaultCamelContext context = new DefaultCamelContext();
         MailboxComponent component = new MailboxComponent(
-                new Settings(key -> Optional.ofNullable(global.get(key))), mailbox -> uidls -> {}, status -> {}, 8, 2);
+                new Settings(key -> Optional.ofNullable(global.get(key))), mailbox -> NO_DELETIONS, status -> {}, 8, 2);
         component.setEnvironment(environment);
         context.addComponent(MailboxComponent.SCHEME, component);
         return context;

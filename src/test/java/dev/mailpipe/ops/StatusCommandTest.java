@@ -63,12 +63,13 @@ class StatusCommandTest {
         assertThat(result.exitCode()).as(result.err()).isZero();
         List<String> lines = result.out().lines().toList();
         assertThat(lines).hasSize(3);
-        assertThat(lines.get(0)).contains("MAILBOX", "DELIVERED", "WAITING", "DEAD-LETTERED", "AT RISK", "LAST ERROR");
+        assertThat(lines.get(0))
+                .contains("MAILBOX", "DELIVERED", "WAITING", "DEAD-LETTERED", "AT RISK", "PARKED", "LAST ERROR");
         assertThat(lines.get(0)).doesNotContain("READY");
-        assertThat(lines.get(1)).startsWith(BOB).containsPattern(" 0 +0 +1 +1 +- +poison again");
+        assertThat(lines.get(1)).startsWith(BOB).containsPattern(" 0 +0 +1 +1 +0 +- +poison again");
         assertThat(lines.get(2))
                 .startsWith(ALICE)
-                .containsPattern(" 3 +1 +0 +1 +20")
+                .containsPattern(" 3 +1 +0 +1 +0 +20")
                 .contains("no space left");
     }
 

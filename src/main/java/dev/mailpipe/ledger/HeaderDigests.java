@@ -1,0 +1,42 @@
+package dev.mailpipe.ledger;
+
+import dev.mailpipe.mailbox.HeaderDigest;
+import dev.mailpipe.mailbox.ListedMessage;
+import dev.mailpipe.mailbox.MailpipeHeaders;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.apache.camel.Exchange;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The header digest the ledger records with a settled message: from this attempt's download, or,
+ * when an earlier attempt stored the message and this one skipped the download, from the stored
+ * {@code .eml}; null when neither has its bytes (the message is then never deleted unstored on the
+ * strength of its headers).
+ */
+final class HeaderDigests {
+
+    private HeaderDigests() {}
+
+    static String of(Exchange exchange) {
+        Optional<String> downloaded = ListedMessage.of(exchange).flatMap(ListedMessage::knownHeaderDigest);
+        if (downloaded.isPresent()) {
+            return downloaded.get();
+        }
+        Object stored = exchange.getMessage().getHeader(MailpipeHeaders.EML_FILE);
+        if (stored == null) {
+            return null;
+        }
+        Path file = Path.of(stored.toString());
+        try (InputStream in = Files.newInputStream(file)) {
+            return HeaderDigest.of(in);
+        } catch (IOException e) {
+            LoggerFactory.getLogger(HeaderDigests.class)
+                    .debug("Could not read the headers of {} for its digest: {}", file, e.toString());
+            return null;
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package dev.mailpipe.mailbox;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One mailbox's messages that stay on the server for reasons of their own, kept in memory for the
+ * run (what must survive a restart is in the ledger):
+ *
+ * <ul>
+ *   <li>messages whose download broke the connection: later sessions fetch them after every other
+ *       message, and a break counts against the message only once other messages were downloaded
+ *       since its first break (or before it in its session), so a server that breaks every download
+ *       stays an outage;
+ *   <li>parked messages (see the ledger's PARKED state) and messages the server keeps although it
+ *       accepted their DELE in {@link #MAX_DELE_SESSIONS} sessions, counted at each poll for the
+ *       status, health details and metrics, and logged once, not once per message per poll.
+ * </ul>
+ */
+public final class ProblemMessages {
+
+    /** Sessions in which a stored message's DELE is sent before mailpipe leaves it to a server that keeps it. */
+    public static final int MAX_DELE_SESSIONS = 3;
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProblemMessages.class);
+
+    private final MailboxId mailbox;
+    private final AtomicLong downloads = new AtomicLong();
+    /** UIDLs whose download broke the connection, with the downloads count at their first break. */
+    private final Map<String, Long> brokeAt = new ConcurrentHashMap<>();
+
+    private final Set<String> parked = ConcurrentHashMap.newKeySet();
+    private final Set<String> kept = ConcurrentHashMap.newKeySet();
+    private final Set<String> keptEver = ConcurrentHashMap.newKeySet();
+    private volatile boolean redeletionLogged;
+    /** How many kept messages the log has reported (this consumer's thread only). */
+    private int keptLogged;
+
+    ProblemMessages(MailboxId mailbox) {
+        this.mailbox = mailbox;
+    }
+
+    /** A message was downloaded whole. */
+    void downloaded(String uidl) {
+        downloads.incrementAndGet();
+        brokeAt.remove(uidl);
+    }
+
+    /**
+     * The connection broke while the server sent the message with {@code uidl}; returns whether the
+     * message is to blame: another message was downloaded before it in the same session, or since
+     * its first break.
+     */
+    public boolean broke(String uidl, RetrievalBrokeConnection failure) {
+        long now = downloads.get();
+        Long first = brokeAt.putIfAbsent(uidl, now);
+        return failure.retrievedBefore() > 0 || (first != null && now > first);
+    }
+
+    /** Whether the message's download broke the connection in this run: it is fetched after the others. */
+    boolean brokeBefore(String uidl) {
+        return brokeAt.containsKey(uidl);
+    }
+
+    /** A new poll's batch: the parked and kept counts are those its claims report. */
+    void batchStarted() {
+        parked.clear();
+        kept.clear();
+    }
+
+    /** The message with {@code key} is parked; it stays on the server. */
+    public void parked(String key) {
+        parked.add(key);
+    }
+
+    /** The server still has a message deleted in an earlier session; its DELE is sent again. */
+    public void deletingAgain(String key) {
+        if (!redeletionLogged) {
+            redeletionLogged = true;
+            LOG.info(
+                    "Mailbox {}: messages deleted in an earlier session are still on the server (a QUIT that was lost,"
+                            + " or a server that does not apply DELE); deleting them again, in at most {} sessions each",
+                    mailbox,
+                    MAX_DELE_SESSIONS);
+        }
+        LOG.debug("Mailbox {}: deleting {} again", mailbox, key);
+    }
+
+    /** The server kept the message although it accepted its DELE {@link #MAX_DELE_SESSIONS} times; it is left alone. */
+    public void keptByServer(String key) {
+        kept.add(key);
+        keptEver.add(key);
+    }
+
+    /** The batch is over: says once how many messages the server keeps, when that number grew. */
+    void batchEnded() {
+        int keeps = keptEver.size();
+        if (keeps > keptLogged) {
+            keptLogged = keeps;
+            LOG.warn(
+                    "Mailbox {}: its server keeps {} delivered message(s) although it accepted their DELE in {}"
+                            + " sessions each; mailpipe leaves them on the server and sends no more DELEs for them",
+                    mailbox,
+                    keeps,
+                    MAX_DELE_SESSIONS);
+        }
+    }
+
+    /** Parked messages seen at the last poll. */
+    public int parkedCount() {
+        return parked.size();
+    }
+
+    /** Messages the server kept despite DELE, seen at the last poll. */
+    public int keptCount() {
+        return kept.size();
+    }
+}
