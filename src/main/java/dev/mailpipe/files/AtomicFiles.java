@@ -1,5 +1,6 @@
 package dev.mailpipe.files;
 
+import dev.mailpipe.config.FileModes;
 import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -15,7 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Writes a file so that readers and crashes only ever see the old content or the complete new one:
- * a temporary file in the same folder, fsync, atomic rename, fsync of the folder.
+ * a temporary file in the same folder, fsync, atomic rename, fsync of the folder. Files and the
+ * folders made for them get the sink's {@link FileModes} from their creation on.
  */
 public final class AtomicFiles {
 
@@ -54,8 +56,8 @@ public final class AtomicFiles {
      * as a {@link FileSinkException}; a failure of the content itself (say, the connection it is
      * read from) is thrown as it is, so callers can tell a full disk from a dropped connection.
      */
-    public static long write(Path target, Content content) throws Exception {
-        try (Pending pending = writePending(target, content)) {
+    public static long write(Path target, FileModes modes, Content content) throws Exception {
+        try (Pending pending = writePending(target, modes, content)) {
             pending.commit();
             return pending.size();
         }
@@ -66,18 +68,21 @@ public final class AtomicFiles {
      * durable nor visible under {@code target} until {@link Pending#commit}. Lets a slow producer
      * (a download) hand the fsync and rename to another thread. Failures as in {@link #write}.
      */
-    public static Pending writePending(Path target, Content content) throws Exception {
+    public static Pending writePending(Path target, FileModes modes, Content content) throws Exception {
         Path folder = target.toAbsolutePath().getParent();
         Path part = folder.resolve("." + target.getFileName() + "." + uniquePartName() + PART_SUFFIX);
         boolean written = false;
         try {
-            // createDirectories throws and catches an exception when the folder exists, the usual case.
+            // Creating a folder that exists throws and catches an exception: look first, the usual case.
             if (!Files.isDirectory(folder)) {
-                onFileSystem(() -> Files.createDirectories(folder));
+                onFileSystem(() -> {
+                    modes.createFolders(folder);
+                    return null;
+                });
             }
             long size;
-            try (FileChannel channel = onFileSystem(
-                    () -> FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))) {
+            // Created with its final mode (see FileModes): the rename keeps it.
+            try (FileChannel channel = onFileSystem(() -> modes.createFile(part))) {
                 CountingOutputStream counter = new CountingOutputStream(Channels.newOutputStream(channel));
                 OutputStream out = new BufferedOutputStream(counter, BUFFER_BYTES);
                 try {

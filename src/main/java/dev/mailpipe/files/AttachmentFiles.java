@@ -18,7 +18,7 @@ public final class AttachmentFiles implements AttachmentStore {
     @Override
     public String store(int index, String filename, Content content) throws Exception {
         Path file = layout.attachmentFile(key, index, filename);
-        AtomicFiles.write(file, content::writeTo);
+        AtomicFiles.write(file, layout.modes(), content::writeTo);
         return layout.reference(file);
     }
 }

@@ -33,7 +33,8 @@ final class DownloadRawMessage {
         AtomicFiles.Pending download;
         try {
             // RETR streams into our buffered file: the message never sits whole in the heap.
-            download = AtomicFiles.writePending(layout.emlFile(key), out -> RawMessage.writeTo(exchange, out));
+            download = AtomicFiles.writePending(
+                    layout.emlFile(key), layout.modes(), out -> RawMessage.writeTo(exchange, out));
         } catch (FileSinkException e) {
             throw StoreRawMessage.classified(e, layout);
         } catch (FolderClosedException | StoreClosedException | IOException e) {

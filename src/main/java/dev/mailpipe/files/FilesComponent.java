@@ -1,6 +1,7 @@
 package dev.mailpipe.files;
 
 import dev.mailpipe.config.ConfigurationException;
+import dev.mailpipe.config.FileModes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,9 +23,12 @@ public final class FilesComponent extends DefaultComponent {
     public static final String SCHEME = "mailpipe-files";
 
     private final Clock clock;
+    private final FileModes modes;
 
-    public FilesComponent(Clock clock) {
+    /** @param modes the modes of files and folders for endpoints that name none ({@code sink.files.chmod*}) */
+    public FilesComponent(Clock clock, FileModes modes) {
         this.clock = clock;
+        this.modes = modes;
     }
 
     @Override
@@ -34,18 +38,33 @@ public final class FilesComponent extends DefaultComponent {
             throw new IllegalArgumentException(
                     "operation of " + SCHEME + " must be store or download, got '" + operation + "'");
         }
-        return new FilesEndpoint(uri, this, writableFolder(remaining), operation.equals("download"), clock);
+        String chmod = getAndRemoveParameter(parameters, "chmod", String.class);
+        String chmodDirectory = getAndRemoveParameter(parameters, "chmodDirectory", String.class);
+        FileModes endpointModes = chmod == null && chmodDirectory == null
+                ? modes
+                : FileModes.parse(
+                        "chmod of " + SCHEME + ":" + remaining,
+                        chmod == null ? FileModes.octal(modes.file()) : chmod,
+                        "chmodDirectory of " + SCHEME + ":" + remaining,
+                        chmodDirectory == null ? FileModes.octal(modes.folder()) : chmodDirectory);
+        return new FilesEndpoint(
+                uri,
+                this,
+                writableFolder(remaining, endpointModes),
+                endpointModes,
+                operation.equals("download"),
+                clock);
     }
 
-    /** The sink's folder, created if missing; an unusable folder stops the start naming it. */
-    public static Path writableFolder(String folder) {
+    /** The sink's folder, created with the folder mode if missing; an unusable folder stops the start naming it. */
+    public static Path writableFolder(String folder, FileModes modes) {
         if (folder == null || folder.isBlank()) {
             throw new ConfigurationException(
                     "The files sink has no folder: set " + FilesLayout.DIR + " or the route's filesDir parameter");
         }
         Path root = Path.of(folder);
         try {
-            Files.createDirectories(root);
+            modes.createFolders(root);
         } catch (IOException e) {
             throw new ConfigurationException(
                     "The files sink's folder cannot be created: " + root + " (" + e + "); check " + FilesLayout.DIR

@@ -1,5 +1,6 @@
 package dev.mailpipe.files;
 
+import dev.mailpipe.config.FileModes;
 import dev.mailpipe.ledger.StepErrorBoundary;
 import dev.mailpipe.mailbox.MailboxId;
 import dev.mailpipe.mailbox.MailboxStatus;
@@ -19,20 +20,23 @@ import org.apache.camel.support.DefaultProducer;
 public final class FilesEndpoint extends DefaultEndpoint {
 
     private final Path root;
+    private final FileModes modes;
     private final boolean download;
     private final Clock clock;
     private final Map<MailboxId, FilesLayout> layouts = new ConcurrentHashMap<>();
 
-    FilesEndpoint(String uri, FilesComponent component, Path root, boolean download, Clock clock) {
+    FilesEndpoint(String uri, FilesComponent component, Path root, FileModes modes, boolean download, Clock clock) {
         super(uri, component);
         this.root = root;
+        this.modes = modes;
         this.download = download;
         this.clock = clock;
     }
 
     /** Where the message's mailbox keeps its files under this folder. */
     FilesLayout layoutOf(Exchange exchange) {
-        return layouts.computeIfAbsent(MailboxStatus.of(exchange).mailbox(), mailbox -> new FilesLayout(root, mailbox));
+        return layouts.computeIfAbsent(
+                MailboxStatus.of(exchange).mailbox(), mailbox -> new FilesLayout(root, mailbox, modes));
     }
 
     @Override
@@ -52,6 +56,7 @@ public final class FilesEndpoint extends DefaultEndpoint {
         if (download) {
             // Dead letters go beside the message's own folder, whichever sink folder that is.
             exchange.setProperty(MailpipeHeaders.FILES_ROOT, root);
+            exchange.setProperty(MailpipeHeaders.FILES_MODES, modes);
             DownloadRawMessage.process(exchange, layout);
         } else {
             StoreRawMessage.process(exchange, layout);

@@ -1,5 +1,6 @@
 package dev.mailpipe.files;
 
+import dev.mailpipe.config.FileModes;
 import dev.mailpipe.mailbox.MailboxId;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,6 +17,11 @@ import java.util.regex.Pattern;
 public final class FilesLayout {
 
     public static final String DIR = "sink.files.dir";
+    /** The files' mode, octal (camel-file's name); the same as the endpoint parameter {@code chmod}. */
+    public static final String CHMOD = "sink.files.chmod";
+    /** The folders' mode, octal; the same as the endpoint parameter {@code chmodDirectory}. */
+    public static final String CHMOD_DIRECTORY = "sink.files.chmodDirectory";
+
     public static final String DEAD_LETTER_FOLDER = "dead-letter";
 
     private static final Pattern MESSAGE_KEY = Pattern.compile("[0-9a-f]{64}");
@@ -23,15 +29,27 @@ public final class FilesLayout {
     private final Path root;
     private final Path mailboxFolder;
     private final Path deadLetterFolder;
+    private final FileModes modes;
 
+    /** The layout with private modes ({@link FileModes#PRIVATE}), as the files sink has by default. */
     public FilesLayout(Path root, MailboxId mailbox) {
+        this(root, mailbox, FileModes.PRIVATE);
+    }
+
+    public FilesLayout(Path root, MailboxId mailbox, FileModes modes) {
         this.root = root;
+        this.modes = modes;
         this.mailboxFolder = root.resolve(mailbox.slug());
         this.deadLetterFolder = root.resolve(DEAD_LETTER_FOLDER).resolve(mailbox.slug());
     }
 
     public Path mailboxFolder() {
         return mailboxFolder;
+    }
+
+    /** The modes of the files and folders the sink makes. */
+    public FileModes modes() {
+        return modes;
     }
 
     public Path emlFile(String key) {
@@ -78,7 +96,7 @@ public final class FilesLayout {
      */
     public boolean acceptsWrites() {
         try {
-            Files.createDirectories(mailboxFolder);
+            modes.createFolders(mailboxFolder);
             Path probe = Files.createTempFile(mailboxFolder, ".probe-", AtomicFiles.PART_SUFFIX);
             Files.delete(probe);
             return true;

@@ -1,5 +1,6 @@
 package dev.mailpipe.files;
 
+import dev.mailpipe.config.FileModes;
 import dev.mailpipe.mailbox.MailboxStatus;
 import dev.mailpipe.mailbox.MailpipeHeaders;
 import dev.mailpipe.mailbox.RawMessage;
@@ -16,31 +17,38 @@ import org.apache.camel.Exchange;
 public final class StoreDeadLetter implements org.apache.camel.Processor {
 
     private final Path defaultRoot;
+    private final FileModes defaultModes;
 
-    /** @param defaultRoot the files sink's folder for a message that failed before its download step ran */
-    public StoreDeadLetter(Path defaultRoot) {
+    /**
+     * @param defaultRoot the files sink's folder for a message that failed before its download step ran
+     * @param defaultModes the files sink's modes for such a message
+     */
+    public StoreDeadLetter(Path defaultRoot, FileModes defaultModes) {
         this.defaultRoot = defaultRoot;
+        this.defaultModes = defaultModes;
     }
 
     @Override
     public void process(Exchange exchange) throws Exception {
         Path root = exchange.getProperty(MailpipeHeaders.FILES_ROOT, defaultRoot, Path.class);
-        FilesLayout layout = new FilesLayout(root, MailboxStatus.of(exchange).mailbox());
+        FileModes modes = exchange.getProperty(MailpipeHeaders.FILES_MODES, defaultModes, FileModes.class);
+        FilesLayout layout = new FilesLayout(root, MailboxStatus.of(exchange).mailbox(), modes);
         org.apache.camel.Message in = exchange.getMessage();
         String key = in.getHeader(MailpipeHeaders.KEY, String.class);
         Path downloaded = downloaded(exchange);
         if (downloaded != null) {
             // Already downloaded: copy those bytes rather than RETR the message again.
-            AtomicFiles.write(layout.deadLetterEml(key), out -> Files.copy(downloaded, out));
+            AtomicFiles.write(layout.deadLetterEml(key), modes, out -> Files.copy(downloaded, out));
         } else {
-            AtomicFiles.write(layout.deadLetterEml(key), out -> RawMessage.writeTo(exchange, out));
+            AtomicFiles.write(layout.deadLetterEml(key), modes, out -> RawMessage.writeTo(exchange, out));
         }
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String reason = "mailbox: " + in.getHeader(MailpipeHeaders.MAILBOX) + "\n"
                 + "uidl: " + in.getHeader(MailpipeHeaders.UIDL) + "\n"
                 + "dead-lettered: " + Instant.now() + "\n"
                 + "last error: " + failure + "\n";
-        AtomicFiles.write(layout.deadLetterReason(key), out -> out.write(reason.getBytes(StandardCharsets.UTF_8)));
+        AtomicFiles.write(
+                layout.deadLetterReason(key), modes, out -> out.write(reason.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** The message's bytes on disk, stored or still pending, if the download got that far. */

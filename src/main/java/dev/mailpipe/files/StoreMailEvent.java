@@ -43,7 +43,7 @@ final class StoreMailEvent {
         try {
             event = new MailEventMapper(new AttachmentFiles(layout, key)).map(Path.of(eml), context);
             byte[] json = MailEventJson.pretty(event).getBytes(StandardCharsets.UTF_8);
-            AtomicFiles.write(layout.eventFile(key), out -> out.write(json));
+            AtomicFiles.write(layout.eventFile(key), layout.modes(), out -> out.write(json));
         } catch (AttachmentNotStoredException e) {
             if (!layout.acceptsWrites()) {
                 throw new OutageException("files sink " + layout.mailboxFolder(), e);

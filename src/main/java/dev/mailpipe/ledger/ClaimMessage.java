@@ -65,7 +65,7 @@ public final class ClaimMessage implements Processor {
             }
             case PARKED -> {
                 LOG.debug("Message {} ({}) is parked; leaving it on the server", key, listed);
-                status.problems().parked(key);
+                status.problems().parked(key, listed.uidl());
                 leaveOnServer(exchange, MailboxCounters.PARKED);
             }
         }

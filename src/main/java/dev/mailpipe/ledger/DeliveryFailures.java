@@ -103,7 +103,7 @@ public final class DeliveryFailures implements Processor {
         boolean toBlame = status.problems().broke(listed.uidl(), broke);
         if (toBlame && losses >= maxAttempts(exchange)) {
             ledger.park(key, describe(broke));
-            status.problems().parked(key);
+            status.problems().parked(key, listed.uidl());
             status.messageSettled(key);
             LOG.warn(
                     "Mailbox {}: parked message {} ({}): the connection broke {} times while the server sent it,"
@@ -118,8 +118,8 @@ public final class DeliveryFailures implements Processor {
         }
         status.deliveryOutage("mailbox connection", broke.getMessage());
         LOG.info(
-                "Mailbox {}: the connection broke while the server sent {} (break {}); the mailbox's other messages"
-                        + " are fetched first from now on",
+                "Mailbox {}: the connection broke while the server sent {} (break {}); it now waits for a session"
+                        + " without other messages to download",
                 status.mailbox(),
                 listed,
                 losses);

@@ -22,9 +22,10 @@ final class HeaderDigests {
     private HeaderDigests() {}
 
     static String of(Exchange exchange) {
-        Optional<String> downloaded = ListedMessage.of(exchange).flatMap(ListedMessage::knownHeaderDigest);
-        if (downloaded.isPresent()) {
-            return downloaded.get();
+        Optional<ListedMessage> listed = ListedMessage.of(exchange);
+        Optional<String> known = listed.flatMap(ListedMessage::knownHeaderDigest);
+        if (known.isPresent()) {
+            return known.get();
         }
         Object stored = exchange.getMessage().getHeader(MailpipeHeaders.EML_FILE);
         if (stored == null) {
@@ -32,7 +33,10 @@ final class HeaderDigests {
         }
         Path file = Path.of(stored.toString());
         try (InputStream in = Files.newInputStream(file)) {
-            return HeaderDigest.of(in);
+            String digest = HeaderDigest.of(in);
+            // Read once per attempt: the other sinks' marks take it from here.
+            listed.ifPresent(message -> message.downloaded(digest));
+            return digest;
         } catch (IOException e) {
             LoggerFactory.getLogger(HeaderDigests.class)
                     .debug("Could not read the headers of {} for its digest: {}", file, e.toString());

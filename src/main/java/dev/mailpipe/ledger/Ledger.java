@@ -64,9 +64,32 @@ public final class Ledger implements AutoCloseable {
 
     /** Opens the ledger at a JDBC URL ({@code jdbc:sqlite:...} or {@code jdbc:postgresql:...}) and creates or migrates its schema. */
     public static Ledger open(String url, String username, String password, Clock clock) throws SQLException {
+        createPrivateDatabaseFile(url);
         Ledger ledger = new Ledger(url, credentials(username, password), clock);
         ledger.migrate();
         return ledger;
+    }
+
+    /**
+     * A new SQLite file is made here, readable by its owner alone; SQLite gives its journal files
+     * (WAL, shared memory) the database file's mode. An existing file keeps its mode.
+     */
+    private static void createPrivateDatabaseFile(String url) throws SQLException {
+        if (!url.startsWith("jdbc:sqlite:") || url.contains(":memory:")) {
+            return;
+        }
+        java.nio.file.Path file =
+                java.nio.file.Path.of(url.substring("jdbc:sqlite:".length()).split("\\?", 2)[0]);
+        if (java.nio.file.Files.exists(file)) {
+            return;
+        }
+        try {
+            dev.mailpipe.config.FileModes.PRIVATE.createFile(file).close();
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            // Another process made it meanwhile: SQLite opens it as it is.
+        } catch (java.io.IOException e) {
+            throw new SQLException("cannot create the ledger file " + file + ": " + e.getMessage(), e);
+        }
     }
 
     /** JDBC connection properties with the login, either part left out when null. */
@@ -156,7 +179,31 @@ public final class Ledger implements AutoCloseable {
         });
     }
 
+    /** One transaction: a migration cut short leaves the schema as it was (both databases have transactional DDL). */
     private Void migrate(Connection c) throws SQLException {
+        return inTransaction(c, inside -> {
+            migrateSchema(inside);
+            return null;
+        });
+    }
+
+    /** Runs {@code work} as one transaction on {@code c}: committed whole, or rolled back and rethrown. */
+    private static <T> T inTransaction(Connection c, SqlWork<T> work) throws SQLException {
+        boolean autoCommit = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try {
+            T result = work.run(c);
+            c.commit();
+            return result;
+        } catch (SQLException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(autoCommit);
+        }
+    }
+
+    private void migrateSchema(Connection c) throws SQLException {
         try (Statement ddl = c.createStatement()) {
             ddl.execute("CREATE TABLE IF NOT EXISTS mailpipe_schema (version INTEGER NOT NULL)");
             ddl.execute("CREATE TABLE IF NOT EXISTS mailpipe_messages ("
@@ -217,7 +264,6 @@ public final class Ledger implements AutoCloseable {
                 insert.executeUpdate();
             }
         }
-        return null;
     }
 
     /**
@@ -380,15 +426,27 @@ public final class Ledger implements AutoCloseable {
      * idempotent, and a lost mark means doing it again); true for sinks that are not idempotent.
      */
     public synchronized void markSinkDone(String key, String sink, boolean durable) throws SQLException {
+        markSinkDone(key, sink, durable, null);
+    }
+
+    /**
+     * As {@link #markSinkDone(String, String, boolean)}, keeping the message's header digest (see
+     * {@code HeaderDigest}) from the first sink on: an entry a sink has taken something for is only
+     * ever bound again to a message with these headers.
+     */
+    public synchronized void markSinkDone(String key, String sink, boolean durable, String headerDigest)
+            throws SQLException {
         // One statement, no read first: the files sink marks every message on the drain's hot path.
         int marked = update(
                 durable,
                 "UPDATE mailpipe_messages SET sinks_done = CASE WHEN sinks_done IS NULL OR sinks_done = ''"
-                        + " THEN CAST(? AS TEXT) ELSE sinks_done || ',' || CAST(? AS TEXT) END, updated = ?"
+                        + " THEN CAST(? AS TEXT) ELSE sinks_done || ',' || CAST(? AS TEXT) END, updated = ?,"
+                        + " header_digest = COALESCE(header_digest, ?)"
                         + " WHERE message_key = ? AND (sinks_done IS NULL OR ',' || sinks_done || ',' NOT LIKE ?)",
                 sink,
                 sink,
                 clock.millis(),
+                headerDigest,
                 key,
                 "%," + sink + ",%");
         if (marked == 0 && find(key).isEmpty()) {
@@ -507,10 +565,8 @@ public final class Ledger implements AutoCloseable {
     public synchronized void markDeleted(Collection<String> keys, boolean quitAcknowledged) throws SQLException {
         long now = clock.millis();
         int counted = quitAcknowledged ? 1 : 0;
-        withConnection(c -> {
-            boolean autoCommit = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try (PreparedStatement mark = c.prepareStatement(
+        withConnection(c -> inTransaction(c, inside -> {
+            try (PreparedStatement mark = inside.prepareStatement(
                     "UPDATE mailpipe_messages SET deleted_at = ?, updated = ?, dele_sessions = dele_sessions + ?"
                             + " WHERE message_key = ?")) {
                 for (String key : keys) {
@@ -521,21 +577,21 @@ public final class Ledger implements AutoCloseable {
                     mark.addBatch();
                 }
                 mark.executeBatch();
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(autoCommit);
             }
             return null;
-        });
+        }));
     }
 
-    /** Removes entries of messages deleted from the server before {@code cutoff}; returns how many. */
-    public synchronized int pruneDeletedBefore(Instant cutoff) throws SQLException {
+    /**
+     * Removes entries of messages deleted from the server before {@code cutoff}; returns how many.
+     * Entries of messages the server kept although it acknowledged their DELE in {@code
+     * keptAfterSessions} sessions stay: no DELE refreshes them, and the server still has the message.
+     */
+    public synchronized int pruneDeletedBefore(Instant cutoff, int keptAfterSessions) throws SQLException {
         return update(
-                "DELETE FROM mailpipe_messages WHERE deleted_at IS NOT NULL AND deleted_at < ?", cutoff.toEpochMilli());
+                "DELETE FROM mailpipe_messages WHERE deleted_at IS NOT NULL AND deleted_at < ? AND dele_sessions < ?",
+                cutoff.toEpochMilli(),
+                keptAfterSessions);
     }
 
     /** Forgets one message, so it is delivered again if it is still on the server; returns whether it existed. */

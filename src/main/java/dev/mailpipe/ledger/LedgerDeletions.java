@@ -2,6 +2,7 @@ package dev.mailpipe.ledger;
 
 import dev.mailpipe.mailbox.DeletionListener;
 import dev.mailpipe.mailbox.MailboxId;
+import dev.mailpipe.mailbox.ProblemMessages;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -53,7 +54,8 @@ public final class LedgerDeletions implements DeletionListener {
             ledger.markDeleted(keys, quitAcknowledged);
             pruneIfDue();
         } catch (SQLException e) {
-            // Only bookkeeping is lost: the messages are delivered and gone from the server.
+            // The messages are delivered and deleted; without deleted_at a UIDL the server gives again is
+            // still checked against the stored headers (every settled entry is), so nothing is lost.
             LOG.warn(
                     "Could not record {} deletion(s) in mailbox {}'s ledger: {}", keys.size(), mailbox, e.getMessage());
         }
@@ -65,7 +67,7 @@ public final class LedgerDeletions implements DeletionListener {
             return;
         }
         lastPrune = now;
-        int pruned = ledger.pruneDeletedBefore(now.minus(retention));
+        int pruned = ledger.pruneDeletedBefore(now.minus(retention), ProblemMessages.MAX_DELE_SESSIONS);
         if (pruned > 0) {
             LOG.info("Pruned {} ledger entries of messages deleted more than {} days ago", pruned, retention.toDays());
         }

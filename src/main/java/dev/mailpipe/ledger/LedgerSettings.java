@@ -1,8 +1,8 @@
 package dev.mailpipe.ledger;
 
+import dev.mailpipe.config.FileModes;
 import dev.mailpipe.config.Settings;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -56,7 +56,7 @@ public record LedgerSettings(
     private static Path sqliteDir(Settings settings) {
         Path dir = Path.of(settings.string(DIR, "mailpipe-data"));
         try {
-            Files.createDirectories(dir);
+            FileModes.PRIVATE.createFolders(dir);
         } catch (IOException e) {
             throw Settings.invalid(DIR, "names a folder that cannot be created: " + dir + " (" + e + ")");
         }

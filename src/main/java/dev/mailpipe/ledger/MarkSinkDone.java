@@ -32,7 +32,11 @@ public final class MarkSinkDone implements Processor {
     @Override
     public void process(Exchange exchange) throws OutageException {
         try {
-            ledger.markSinkDone(exchange.getMessage().getHeader(MailpipeHeaders.KEY, String.class), sink, durable);
+            ledger.markSinkDone(
+                    exchange.getMessage().getHeader(MailpipeHeaders.KEY, String.class),
+                    sink,
+                    durable,
+                    HeaderDigests.of(exchange));
         } catch (SQLException e) {
             throw new OutageException("ledger", e);
         }

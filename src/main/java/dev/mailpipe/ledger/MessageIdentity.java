@@ -41,8 +41,8 @@ final class MessageIdentity {
         String first = listed.keyOf(0);
         if (!listed.boundElsewhere(first)) {
             Optional<Claim> fresh = ledger.claimNew(first, mailbox, listed.uidl(), 0, listed.size(), owner);
-            if (fresh.isPresent()) {
-                return bind(listed, first, fresh.get());
+            if (fresh.isPresent() && listed.tryBind(first)) {
+                return new Identified(first, fresh.get());
             }
         }
         for (int race = 0; race < RACES; race++) {
@@ -50,13 +50,15 @@ final class MessageIdentity {
             int next = 0;
             for (LedgerEntry entry : entries) {
                 next = Math.max(next, entry.generation() + 1);
-                if (!listed.boundElsewhere(entry.key()) && sameMessage(entry, listed, exchange)) {
-                    return bind(listed, entry.key(), ledger.claimKnown(entry.key(), owner));
+                if (!listed.boundElsewhere(entry.key())
+                        && sameMessage(entry, listed, exchange)
+                        && listed.tryBind(entry.key())) {
+                    return new Identified(entry.key(), ledger.claimKnown(entry.key(), owner));
                 }
             }
             String key = listed.keyOf(next);
             Optional<Claim> fresh = ledger.claimNew(key, mailbox, listed.uidl(), next, listed.size(), owner);
-            if (fresh.isPresent()) {
+            if (fresh.isPresent() && listed.tryBind(key)) {
                 LOG.info(
                         "Mailbox {}: {} is not the message the ledger has under that UIDL ({}); it is a new message,"
                                 + " generation {} of the UIDL",
@@ -64,15 +66,10 @@ final class MessageIdentity {
                         listed,
                         listed.shared() ? "the server lists the UIDL more than once" : "the server reuses UIDLs",
                         next);
-                return bind(listed, key, fresh.get());
+                return new Identified(key, fresh.get());
             }
         }
         throw new SQLException("other instances kept recording new generations of UIDL " + listed.uidl());
-    }
-
-    private static Identified bind(ListedMessage listed, String key, Claim claim) {
-        listed.bind(key);
-        return new Identified(key, claim);
     }
 
     /**
@@ -86,17 +83,23 @@ final class MessageIdentity {
         if (recorded != null && size != null && !recorded.equals(size)) {
             return false;
         }
-        // Ambiguous: the server may have given the UIDL to another message since (the recorded one
-        // was deleted, or the listing repeats it), or it lists no size to compare this time. An
-        // entry that never had a size (written before schema version 4) is taken as before unless
-        // the UIDL could have been reused.
-        boolean ambiguous = entry.deletedAt().isPresent() || listed.shared() || (recorded != null && size == null);
+        // Ambiguous: the entry is settled (its message may be gone, its deletion unrecorded, and the
+        // UIDL given to another), the server may have given the UIDL to another message since (the
+        // recorded one was deleted, or the listing repeats it), or it lists no size to compare this
+        // time. An entry that never had a size (written before schema version 4) is taken as before
+        // unless the UIDL could have been reused.
+        boolean legacy = recorded == null && entry.headerDigest().isEmpty();
+        boolean ambiguous = entry.deletedAt().isPresent()
+                || listed.shared()
+                || (recorded != null && size == null)
+                || (entry.state().isFinal() && !legacy);
         if (!ambiguous) {
             return true;
         }
         if (entry.headerDigest().isEmpty()) {
-            // Never stored, so nothing would be deleted on the strength of this answer.
-            return !entry.state().isFinal();
+            // Nothing to compare: only an entry no sink has taken anything for may be this message,
+            // since nothing is then deleted or skipped on the strength of this answer.
+            return !entry.state().isFinal() && entry.sinksDone().isEmpty();
         }
         return entry.headerDigest().get().equals(listed.headerDigest(exchange));
     }

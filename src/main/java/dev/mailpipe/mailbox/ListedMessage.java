@@ -66,11 +66,19 @@ public final class ListedMessage {
         }
     }
 
-    /** Binds this message to {@code key} for this session. */
-    public void bind(String key) {
+    /**
+     * Binds this message to {@code key} for this session, unless another message of the session
+     * holds it (claims run one at a time on the session's thread; this also holds if a route runs
+     * them elsewhere).
+     */
+    public boolean tryBind(String key) {
         synchronized (boundInSession) {
+            if (boundElsewhere(key)) {
+                return false;
+            }
             boundInSession.add(key);
             this.key = key;
+            return true;
         }
     }
 

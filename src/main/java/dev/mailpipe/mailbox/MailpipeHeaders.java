@@ -9,6 +9,8 @@ public final class MailpipeHeaders {
     public static final String MAILBOX_STATUS = "MailpipeMailboxStatus";
     /** Exchange property: the files sink's folder (a Path) once the download step has used it; for dead letters. */
     public static final String FILES_ROOT = "MailpipeFilesRoot";
+    /** Exchange property: the files sink's modes (a {@code FileModes}) beside {@link #FILES_ROOT}; for dead letters. */
+    public static final String FILES_MODES = "MailpipeFilesModes";
     /** The message's POP3 UIDL (or {@code sha256:...} on servers without UIDL). */
     public static final String UIDL = "MailpipeUidl";
     /** The message key: SHA-256 hex of mailbox and UIDL; names the message in every sink. */

@@ -171,7 +171,6 @@ public final class Pop3Connection {
                 while (!sentAhead.isEmpty() && sentAhead.peekFirst() != number) {
                     discard(sentAhead.pollFirst());
                 }
-                reading = true;
                 if (sentAhead.isEmpty()) {
                     send("RETR " + number + "\r\n");
                 } else {
@@ -179,6 +178,9 @@ public final class Pop3Connection {
                 }
                 sendAhead(number);
                 boolean found = okReply("RETR");
+                // From here the server is sending this message: a break now is tied to it (not a
+                // connection dropped while idle, nor a failure to send the next RETRs).
+                reading = found;
                 IOException writeFailure = found ? copyReply(out) : null;
                 if (writeFailure != null) {
                     throw writeFailure;

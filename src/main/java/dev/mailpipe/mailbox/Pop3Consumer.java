@@ -202,7 +202,7 @@ public final class Pop3Consumer extends MailConsumer {
         if (taken > 0) {
             status.problems().batchStarted();
         }
-        brokenDownloadsLast(exchanges);
+        brokenDownloadsAlone(exchanges);
         batchBytes = 0;
         handedOver = 0;
         endedByOutage = false;
@@ -240,23 +240,30 @@ public final class Pop3Consumer extends MailConsumer {
     }
 
     /**
-     * Moves messages whose download broke the connection earlier in this run to the end of the
-     * batch, so a message that always breaks it holds none of the others back.
+     * Leaves messages whose download broke the connection earlier in this run out of a batch that
+     * has other messages to download: their next break then costs no other message's deletion, and
+     * they are tried in a session of their own once the others are gone.
      */
-    private void brokenDownloadsLast(Queue<Object> exchanges) {
-        List<Object> broken = new ArrayList<>();
-        exchanges.removeIf(exchange -> {
-            String uidl = ((Exchange) exchange).getMessage().getHeader(MailpipeHeaders.UIDL, String.class);
-            return uidl != null && status.problems().brokeBefore(uidl) && broken.add(exchange);
-        });
-        exchanges.addAll(broken);
+    private void brokenDownloadsAlone(Queue<Object> exchanges) {
+        boolean others =
+                exchanges.stream().anyMatch(exchange -> !status.problems().brokeBefore(uidlOf(exchange)));
+        if (others) {
+            exchanges.removeIf(exchange -> status.problems().brokeBefore(uidlOf(exchange)));
+        }
     }
 
-    private static List<Integer> messageNumbers(Queue<Object> exchanges) {
+    private static String uidlOf(Object exchange) {
+        return ((Exchange) exchange).getMessage().getHeader(MailpipeHeaders.UIDL, String.class);
+    }
+
+    /** The batch's messages whose RETR may be sent ahead: not those that broke a download or are parked. */
+    private List<Integer> messageNumbers(Queue<Object> exchanges) {
         List<Integer> numbers = new ArrayList<>(exchanges.size());
         for (Object exchange : exchanges) {
             MailMessage message = ((Exchange) exchange).getIn(MailMessage.class);
-            if (message != null && message.getOriginalMessage() != null) {
+            if (message != null
+                    && message.getOriginalMessage() != null
+                    && !status.problems().notToSendAhead(uidlOf(exchange))) {
                 numbers.add(message.getOriginalMessage().getMessageNumber());
             }
         }
@@ -405,8 +412,9 @@ public final class Pop3Consumer extends MailConsumer {
             }
             flagged = settled(completed);
             deleted = flagged.stream().map(Flagged::key).toList();
-            // Without the fast path Angus sends the QUIT and ignores its answer: counted as acknowledged.
-            boolean quitAcknowledged = true;
+            // Without the fast path Angus sends the QUIT and ignores its answer: not counted as
+            // acknowledged, so such a server is never taken for one that keeps messages.
+            boolean quitAcknowledged = false;
             if (connection != null && !flagged.isEmpty()) {
                 deleted = sendDeletions(connection, flagged);
                 quitAcknowledged = connection.quit();

@@ -1,6 +1,5 @@
 package dev.mailpipe.mailbox;
 
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -12,10 +11,10 @@ import org.slf4j.LoggerFactory;
  * run (what must survive a restart is in the ledger):
  *
  * <ul>
- *   <li>messages whose download broke the connection: later sessions fetch them after every other
- *       message, and a break counts against the message only once other messages were downloaded
- *       since its first break (or before it in its session), so a server that breaks every download
- *       stays an outage;
+ *   <li>messages whose download broke the connection: they wait for a session without other
+ *       messages to download, and a break counts against the message only when other messages could
+ *       be downloaded (before it in its session, or earlier in the run with no other message
+ *       breaking since), so a server that breaks every download stays an outage;
  *   <li>parked messages (see the ledger's PARKED state) and messages the server keeps although it
  *       accepted their DELE in {@link #MAX_DELE_SESSIONS} sessions, counted at each poll for the
  *       status, health details and metrics, and logged once, not once per message per poll.
@@ -30,10 +29,15 @@ public final class ProblemMessages {
 
     private final MailboxId mailbox;
     private final AtomicLong downloads = new AtomicLong();
-    /** UIDLs whose download broke the connection, with the downloads count at their first break. */
-    private final Map<String, Long> brokeAt = new ConcurrentHashMap<>();
+    /** UIDLs whose download broke the connection in this run (and has not succeeded since). */
+    private final Set<String> broken = ConcurrentHashMap.newKeySet();
+    /** UIDLs whose download broke the connection since the last download that succeeded. */
+    private final Set<String> brokenSinceDownload = ConcurrentHashMap.newKeySet();
 
     private final Set<String> parked = ConcurrentHashMap.newKeySet();
+    /** UIDLs of messages found parked in this run: their RETR is never sent ahead of them. */
+    private final Set<String> parkedUidls = ConcurrentHashMap.newKeySet();
+
     private final Set<String> kept = ConcurrentHashMap.newKeySet();
     private final Set<String> keptEver = ConcurrentHashMap.newKeySet();
     private volatile boolean redeletionLogged;
@@ -47,23 +51,34 @@ public final class ProblemMessages {
     /** A message was downloaded whole. */
     void downloaded(String uidl) {
         downloads.incrementAndGet();
-        brokeAt.remove(uidl);
+        broken.remove(uidl);
+        brokenSinceDownload.clear();
     }
 
     /**
      * The connection broke while the server sent the message with {@code uidl}; returns whether the
-     * message is to blame: another message was downloaded before it in the same session, or since
-     * its first break.
+     * message is to blame: another message was downloaded before it in the same session, or other
+     * messages were downloaded in this run and no other message's download has broken since the
+     * last one that succeeded (a server that breaks every download breaks several).
      */
     public boolean broke(String uidl, RetrievalBrokeConnection failure) {
-        long now = downloads.get();
-        Long first = brokeAt.putIfAbsent(uidl, now);
-        return failure.retrievedBefore() > 0 || (first != null && now > first);
+        broken.add(uidl);
+        brokenSinceDownload.add(uidl);
+        return failure.retrievedBefore() > 0 || (downloads.get() > 0 && brokenSinceDownload.equals(Set.of(uidl)));
     }
 
-    /** Whether the message's download broke the connection in this run: it is fetched after the others. */
+    /**
+     * Whether the message's download broke the connection in this run: it waits for a session in
+     * which no other message waits to be downloaded, so that its next break costs no other
+     * message's deletion, and its RETR is never sent ahead.
+     */
     boolean brokeBefore(String uidl) {
-        return brokeAt.containsKey(uidl);
+        return broken.contains(uidl);
+    }
+
+    /** Whether a RETR of the message must not be sent ahead (pipelined): it broke a download or is parked. */
+    boolean notToSendAhead(String uidl) {
+        return broken.contains(uidl) || parkedUidls.contains(uidl);
     }
 
     /** A new poll's batch: the parked and kept counts are those its claims report. */
@@ -72,9 +87,10 @@ public final class ProblemMessages {
         kept.clear();
     }
 
-    /** The message with {@code key} is parked; it stays on the server. */
-    public void parked(String key) {
+    /** The message with {@code key} and {@code uidl} is parked; it stays on the server. */
+    public void parked(String key, String uidl) {
         parked.add(key);
+        parkedUidls.add(uidl);
     }
 
     /** The server still has a message deleted in an earlier session; its DELE is sent again. */

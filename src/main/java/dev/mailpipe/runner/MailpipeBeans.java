@@ -1,6 +1,7 @@
 package dev.mailpipe.runner;
 
 import dev.mailpipe.config.ConfigurationException;
+import dev.mailpipe.config.FileModes;
 import dev.mailpipe.config.Settings;
 import dev.mailpipe.files.FilesComponent;
 import dev.mailpipe.files.FilesLayout;
@@ -82,7 +83,18 @@ public final class MailpipeBeans implements CamelConfiguration {
         PropertiesComponent properties = context.getPropertiesComponent();
         Settings settings =
                 new Settings(key -> properties.resolveProperty(SECRETS.contains(key) ? key + "?nested=false" : key));
-        Path filesRoot = FilesComponent.writableFolder(settings.string(FilesLayout.DIR, "mailpipe-out"));
+        FileModes fileModes = FileModes.parse(
+                FilesLayout.CHMOD,
+                settings.string(FilesLayout.CHMOD, "600"),
+                FilesLayout.CHMOD_DIRECTORY,
+                settings.string(FilesLayout.CHMOD_DIRECTORY, "700"));
+        String filesDir = settings.string(FilesLayout.DIR, "mailpipe-out");
+        warnIfOpenToOthers("files", Path.of(filesDir), fileModes);
+        if (settings.optional(LedgerSettings.URL).isEmpty()) {
+            warnIfOpenToOthers(
+                    "ledger", Path.of(settings.string(LedgerSettings.DIR, "mailpipe-data")), FileModes.PRIVATE);
+        }
+        Path filesRoot = FilesComponent.writableFolder(filesDir, fileModes);
         LedgerSettings ledgerSettings = LedgerSettings.from(settings);
         Ledger ledger = openLedger(ledgerSettings);
         context.addService(new LedgerService(ledger));
@@ -108,7 +120,7 @@ public final class MailpipeBeans implements CamelConfiguration {
                 Math.max(8, 2 * sinkThreads),
                 maxSessions);
         registry.bind(MailboxComponent.SCHEME, mailboxes);
-        registry.bind(FilesComponent.SCHEME, new FilesComponent(clock));
+        registry.bind(FilesComponent.SCHEME, new FilesComponent(clock, fileModes));
         // One pool stores and publishes for every mailbox; its queue is bounded by each mailbox's
         // downloads in flight.
         registry.bind(SINK_THREADS_BEAN, sinkPool(context, sinkThreads));
@@ -127,7 +139,7 @@ public final class MailpipeBeans implements CamelConfiguration {
         bindStep(registry, "markDelivered", new MarkDelivered(ledger));
         // Not wrapped: the error handler also calls its isFinalAttempt method by name.
         registry.bind("deliveryFailures", new DeliveryFailures(ledger, new KafkaFailures(kafka)::outageIn));
-        bindStep(registry, "storeDeadLetter", new StoreDeadLetter(filesRoot));
+        bindStep(registry, "storeDeadLetter", new StoreDeadLetter(filesRoot, fileModes));
         bindStep(registry, "markDeadLettered", new MarkDeadLettered(ledger));
         LOG.info(
                 "Draining mailboxes (ledger {}, {}, {} sink threads, at most {} POP3 sessions at once)",
@@ -178,6 +190,33 @@ public final class MailpipeBeans implements CamelConfiguration {
     /** Binds a route step, with an Error it throws turned into the failure of its message. */
     private static void bindStep(Registry registry, String name, Processor step) {
         registry.bind(name, StepErrorBoundary.around(name, step));
+    }
+
+    /**
+     * Folders mailpipe did not make keep their mode; one that other users can open more widely than
+     * the configured modes allow is named once at start, with the command that tightens it. Where the
+     * file system has no POSIX modes, that is said once.
+     */
+    private static void warnIfOpenToOthers(String what, Path folder, FileModes modes) {
+        if (!FileModes.POSIX) {
+            LOG.info(
+                    "This file system has no POSIX file modes: the {} folder {} and its files get the platform's"
+                            + " defaults",
+                    what,
+                    folder.toAbsolutePath());
+            return;
+        }
+        FileModes.moreOpenThan(folder, modes.folder())
+                .ifPresent(mode -> LOG.warn(
+                        "The {} folder {} has mode {}: other users can open it. mailpipe makes its own files and"
+                                + " folders {} and {} but does not change folders it did not make; to tighten it"
+                                + " and what is in it: chmod -R go-rwx {}",
+                        what,
+                        folder.toAbsolutePath(),
+                        mode,
+                        FileModes.octal(modes.file()),
+                        FileModes.octal(modes.folder()),
+                        folder.toAbsolutePath()));
     }
 
     private static Ledger openLedger(LedgerSettings settings) {

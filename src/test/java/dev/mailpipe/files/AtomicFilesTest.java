@@ -3,6 +3,7 @@ package dev.mailpipe.files;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mailpipe.config.FileModes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,7 +21,8 @@ class AtomicFilesTest {
     @Test
     void writesContentAndReturnsItsSize() throws Exception {
         Path target = dir.resolve("a/b/m.eml");
-        long size = AtomicFiles.write(target, out -> out.write("hello\r\n".getBytes(StandardCharsets.US_ASCII)));
+        long size = AtomicFiles.write(
+                target, FileModes.PRIVATE, out -> out.write("hello\r\n".getBytes(StandardCharsets.US_ASCII)));
         assertThat(size).isEqualTo(7);
         assertThat(Files.readString(target)).isEqualTo("hello\r\n");
         assertThat(listing()).containsExactly(dir.resolve("a"));
@@ -30,7 +32,7 @@ class AtomicFilesTest {
     void replacesAnExistingFileWhole() throws Exception {
         Path target = dir.resolve("m.eml");
         Files.writeString(target, "old content that is longer");
-        AtomicFiles.write(target, out -> out.write('n'));
+        AtomicFiles.write(target, FileModes.PRIVATE, out -> out.write('n'));
         assertThat(Files.readString(target)).isEqualTo("n");
     }
 
@@ -38,7 +40,7 @@ class AtomicFilesTest {
     void failedWriteKeepsTheOldFileAndLeavesNoTemporaryFile() throws Exception {
         Path target = dir.resolve("m.eml");
         Files.writeString(target, "old");
-        assertThatThrownBy(() -> AtomicFiles.write(target, out -> {
+        assertThatThrownBy(() -> AtomicFiles.write(target, FileModes.PRIVATE, out -> {
                     out.write("partial".getBytes(StandardCharsets.US_ASCII));
                     throw new IOException("connection dropped mid-RETR");
                 }))

@@ -230,7 +230,7 @@ class LedgerTest {
         assertThat(ledger.claim("k1", MAILBOX, "k1", "me").deletionCommitted()).isTrue();
 
         clock.advance(Duration.ofDays(31));
-        assertThat(ledger.pruneDeletedBefore(clock.instant().minus(Duration.ofDays(30))))
+        assertThat(ledger.pruneDeletedBefore(clock.instant().minus(Duration.ofDays(30)), 3))
                 .isEqualTo(2);
         assertThat(ledger.find("k1")).isEmpty();
         assertThat(ledger.find("k3"))

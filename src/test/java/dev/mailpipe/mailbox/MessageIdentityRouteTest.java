@@ -21,6 +21,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The shipped route against a POP3 server that reuses UIDLs after deletion, repeats one within a
@@ -102,13 +104,16 @@ class MessageIdentityRouteTest extends MailpipeRouteTestSupport {
         assertThat(server.deletes("shared")).isEqualTo(3);
     }
 
-    @Test
-    void aMessageThatBreaksEveryDownloadIsParkedAndHoldsNothingBack() throws Exception {
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aMessageThatBreaksEveryDownloadIsParkedAndHoldsNothingBack(boolean pipelining) throws Exception {
         for (int n = 1; n <= 6; n++) {
             add("u" + n, "msg-" + n, 2000);
         }
-        byte[] broken = sent.remove(0);
-        server.breakOnRetrOf(mail -> mail.uidl().equals("u1"));
+        byte[] broken = sent.remove(pipelining ? 2 : 0);
+        String brokenUidl = pipelining ? "u3" : "u1";
+        server.announcePipelining(pipelining);
+        server.breakOnRetrOf(mail -> mail.uidl().equals(brokenUidl));
         try (LogCapture log = LogCapture.begin()) {
             start();
             await().atMost(WAIT)
@@ -121,16 +126,38 @@ class MessageIdentityRouteTest extends MailpipeRouteTestSupport {
                     .singleElement()
                     .satisfies(mail -> assertThat(mail.bytes()).isEqualTo(broken));
             try (Ledger ledger = openLedger()) {
-                LedgerEntry entry = ledger.find(mailbox.keyOf("u1")).orElseThrow();
+                LedgerEntry entry = ledger.find(mailbox.keyOf(brokenUidl)).orElseThrow();
                 assertThat(entry.state()).isEqualTo(DeliveryState.PARKED);
                 assertThat(entry.lostConnections()).isEqualTo(3);
             }
             assertThat(log.lines())
                     .filteredOn(line -> line.message().contains("parked message"))
                     .singleElement()
-                    .satisfies(line ->
-                            assertThat(line.message()).contains("UIDL u1").contains("ledger retry"));
+                    .satisfies(line -> assertThat(line.message())
+                            .contains("UIDL " + brokenUidl)
+                            .contains("ledger retry"));
         }
+    }
+
+    /**
+     * A delivered entry whose deletion the ledger never recorded (a kill -9 after the QUIT, another
+     * client deleted it) and a new message the server gave its UIDL, of the same size: the headers
+     * tell them apart, so the new one is stored, not deleted as "delivered before".
+     */
+    @Test
+    void aSettledEntryIsNeverTakenForAnotherMessageOnItsSizeAlone() throws Exception {
+        add("1", "newer-message", 10);
+        try (Ledger ledger = openLedger()) {
+            ledger.claimNew(mailbox.keyOf("1"), mailbox.toString(), "1", 0, (long) sent.get(0).length, "old");
+            ledger.markDelivered(
+                    mailbox.keyOf("1"),
+                    null,
+                    HeaderDigest.of(new java.io.ByteArrayInputStream(ScriptedPop3Server.message("older-message", 10))));
+        }
+        start();
+        awaitDrained();
+        StoredMessages.assertExactly(folder(), sent);
+        assertThat(server.count("TOP")).isEqualTo(1);
     }
 
     @Test
@@ -190,6 +217,7 @@ class MessageIdentityRouteTest extends MailpipeRouteTestSupport {
     }
 
     private Ledger openLedger() throws Exception {
+        java.nio.file.Files.createDirectories(dir.resolve("ledger"));
         return Ledger.open("jdbc:sqlite:" + dir.resolve("ledger/ledger.sqlite"), null, null, Clock.systemUTC());
     }
 }

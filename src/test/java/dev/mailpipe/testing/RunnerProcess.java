@@ -31,7 +31,23 @@ public final class RunnerProcess {
      */
     public static RunnerProcess start(Path settings, List<String> jvmOptions, Map<String, String> environment, Path log)
             throws IOException {
-        List<String> command = new ArrayList<>();
+        return start(List.of(), settings, jvmOptions, environment, log);
+    }
+
+    /** As {@link #start(Path, List, Map, Path)}, under the umask given (octal, e.g. {@code 000}), as a shell sets it. */
+    public static RunnerProcess startUnderUmask(String umask, Path settings, Path log) throws IOException {
+        return start(
+                List.of("/bin/sh", "-c", "umask " + umask + " && exec \"$@\"", "sh"),
+                settings,
+                List.of(),
+                Map.of(),
+                log);
+    }
+
+    private static RunnerProcess start(
+            List<String> prefix, Path settings, List<String> jvmOptions, Map<String, String> environment, Path log)
+            throws IOException {
+        List<String> command = new ArrayList<>(prefix);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.addAll(launch());

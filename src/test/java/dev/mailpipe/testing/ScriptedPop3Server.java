@@ -38,6 +38,7 @@ public final class ScriptedPop3Server implements AutoCloseable {
     private volatile Predicate<Mail> breaksOnRetr = mail -> false;
     private volatile int quitsToLose;
     private volatile boolean ignoresDele;
+    private volatile boolean pipelining;
     private final Map<String, AtomicInteger> deletesByUidl = new ConcurrentHashMap<>();
 
     public ScriptedPop3Server() throws IOException {
@@ -114,6 +115,11 @@ public final class ScriptedPop3Server implements AutoCloseable {
         quitsToLose = count;
     }
 
+    /** Announces PIPELINING (RFC 2449), as Dovecot does: the client then sends RETRs ahead. */
+    public void announcePipelining(boolean announce) {
+        pipelining = announce;
+    }
+
     /** DELE answers +OK and the message stays. */
     public void ignoreDele(boolean ignore) {
         ignoresDele = ignore;
@@ -172,7 +178,12 @@ public final class ScriptedPop3Server implements AutoCloseable {
                 String command = words[0].toUpperCase(Locale.ROOT);
                 commands.computeIfAbsent(command, c -> new AtomicInteger()).incrementAndGet();
                 switch (command) {
-                    case "CAPA" -> multi(out, "+OK", "USER\r\nUIDL\r\nTOP\r\n".getBytes(StandardCharsets.US_ASCII));
+                    case "CAPA" ->
+                        multi(
+                                out,
+                                "+OK",
+                                ("USER\r\nUIDL\r\nTOP\r\n" + (pipelining ? "PIPELINING\r\n" : ""))
+                                        .getBytes(StandardCharsets.US_ASCII));
                     case "USER", "PASS", "NOOP", "RSET" -> reply(out, "+OK");
                     case "STAT" -> reply(out, "+OK " + snapshot.size() + " " + total(snapshot));
                     case "LIST" -> listing(out, snapshot, words, mail -> Integer.toString(mail.bytes().length));
