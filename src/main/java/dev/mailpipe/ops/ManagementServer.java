@@ -1,146 +1,190 @@
 package dev.mailpipe.ops;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
-import java.io.OutputStream;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.Collection;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import org.apache.camel.CamelContext;
-import org.apache.camel.health.HealthCheck;
-import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The management endpoints camel-main users know, on {@code management.host}:{@code management.port}:
- * {@code /observe/health}, {@code /observe/health/live}, {@code /observe/health/ready} (JSON, 503
- * when DOWN, naming each failing check and its reason) and {@code /observe/metrics} (Prometheus
- * text). Served by the JDK's HTTP server on two threads from Camel's ExecutorServiceManager:
+ * The management endpoints camel-main users know ({@link ManagementEndpoints}), on {@code
+ * management.host}:{@code management.port}, served by Netty: one event-loop thread reads every
+ * connection without waiting on any, so a client that sends half a request or a byte a second holds
+ * no thread, and {@link ConnectionGuard} closes it at its deadline; answers are computed on two
+ * threads from Camel's ExecutorServiceManager (a health check never runs on the event loop).
+ * Request lines over 4 KB get 414, headers over 16 KB 431, bodies over 64 KB 413.
  * camel-platform-http-main, which would serve these paths, is not available at Camel 4.22.0.
  */
 public final class ManagementServer extends ServiceSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(ManagementServer.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
-    /** Camel's exposure level that lists every check, not only the first UP or the DOWN ones. */
-    private static final String FULL = "full";
+    static final int MAX_REQUEST_LINE = 4 * 1024;
+    static final int MAX_HEADERS = 16 * 1024;
+    static final int MAX_BODY = 64 * 1024;
 
     private final CamelContext context;
     private final ManagementSettings settings;
-    private final MetricsService metrics;
-    private HttpServer server;
-    private ExecutorService executor;
+    private final ManagementEndpoints endpoints;
+    private ExecutorService eventLoopThread;
+    private ExecutorService answers;
+    private EventLoopGroup eventLoop;
+    private Channel listener;
 
     public ManagementServer(CamelContext context, ManagementSettings settings, MetricsService metrics) {
         this.context = context;
         this.settings = settings;
-        this.metrics = metrics;
+        this.endpoints = new ManagementEndpoints(context, metrics);
     }
 
     @Override
-    protected void doStart() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 16);
-        executor = context.getExecutorServiceManager().newFixedThreadPool(this, "management", 2);
-        server.setExecutor(executor);
-        server.createContext("/observe/", this::handle);
-        server.start();
+    protected void doStart() throws Exception {
+        eventLoopThread = context.getExecutorServiceManager().newSingleThreadExecutor(this, "management-io");
+        // One thread serves the listener and every connection, so ConnectionGuard's books need no lock.
+        eventLoop = new MultiThreadIoEventLoopGroup(1, eventLoopThread, NioIoHandler.newFactory());
+        answers = context.getExecutorServiceManager().newFixedThreadPool(this, "management", 2);
+        ConnectionGuard guard = new ConnectionGuard();
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(eventLoop)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 128)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        channel.pipeline()
+                                .addLast(guard)
+                                .addLast(new HttpServerCodec(MAX_REQUEST_LINE, MAX_HEADERS, 8192))
+                                .addLast(new HttpObjectAggregator(MAX_BODY))
+                                .addLast(new Requests(guard));
+                    }
+                });
+        listener = bootstrap
+                .bind(new InetSocketAddress(settings.host(), settings.port()))
+                .sync()
+                .channel();
         LOG.info(
                 "Management endpoints at http://{}:{}/observe/health, .../health/live, .../health/ready and"
                         + " .../metrics",
                 settings.host(),
-                server.getAddress().getPort());
+                port());
     }
 
     @Override
-    protected void doStop() {
-        if (server != null) {
-            server.stop(0);
+    protected void doStop() throws Exception {
+        if (listener != null) {
+            listener.close().sync();
         }
-        if (executor != null) {
-            context.getExecutorServiceManager().shutdown(executor);
+        if (eventLoop != null) {
+            eventLoop
+                    .shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS)
+                    .sync();
         }
-    }
-
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            String method = exchange.getRequestMethod();
-            if (!method.equals("GET") && !method.equals("HEAD")) {
-                exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-                send(exchange, 405, "text/plain; charset=utf-8", "only GET and HEAD\n");
-                return;
-            }
-            switch (exchange.getRequestURI().getPath()) {
-                case "/observe/health" -> health(exchange, HealthCheckHelper.invoke(context, FULL));
-                case "/observe/health/live" -> health(exchange, HealthCheckHelper.invokeLiveness(context, FULL));
-                case "/observe/health/ready" -> health(exchange, HealthCheckHelper.invokeReadiness(context, FULL));
-                case "/observe/metrics" ->
-                    send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape());
-                default -> send(exchange, 404, "text/plain; charset=utf-8", "not found\n");
-            }
-        } catch (RuntimeException e) {
-            // A failing check must not take the endpoint down; the reply says only that it failed.
-            LOG.warn(
-                    "Management endpoint {} failed: {}",
-                    exchange.getRequestURI().getPath(),
-                    e.toString());
-            LOG.debug("Management endpoint failure", e);
-            send(exchange, 500, "text/plain; charset=utf-8", "internal error\n");
+        if (answers != null) {
+            context.getExecutorServiceManager().shutdown(answers);
         }
-    }
-
-    /**
-     * Status, then every check with its state; a check that is not UP also gets its reason and,
-     * for mailpipe's checks, its mailbox. Errors and other details are left out: they may carry text
-     * from a server or a driver.
-     */
-    private static void health(HttpExchange exchange, Collection<HealthCheck.Result> results) throws IOException {
-        boolean up = results.stream().allMatch(result -> result.getState() == HealthCheck.State.UP);
-        ObjectNode body = JSON.createObjectNode();
-        body.put("status", up ? "UP" : "DOWN");
-        ArrayNode checks = body.putArray("checks");
-        results.stream()
-                .sorted(java.util.Comparator.comparing(
-                        result -> result.getCheck().getId()))
-                .forEach(result -> {
-                    ObjectNode check = checks.addObject();
-                    check.put("name", result.getCheck().getId());
-                    check.put("status", result.getState().name());
-                    if (result.getState() != HealthCheck.State.UP) {
-                        result.getMessage().ifPresent(reason -> check.put("reason", reason));
-                        Object mailbox = result.getDetails().get("mailbox");
-                        if (mailbox != null) {
-                            check.put("mailbox", mailbox.toString());
-                        }
-                    }
-                });
-        send(
-                exchange,
-                up ? 200 : 503,
-                "application/json",
-                JSON.writerWithDefaultPrettyPrinter().writeValueAsString(body));
-    }
-
-    private static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", contentType);
-        boolean head = exchange.getRequestMethod().equals("HEAD");
-        exchange.sendResponseHeaders(status, head ? -1 : bytes.length);
-        if (!head) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
-            }
+        if (eventLoopThread != null) {
+            context.getExecutorServiceManager().shutdown(eventLoopThread);
         }
     }
 
     /** The port the endpoints listen on (the configured one, once started). */
     public int port() {
-        return server.getAddress().getPort();
+        return ((InetSocketAddress) listener.localAddress()).getPort();
+    }
+
+    /** Hands each whole request to an answer thread and writes the answer back on its connection. */
+    private final class Requests extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+        private final ConnectionGuard guard;
+
+        Requests(ConnectionGuard guard) {
+            this.guard = guard;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+            guard.requestComplete(ctx);
+            if (request.decoderResult().isFailure()) {
+                Throwable cause = request.decoderResult().cause();
+                HttpResponseStatus status = cause instanceof TooLongHttpHeaderException
+                        ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
+                        : cause instanceof TooLongHttpLineException || cause instanceof TooLongFrameException
+                                ? HttpResponseStatus.REQUEST_URI_TOO_LONG
+                                : HttpResponseStatus.BAD_REQUEST;
+                write(
+                        ctx,
+                        new ManagementEndpoints.Response(
+                                status.code(), "text/plain; charset=utf-8", status.reasonPhrase() + "\n", null),
+                        false,
+                        false);
+                return;
+            }
+            String method = request.method().name();
+            String path = new QueryStringDecoder(request.uri()).path();
+            boolean keepAlive = HttpUtil.isKeepAlive(request);
+            try {
+                answers.execute(() -> write(ctx, endpoints.answer(method, path), method.equals("HEAD"), keepAlive));
+            } catch (RejectedExecutionException e) {
+                // Stopping: the connection closes without an answer.
+                ctx.close();
+            }
+        }
+
+        private void write(
+                ChannelHandlerContext ctx, ManagementEndpoints.Response answer, boolean head, boolean keepAlive) {
+            byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
+            FullHttpResponse response = new DefaultFullHttpResponse(
+                    HttpVersion.HTTP_1_1,
+                    HttpResponseStatus.valueOf(answer.status()),
+                    head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, answer.contentType());
+            response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+            if (answer.allow() != null) {
+                response.headers().set(HttpHeaderNames.ALLOW, answer.allow());
+            }
+            if (!keepAlive) {
+                response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            }
+            var written = ctx.writeAndFlush(response);
+            if (!keepAlive) {
+                written.addListener(ChannelFutureListener.CLOSE);
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            // A client that resets its connection is no news.
+            LOG.debug("Management connection failed: {}", cause.toString());
+            ctx.close();
+        }
     }
 }

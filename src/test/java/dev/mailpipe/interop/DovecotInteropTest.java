@@ -54,13 +54,7 @@ class DovecotInteropTest extends MailpipeRouteTestSupport {
     }
 
     private static List<byte[]> deliver(int first, int count) throws IOException {
-        List<byte[]> sent = new ArrayList<>();
-        for (int n = first; n < first + count; n++) {
-            byte[] raw = SampleMessages.message(n);
-            server.deliver("m" + n + "." + System.nanoTime() + ".mailpipe", raw);
-            sent.add(raw);
-        }
-        return sent;
+        return server.deliverSamples(first, count);
     }
 
     @ParameterizedTest

@@ -6,7 +6,6 @@ import dev.mailpipe.files.FilesLayout;
 import dev.mailpipe.mailbox.MailboxId;
 import dev.mailpipe.testing.DovecotServer;
 import dev.mailpipe.testing.RunnerProcess;
-import dev.mailpipe.testing.SampleMessages;
 import dev.mailpipe.testing.TestMailServer;
 import jakarta.mail.Folder;
 import jakarta.mail.Session;
@@ -15,7 +14,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -58,27 +56,13 @@ class PrivateFilesInteropTest {
     @BeforeEach
     void threeMessagesOneWithAnAttachment() throws IOException {
         server.clearMailbox();
-        for (int n = 1; n <= 3; n++) {
-            server.deliver("m" + n + "." + System.nanoTime() + ".mailpipe", SampleMessages.message(n));
-        }
+        server.deliverSamples(1, 3);
     }
 
     private List<String> settings(String... more) {
-        List<String> settings = new ArrayList<>(List.of(
-                "mailbox.protocol=pop3",
-                "mailbox.host=localhost",
-                "mailbox.port=" + server.pop3Port(),
-                "mailbox.username=" + USER,
-                "mailbox.password=" + TestMailServer.PASSWORD,
-                "mailbox.pollDelay=200",
-                "mailbox.maxAttempts=2",
-                "sink.files.dir=" + dir.resolve("out"),
-                "ledger.dir=" + dir.resolve("ledger"),
-                "camel.main.durationMaxIdleSeconds=3",
-                "camel.main.routesIncludePattern=file:"
-                        + Path.of(System.getProperty("mailpipe.project.dir", "."))
-                                .resolve("routes")
-                                .toAbsolutePath() + "/*.yaml"));
+        List<String> settings = server.runnerSettings(dir, TestMailServer.PASSWORD);
+        settings.addAll(
+                List.of("mailbox.pollDelay=200", "mailbox.maxAttempts=2", "camel.main.durationMaxIdleSeconds=3"));
         settings.addAll(List.of(more));
         return settings;
     }
@@ -133,7 +117,7 @@ class PrivateFilesInteropTest {
         Files.createDirectories(
                 blocker, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         // And one message with an attachment that is stored.
-        server.deliver("m5." + System.nanoTime() + ".mailpipe", SampleMessages.message(5));
+        server.deliverSamples(5, 1);
 
         RunnerProcess runner = run("000", settings());
         assertThat(runner.awaitExit(2)).as("exit code; see " + runner.log()).isZero();

@@ -78,6 +78,15 @@ class ManagementEndpointsTest extends MailpipeRouteTestSupport {
 
         assertThat(management.get("/observe/nothing").statusCode()).isEqualTo(404);
         assertThat(management
+                        .send(HttpRequest.newBuilder(management.uri("/observe/health/live"))
+                                .header("X-Filler", "x".repeat(ManagementServer.MAX_HEADERS)))
+                        .statusCode())
+                .as("headers beyond the limit")
+                .isEqualTo(431);
+        assertThat(management.get("/observe/health/live").statusCode())
+                .as("and the endpoint goes on")
+                .isEqualTo(200);
+        assertThat(management
                         .send(HttpRequest.newBuilder(management.uri("/observe/health"))
                                 .POST(HttpRequest.BodyPublishers.noBody()))
                         .statusCode())

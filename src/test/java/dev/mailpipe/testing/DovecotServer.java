@@ -165,6 +165,37 @@ public final class DovecotServer implements AutoCloseable {
         deliver(user, name, raw);
     }
 
+    /** Delivers sample messages {@code first} to {@code first + count - 1} to the first user; returns their bytes. */
+    public java.util.List<byte[]> deliverSamples(int first, int count) throws IOException {
+        java.util.List<byte[]> sent = new java.util.ArrayList<>();
+        for (int n = first; n < first + count; n++) {
+            byte[] raw = SampleMessages.message(n);
+            deliver("m" + n + "." + System.nanoTime() + ".mailpipe", raw);
+            sent.add(raw);
+        }
+        return sent;
+    }
+
+    /**
+     * Settings (lines of a properties file) of a mailpipe run that drains the first user over plain
+     * POP3 with the shipped routes into {@code dir}/out, ledger in {@code dir}/ledger; the test adds
+     * what it needs.
+     */
+    public java.util.List<String> runnerSettings(Path dir, String password) {
+        return new java.util.ArrayList<>(java.util.List.of(
+                "mailbox.protocol=pop3",
+                "mailbox.host=localhost",
+                "mailbox.port=" + pop3Port(),
+                "mailbox.username=" + user,
+                "mailbox.password=" + password,
+                "sink.files.dir=" + dir.resolve("out"),
+                "ledger.dir=" + dir.resolve("ledger"),
+                "camel.main.routesIncludePattern=file:"
+                        + Path.of(System.getProperty("mailpipe.project.dir", "."))
+                                .resolve("routes")
+                                .toAbsolutePath() + "/*.yaml"));
+    }
+
     /** Delivers one message to {@code account}: written into tmp, owned by the mail user, renamed into new. */
     public void deliver(String account, String name, byte[] raw) throws IOException {
         Path tmp = maildir(account).resolve("tmp").resolve(name);
