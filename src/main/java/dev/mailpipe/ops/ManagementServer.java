@@ -76,7 +76,9 @@ public final class ManagementServer extends ServiceSupport {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(eventLoop)
                 .channel(NioServerSocketChannel.class)
-                .option(ChannelOption.SO_BACKLOG, 128)
+                // Room in the accept queue for every client that comes back after being shed, so a
+                // probe's connect is queued, not dropped (the kernel caps it at net.core.somaxconn).
+                .option(ChannelOption.SO_BACKLOG, 4096)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
