@@ -106,7 +106,7 @@ class MessageIdentityRouteTest extends MailpipeRouteTestSupport {
 
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
-    void aMessageThatBreaksEveryDownloadIsParkedAndHoldsNothingBack(boolean pipelining) throws Exception {
+    void aMessageThatBreaksEveryDownloadIsParkedHoldsNothingBackAndCanBeRetried(boolean pipelining) throws Exception {
         for (int n = 1; n <= 6; n++) {
             add("u" + n, "msg-" + n, 2000);
         }
@@ -136,6 +136,15 @@ class MessageIdentityRouteTest extends MailpipeRouteTestSupport {
                     .satisfies(line -> assertThat(line.message())
                             .contains("UIDL " + brokenUidl)
                             .contains("ledger retry"));
+
+            // Repaired on the server and retried: the next poll stores it, once.
+            server.breakOnRetrOf(mail -> false);
+            try (Ledger ledger = openLedger()) {
+                assertThat(ledger.retry(mailbox.keyOf(brokenUidl))).isTrue();
+            }
+            sent.add(broken);
+            awaitDrained();
+            StoredMessages.assertExactly(folder(), sent);
         }
     }
 
