@@ -7,6 +7,7 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -19,9 +20,10 @@ import java.util.regex.Pattern;
 /**
  * The modes of the files and folders mailpipe makes (mail, events, attachments, dead letters, the
  * embedded ledger): set by mailpipe, not left to the umask. Each file and folder is created with its
- * final mode as the creation mode, which the umask can only narrow, and then set to exactly that
- * mode; so it is never, for any moment, more open than its final mode. Where the file system has no
- * POSIX permissions, files are created as the platform makes them.
+ * final mode as the creation mode, which the umask can only narrow, and set to exactly that mode
+ * afterwards where the umask did narrow it; so it is never, for any moment, more open than its final
+ * mode, and the usual case (a umask that takes nothing the mode has) costs no second system call per
+ * file. Where the file system has no POSIX permissions, files are created as the platform makes them.
  */
 public record FileModes(Set<PosixFilePermission> file, Set<PosixFilePermission> folder) {
 
@@ -33,6 +35,12 @@ public record FileModes(Set<PosixFilePermission> file, Set<PosixFilePermission> 
             FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
 
     private static final Pattern OCTAL = Pattern.compile("0?[0-7]{3}");
+
+    /**
+     * The bits this process's umask takes away, learnt once from a file created {@code 777}; every
+     * bit when that fails, so modes are then always set after creation.
+     */
+    private static final Set<PosixFilePermission> UMASK = umask();
 
     public FileModes {
         file = Set.copyOf(file);
@@ -97,6 +105,32 @@ public record FileModes(Set<PosixFilePermission> file, Set<PosixFilePermission> 
         return 1 << (8 - permission.ordinal());
     }
 
+    private static Set<PosixFilePermission> umask() {
+        Set<PosixFilePermission> all = EnumSet.allOf(PosixFilePermission.class);
+        if (!POSIX) {
+            return all;
+        }
+        try {
+            Path probe = Files.createTempFile("mailpipe-umask-", ".probe", attribute(all));
+            try {
+                Set<PosixFilePermission> taken = EnumSet.copyOf(all);
+                taken.removeAll(Files.getPosixFilePermissions(probe));
+                return taken;
+            } finally {
+                Files.delete(probe);
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            return all;
+        }
+    }
+
+    /** Sets {@code mode} on a path just made with it, where the umask took some of its bits. */
+    private static void restoreUmaskedBits(Path path, Set<PosixFilePermission> mode) throws IOException {
+        if (mode.stream().anyMatch(UMASK::contains)) {
+            Files.setPosixFilePermissions(path, mode);
+        }
+    }
+
     /**
      * Creates {@code folder} and any missing parent with the folder mode; folders that exist keep
      * theirs. Safe against another thread creating the same folder.
@@ -111,7 +145,7 @@ public record FileModes(Set<PosixFilePermission> file, Set<PosixFilePermission> 
             try {
                 if (POSIX) {
                     Files.createDirectory(next, attribute(this.folder));
-                    Files.setPosixFilePermissions(next, this.folder);
+                    restoreUmaskedBits(next, this.folder);
                 } else {
                     Files.createDirectory(next);
                 }
@@ -124,21 +158,34 @@ public record FileModes(Set<PosixFilePermission> file, Set<PosixFilePermission> 
     }
 
     /** Creates a new file (it must not exist) with the file mode and opens it for writing. */
-    public FileChannel createFile(Path file, OpenOption... more) throws IOException {
-        Set<OpenOption> options = new java.util.HashSet<>(Set.of(more));
-        options.add(java.nio.file.StandardOpenOption.CREATE_NEW);
-        options.add(java.nio.file.StandardOpenOption.WRITE);
+    public FileChannel createFile(Path file) throws IOException {
+        Set<OpenOption> options = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         if (!POSIX) {
             return FileChannel.open(file, options);
         }
         FileChannel channel = FileChannel.open(file, options, attribute(this.file));
         try {
-            Files.setPosixFilePermissions(file, this.file);
+            restoreUmaskedBits(file, this.file);
         } catch (IOException e) {
             channel.close();
             throw e;
         }
         return channel;
+    }
+
+    /**
+     * Creates {@code file}, empty, with the file mode unless it exists (one another process may make
+     * at the same moment); an existing file keeps its mode.
+     */
+    public void createFileIfMissing(Path file) throws IOException {
+        if (Files.exists(file)) {
+            return;
+        }
+        try (FileChannel created = createFile(file)) {
+            // Made with its mode; the caller opens it as it needs.
+        } catch (FileAlreadyExistsException e) {
+            // Made meanwhile by another process: it is opened as it is.
+        }
     }
 
     /**

@@ -55,8 +55,7 @@ public final class FilesEndpoint extends DefaultEndpoint {
         FilesLayout layout = layoutOf(exchange);
         if (download) {
             // Dead letters go beside the message's own folder, whichever sink folder that is.
-            exchange.setProperty(MailpipeHeaders.FILES_ROOT, root);
-            exchange.setProperty(MailpipeHeaders.FILES_MODES, modes);
+            exchange.setProperty(MailpipeHeaders.FILES_LAYOUT, layout);
             DownloadRawMessage.process(exchange, layout);
         } else {
             StoreRawMessage.process(exchange, layout);

@@ -30,9 +30,11 @@ public final class StoreDeadLetter implements org.apache.camel.Processor {
 
     @Override
     public void process(Exchange exchange) throws Exception {
-        Path root = exchange.getProperty(MailpipeHeaders.FILES_ROOT, defaultRoot, Path.class);
-        FileModes modes = exchange.getProperty(MailpipeHeaders.FILES_MODES, defaultModes, FileModes.class);
-        FilesLayout layout = new FilesLayout(root, MailboxStatus.of(exchange).mailbox(), modes);
+        FilesLayout layout = exchange.getProperty(MailpipeHeaders.FILES_LAYOUT, FilesLayout.class);
+        if (layout == null) {
+            layout = new FilesLayout(defaultRoot, MailboxStatus.of(exchange).mailbox(), defaultModes);
+        }
+        FileModes modes = layout.modes();
         org.apache.camel.Message in = exchange.getMessage();
         String key = in.getHeader(MailpipeHeaders.KEY, String.class);
         Path downloaded = downloaded(exchange);

@@ -6,8 +6,6 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.SQLException;
@@ -69,13 +67,7 @@ public final class InstanceLease extends ServiceSupport {
 
     private void lock(Path file) {
         try {
-            if (!Files.exists(file)) {
-                try (FileChannel created = FileModes.PRIVATE.createFile(file)) {
-                    // Made private from the start; the lock is taken on the channel below.
-                } catch (FileAlreadyExistsException e) {
-                    LOG.debug("The ledger's lock file appeared meanwhile: {}", file);
-                }
-            }
+            FileModes.PRIVATE.createFileIfMissing(file);
             lockChannel = FileChannel.open(file, StandardOpenOption.WRITE);
             lock = lockChannel.tryLock();
         } catch (OverlappingFileLockException e) {

@@ -80,13 +80,8 @@ public final class Ledger implements AutoCloseable {
         }
         java.nio.file.Path file =
                 java.nio.file.Path.of(url.substring("jdbc:sqlite:".length()).split("\\?", 2)[0]);
-        if (java.nio.file.Files.exists(file)) {
-            return;
-        }
         try {
-            dev.mailpipe.config.FileModes.PRIVATE.createFile(file).close();
-        } catch (java.nio.file.FileAlreadyExistsException e) {
-            // Another process made it meanwhile: SQLite opens it as it is.
+            dev.mailpipe.config.FileModes.PRIVATE.createFileIfMissing(file);
         } catch (java.io.IOException e) {
             throw new SQLException("cannot create the ledger file " + file + ": " + e.getMessage(), e);
         }
@@ -400,13 +395,9 @@ public final class Ledger implements AutoCloseable {
      * survives a crash of the process at once, and a power cut after {@link #syncToDisk}, which the
      * consumer calls before the batch's DELEs: one fsync per batch instead of one per message.
      */
-    public synchronized void markDelivered(String key, String messageId) throws SQLException {
-        markDelivered(key, messageId, null);
-    }
-
     /**
-     * As {@link #markDelivered(String, String)}, keeping the digest of the message's identifying
-     * headers (see {@code HeaderDigest}) that later tells it from another message with its UIDL.
+     * With the digest of the message's identifying headers (see {@code HeaderDigest}), or null when
+     * its bytes were not read, which later tells it from another message with its UIDL.
      */
     public synchronized void markDelivered(String key, String messageId, String headerDigest) throws SQLException {
         update(
@@ -425,14 +416,10 @@ public final class Ledger implements AutoCloseable {
      * not send it there again. {@code durable} false for a mark that only saves work (the sink is
      * idempotent, and a lost mark means doing it again); true for sinks that are not idempotent.
      */
-    public synchronized void markSinkDone(String key, String sink, boolean durable) throws SQLException {
-        markSinkDone(key, sink, durable, null);
-    }
-
     /**
-     * As {@link #markSinkDone(String, String, boolean)}, keeping the message's header digest (see
-     * {@code HeaderDigest}) from the first sink on: an entry a sink has taken something for is only
-     * ever bound again to a message with these headers.
+     * Keeps the message's header digest (see {@code HeaderDigest}; null when unknown) from the first
+     * sink on: an entry a sink has taken something for is only ever bound again to a message with
+     * these headers.
      */
     public synchronized void markSinkDone(String key, String sink, boolean durable, String headerDigest)
             throws SQLException {
@@ -471,10 +458,6 @@ public final class Ledger implements AutoCloseable {
                 "UPDATE mailpipe_messages SET claimed_by = NULL, claimed_until = NULL, updated = ? WHERE message_key = ?",
                 clock.millis(),
                 key);
-    }
-
-    public synchronized void markDeadLettered(String key, String error) throws SQLException {
-        markDeadLettered(key, error, null);
     }
 
     /** Records the message dead-lettered, with its header digest when its bytes were read. */
@@ -551,11 +534,6 @@ public final class Ledger implements AutoCloseable {
             });
         }
         return settled;
-    }
-
-    /** Records that these messages were deleted from the server (DELE accepted, QUIT acknowledged). */
-    public synchronized void markDeleted(Collection<String> keys) throws SQLException {
-        markDeleted(keys, true);
     }
 
     /**

@@ -7,7 +7,7 @@ import java.util.Optional;
  * One message's record in the ledger.
  *
  * @param generation which message of those the server gave this UIDL (0 for the first; see
- *     {@code MessageIdentities})
+ *     {@code MessageIdentity})
  * @param listedSize the size the server's LIST gave when the message was first seen (absent for
  *     entries recorded before schema version 4)
  * @param headerDigest the digest of its identifying headers, once its bytes were read

@@ -14,9 +14,10 @@ import org.slf4j.LoggerFactory;
  * Finds which ledger entry a listed message is, and claims it. A UIDL does not name one message for
  * good: RFC 1939 lets a server give it again once its message is gone, and some servers give one
  * UIDL to two messages. So a UIDL the ledger knows is the same message only when the size the
- * server lists matches the one recorded and, where that is ambiguous (the recorded message was
- * deleted, or the UIDL appears twice in this listing), the digest of its identifying headers (one
- * {@code TOP n 0} for that message) matches the one recorded when it was stored. Otherwise it is a
+ * server lists matches the one recorded and, where that is ambiguous (the entry is settled, its
+ * message was deleted, the UIDL appears twice in this listing, or no size is listed), the digest of
+ * its identifying headers (one {@code TOP n 0} for that message) matches the one recorded when it
+ * was stored. Otherwise it is a
  * new message: the next generation of the UIDL, with a key of its own. Within one session a key is
  * bound to one message at most. The normal path, a UIDL never seen, costs one INSERT and no command.
  */

@@ -7,10 +7,11 @@ public final class MailpipeHeaders {
     public static final String MAILBOX = "MailpipeMailbox";
     /** Exchange property: the {@link MailboxStatus} of the mailbox the message came from (see {@link MailboxStatus#of}). */
     public static final String MAILBOX_STATUS = "MailpipeMailboxStatus";
-    /** Exchange property: the files sink's folder (a Path) once the download step has used it; for dead letters. */
-    public static final String FILES_ROOT = "MailpipeFilesRoot";
-    /** Exchange property: the files sink's modes (a {@code FileModes}) beside {@link #FILES_ROOT}; for dead letters. */
-    public static final String FILES_MODES = "MailpipeFilesModes";
+    /**
+     * Exchange property: the files sink's layout for the message's mailbox (a {@code FilesLayout}:
+     * its folder and modes) once the download step has used it; for dead letters.
+     */
+    public static final String FILES_LAYOUT = "MailpipeFilesLayout";
     /** The message's POP3 UIDL (or {@code sha256:...} on servers without UIDL). */
     public static final String UIDL = "MailpipeUidl";
     /** The message key: SHA-256 hex of mailbox and UIDL; names the message in every sink. */

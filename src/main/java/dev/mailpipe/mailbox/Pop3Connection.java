@@ -191,8 +191,8 @@ public final class Pop3Connection {
                 return found;
             } catch (ConnectionFailure e) {
                 IOException cause = closed(e);
-                // Lost while this message's reply was under way, not on a connection already gone.
-                throw reading && !e.alreadyClosed ? new RetrievalBrokeConnection(number, retrieved, cause) : cause;
+                // Lost while this message's reply was under way (nothing is sent after its +OK).
+                throw reading ? new RetrievalBrokeConnection(number, retrieved, cause) : cause;
             }
         }
     }
@@ -337,7 +337,7 @@ public final class Pop3Connection {
 
     private void send(String commands) throws ConnectionFailure {
         if (socket.isClosed()) {
-            throw new ConnectionFailure(new IOException("Folder is closed"), true);
+            throw new ConnectionFailure(new IOException("Folder is closed"));
         }
         output.print(commands);
         output.flush();
@@ -500,16 +500,8 @@ public final class Pop3Connection {
 
     /** A failure of the connection itself, which leaves the session at an unknown point of a reply. */
     private static final class ConnectionFailure extends Exception {
-        /** Whether the connection was closed before the command (by an earlier failure). */
-        final boolean alreadyClosed;
-
         ConnectionFailure(IOException cause) {
-            this(cause, false);
-        }
-
-        ConnectionFailure(IOException cause, boolean alreadyClosed) {
             super(cause);
-            this.alreadyClosed = alreadyClosed;
         }
 
         @Override

@@ -386,7 +386,7 @@ public final class Pop3Consumer extends MailConsumer {
         List<Flagged> completed;
         synchronized (flaggedForDeletion) {
             completed = flaggedForDeletion.stream()
-                    .filter(entry -> entry.folder() == folder)
+                    .filter(entry -> entry.message().getFolder() == folder)
                     .toList();
             flaggedForDeletion.clear();
         }
@@ -588,7 +588,7 @@ public final class Pop3Consumer extends MailConsumer {
                 String key = ListedMessage.of(exchange)
                         .flatMap(ListedMessage::boundKey)
                         .orElse(NOT_CLAIMED);
-                flaggedForDeletion.add(new Flagged(uid, key, mail.getMessageNumber(), mail, mail.getFolder()));
+                flaggedForDeletion.add(new Flagged(uid, key, mail));
                 counters.setAtRisk(flaggedForDeletion.size());
             }
             Pop3Connection current = connection;
@@ -639,7 +639,11 @@ public final class Pop3Consumer extends MailConsumer {
 
     /**
      * A message the route completed, to delete if the ledger settled it: its UIDL, the key its claim
-     * bound, its number and message object in its session, and that session's folder.
+     * bound, and its message object in its session (which knows its number and folder).
      */
-    private record Flagged(String uid, String key, int number, Message message, Folder folder) {}
+    private record Flagged(String uid, String key, Message message) {
+        int number() {
+            return message.getMessageNumber();
+        }
+    }
 }

@@ -9,17 +9,11 @@ import java.io.IOException;
  */
 public final class RetrievalBrokeConnection extends IOException {
 
-    private final int messageNumber;
     private final int retrievedBefore;
 
     RetrievalBrokeConnection(int messageNumber, int retrievedBefore, IOException cause) {
         super("the connection broke while the server sent message " + messageNumber + ": " + cause.getMessage(), cause);
-        this.messageNumber = messageNumber;
         this.retrievedBefore = retrievedBefore;
-    }
-
-    public int messageNumber() {
-        return messageNumber;
     }
 
     /** Messages of the same session retrieved whole before this one broke. */

@@ -10,9 +10,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -35,11 +33,9 @@ final class ConnectionGuard extends ChannelDuplexHandler {
     static final int MAX_CONNECTIONS = 256;
 
     private enum State {
-        /** Connected, nothing received yet. */
-        NEW,
         /** Between requests after an answer, nothing received. */
         IDLE,
-        /** Part of a request received. */
+        /** Waiting for a whole request: connected, or part of a request received. */
         READING,
         /** A whole request received, its answer not yet written. */
         ANSWERING
@@ -70,7 +66,7 @@ final class ConnectionGuard extends ChannelDuplexHandler {
         if (open.size() >= maxConnections) {
             shedOne();
         }
-        open.put(channel, State.NEW);
+        open.put(channel, State.READING);
         closeAfter(ctx, requestDeadline);
         super.channelActive(ctx);
     }
@@ -78,10 +74,7 @@ final class ConnectionGuard extends ChannelDuplexHandler {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
         Channel channel = ctx.channel();
-        State state = open.get(channel);
-        if (state == State.NEW) {
-            open.put(channel, State.READING);
-        } else if (state == State.IDLE) {
+        if (open.get(channel) == State.IDLE) {
             open.put(channel, State.READING);
             closeAfter(ctx, requestDeadline);
         }
@@ -120,10 +113,10 @@ final class ConnectionGuard extends ChannelDuplexHandler {
     }
 
     private void shedOne() {
-        for (Set<State> victims : List.of(Set.of(State.IDLE), Set.of(State.NEW, State.READING))) {
+        for (State victim : new State[] {State.IDLE, State.READING}) {
             for (Iterator<Map.Entry<Channel, State>> it = open.entrySet().iterator(); it.hasNext(); ) {
                 Map.Entry<Channel, State> entry = it.next();
-                if (victims.contains(entry.getValue())) {
+                if (entry.getValue() == victim) {
                     it.remove();
                     cancelTimer(entry.getKey());
                     entry.getKey().close();

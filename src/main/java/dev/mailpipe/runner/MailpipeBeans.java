@@ -89,6 +89,10 @@ public final class MailpipeBeans implements CamelConfiguration {
                 FilesLayout.CHMOD_DIRECTORY,
                 settings.string(FilesLayout.CHMOD_DIRECTORY, "700"));
         String filesDir = settings.string(FilesLayout.DIR, "mailpipe-out");
+        if (!FileModes.POSIX) {
+            LOG.info(
+                    "This file system has no POSIX file modes: stored mail and the ledger get the platform's defaults");
+        }
         warnIfOpenToOthers("files", Path.of(filesDir), fileModes);
         if (settings.optional(LedgerSettings.URL).isEmpty()) {
             warnIfOpenToOthers(
@@ -194,18 +198,9 @@ public final class MailpipeBeans implements CamelConfiguration {
 
     /**
      * Folders mailpipe did not make keep their mode; one that other users can open more widely than
-     * the configured modes allow is named once at start, with the command that tightens it. Where the
-     * file system has no POSIX modes, that is said once.
+     * the configured modes allow is named once at start, with the command that tightens it.
      */
     private static void warnIfOpenToOthers(String what, Path folder, FileModes modes) {
-        if (!FileModes.POSIX) {
-            LOG.info(
-                    "This file system has no POSIX file modes: the {} folder {} and its files get the platform's"
-                            + " defaults",
-                    what,
-                    folder.toAbsolutePath());
-            return;
-        }
         FileModes.moreOpenThan(folder, modes.folder())
                 .ifPresent(mode -> LOG.warn(
                         "The {} folder {} has mode {}: other users can open it. mailpipe makes its own files and"

@@ -26,6 +26,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The packaged jar draining Dovecot writes stored mail, events, attachments, dead letters and the
@@ -136,9 +138,11 @@ class PrivateFilesInteropTest {
                 (path, mode) -> assertThat(mode).as(path).isEqualTo(path.endsWith("/") ? "rwx------" : "rw-------"));
     }
 
-    @Test
-    void aGroupModeIsASettingAndTheLedgerStaysPrivate() throws Exception {
-        RunnerProcess runner = run("022", settings("sink.files.chmod=640", "sink.files.chmodDirectory=750"));
+    /** Under 077 the umask takes the group bits away at creation: mailpipe sets them back. */
+    @ParameterizedTest
+    @ValueSource(strings = {"022", "077"})
+    void aGroupModeIsASettingAndTheLedgerStaysPrivate(String umask) throws Exception {
+        RunnerProcess runner = run(umask, settings("sink.files.chmod=640", "sink.files.chmodDirectory=750"));
         assertThat(runner.awaitExit(2)).as("exit code; see " + runner.log()).isZero();
 
         assertThat(server.messagesLeft()).isZero();

@@ -25,7 +25,7 @@ class LedgerCommandTest {
         try (Ledger ledger =
                 Ledger.open("jdbc:sqlite:" + ledgerDir.resolve("ledger.sqlite"), null, null, Clock.systemUTC())) {
             ledger.claim("a".repeat(64), "pop3s://alice@pop.example.org:995", "u1", "me");
-            ledger.markDelivered("a".repeat(64), "<m1@example.org>");
+            ledger.markDelivered("a".repeat(64), "<m1@example.org>", null);
             ledger.claim("b".repeat(64), "pop3s://alice@pop.example.org:995", "u2", "me");
             ledger.recordFailure("b".repeat(64), "sink said no");
             ledger.claim("c".repeat(64), "pop3s://alice@pop.example.org:995", "u3", "me");

@@ -142,7 +142,7 @@ class LedgerRouteTest extends MailpipeRouteTestSupport {
         // The state a kill -9 leaves between the ledger's commit and the POP3 QUIT.
         String key = mailbox.keyOf("2");
         ledger.claim(key, mailbox.toString(), "2", "crashed-instance");
-        ledger.markDelivered(key, "<msg-2@example.org>");
+        ledger.markDelivered(key, "<msg-2@example.org>", null);
         startRoute("inbox-to-files.camel.yaml", settings());
 
         await().atMost(Duration.ofSeconds(30)).until(() -> left() == 0);

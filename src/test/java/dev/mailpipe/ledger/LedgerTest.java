@@ -102,7 +102,7 @@ class LedgerTest {
     void deliveredMessageIsNeverDeliveredAgainOnlyDeleted(String database) throws Exception {
         Ledger ledger = open(database);
         ledger.claim("k1", MAILBOX, "uidl-1", "me");
-        ledger.markDelivered("k1", "<m1@example.org>");
+        ledger.markDelivered("k1", "<m1@example.org>", null);
 
         Claim again = ledger.claim("k1", MAILBOX, "uidl-1", "me");
         assertThat(again.outcome()).isEqualTo(Claim.Outcome.ALREADY_DONE);
@@ -144,7 +144,7 @@ class LedgerTest {
     void deadLetteredMessageIsDoneAndKeepsItsReason(String database) throws Exception {
         Ledger ledger = open(database);
         ledger.claim("k1", MAILBOX, "u", "me");
-        ledger.markDeadLettered("k1", "rejected 5 times");
+        ledger.markDeadLettered("k1", "rejected 5 times", null);
 
         Claim again = ledger.claim("k1", MAILBOX, "u", "me");
         assertThat(again.outcome()).isEqualTo(Claim.Outcome.ALREADY_DONE);
@@ -196,7 +196,7 @@ class LedgerTest {
         ledger.claim("k1", MAILBOX, "u1", "killed");
         ledger.claim("k2", MAILBOX, "u2", "killed");
         ledger.claim("k3", MAILBOX, "u3", "killed");
-        ledger.markDelivered("k3", null);
+        ledger.markDelivered("k3", null, null);
 
         assertThat(ledger.takeOverClaimsOfStoppedInstances("shared-peer", false))
                 .as("on a shared ledger a live heartbeat protects the claims")
@@ -224,9 +224,9 @@ class LedgerTest {
         Ledger ledger = open(database);
         for (String key : List.of("k1", "k2", "k3")) {
             ledger.claim(key, MAILBOX, key, "me");
-            ledger.markDelivered(key, null);
+            ledger.markDelivered(key, null, null);
         }
-        ledger.markDeleted(List.of("k1", "k2"));
+        ledger.markDeleted(List.of("k1", "k2"), true);
         assertThat(ledger.claim("k1", MAILBOX, "k1", "me").deletionCommitted()).isTrue();
 
         clock.advance(Duration.ofDays(31));
@@ -244,7 +244,7 @@ class LedgerTest {
         Ledger ledger = open(database);
         ledger.claim("k1", MAILBOX, "u1", "me");
         ledger.claim("k2", MAILBOX, "u2", "me");
-        ledger.markDelivered("k2", null);
+        ledger.markDelivered("k2", null, null);
 
         assertThat(ledger.stats())
                 .containsEntry(DeliveryState.SEEN, 1L)
@@ -264,7 +264,7 @@ class LedgerTest {
         Ledger ledger = open(database);
         String longUidl = "u".repeat(5_000);
         ledger.claim("k1", MAILBOX, longUidl, "me");
-        ledger.markDelivered("k1", "<" + "m".repeat(10_000) + "@example.org>");
+        ledger.markDelivered("k1", "<" + "m".repeat(10_000) + "@example.org>", null);
         assertThat(ledger.find("k1").orElseThrow().uidl()).isEqualTo(longUidl);
     }
 
@@ -273,7 +273,7 @@ class LedgerTest {
     void reopeningKeepsEverythingAndRefusesANewerSchema(String database) throws Exception {
         Ledger first = open(database);
         first.claim("k1", MAILBOX, "u", "me");
-        first.markDelivered("k1", null);
+        first.markDelivered("k1", null, null);
         first.close();
 
         try (Ledger reopened = Ledger.open(url, "postgres", null, clock)) {
@@ -289,15 +289,15 @@ class LedgerTest {
         Ledger ledger = open(database);
         Claim first = ledger.claim("k1", MAILBOX, "u", "me");
         assertThat(first.sinksDone()).isEmpty();
-        ledger.markSinkDone("k1", "files", false);
-        ledger.markSinkDone("k1", "kafka", true);
-        ledger.markSinkDone("k1", "kafka", true);
-        ledger.markSinkDone("k1", "kafka-raw", true);
+        ledger.markSinkDone("k1", "files", false, null);
+        ledger.markSinkDone("k1", "kafka", true, null);
+        ledger.markSinkDone("k1", "kafka", true, null);
+        ledger.markSinkDone("k1", "kafka-raw", true, null);
         ledger.recordFailure("k1", "imap rejected it");
 
         Claim retry = ledger.claim("k1", MAILBOX, "u", "me");
         assertThat(retry.sinksDone()).containsExactlyInAnyOrder("files", "kafka", "kafka-raw");
-        assertThatThrownBy(() -> ledger.markSinkDone("no-such-key", "files", false))
+        assertThatThrownBy(() -> ledger.markSinkDone("no-such-key", "files", false, null))
                 .isInstanceOf(SQLException.class);
         assertThat(retry.firstSeen()).isEqualTo(first.firstSeen());
     }
@@ -357,9 +357,9 @@ class LedgerTest {
     void eachSessionThatDeletesAMessageIsCounted(String database) throws Exception {
         Ledger ledger = open(database);
         ledger.claim("k1", MAILBOX, "u1", "me");
-        ledger.markDelivered("k1", null);
-        ledger.markDeleted(List.of("k1"));
-        ledger.markDeleted(List.of("k1"));
+        ledger.markDelivered("k1", null, null);
+        ledger.markDeleted(List.of("k1"), true);
+        ledger.markDeleted(List.of("k1"), true);
 
         Claim again = ledger.claimKnown("k1", "me");
         assertThat(again.outcome()).isEqualTo(Claim.Outcome.ALREADY_DONE);
@@ -379,7 +379,7 @@ class LedgerTest {
 
         try (Ledger migrated = Ledger.open(url, "postgres", null, clock)) {
             migrated.claim("k1", MAILBOX, "u", "me");
-            migrated.markSinkDone("k1", "kafka", true);
+            migrated.markSinkDone("k1", "kafka", true, null);
             assertThat(migrated.find("k1").orElseThrow().sinksDone()).containsExactly("kafka");
         }
     }
@@ -390,7 +390,7 @@ class LedgerTest {
     void migratesAVersionThreeLedger(String database) throws Exception {
         Ledger ledger = open(database);
         ledger.claim("k1", MAILBOX, "u1", "me");
-        ledger.markDelivered("k1", "<a@example.org>");
+        ledger.markDelivered("k1", "<a@example.org>", null);
         ledger.close();
         execute(withoutVersionFourColumns(
                 "DELETE FROM mailpipe_schema", "INSERT INTO mailpipe_schema (version) VALUES (3)"));
@@ -404,7 +404,7 @@ class LedgerTest {
             assertThat(migrated.entriesOf(MAILBOX, "u1"))
                     .extracting(LedgerEntry::key)
                     .containsExactly("k1");
-            migrated.markDeleted(List.of("k1"));
+            migrated.markDeleted(List.of("k1"), true);
             assertThat(migrated.find("k1").orElseThrow().deleSessions()).isEqualTo(1);
         }
         try (Connection c = java.sql.DriverManager.getConnection(url, "postgres", null);
@@ -434,7 +434,7 @@ class LedgerTest {
         Ledger ledger = open("sqlite");
         Path file = Path.of(url.substring("jdbc:sqlite:".length()));
         ledger.claim("k1", MAILBOX, "u", "me");
-        ledger.markDelivered("k1", "<id@example.org>");
+        ledger.markDelivered("k1", "<id@example.org>", null);
         assertThat(stateInDatabaseFileAlone(file)).as("still only in the log").isNull();
 
         ledger.syncToDisk();

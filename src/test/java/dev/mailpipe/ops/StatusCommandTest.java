@@ -36,14 +36,14 @@ class StatusCommandTest {
                 Ledger.open("jdbc:sqlite:" + ledgerDir.resolve("ledger.sqlite"), null, null, Clock.systemUTC())) {
             for (int n = 1; n <= 3; n++) {
                 ledger.claim(key('a', n), ALICE, "u" + n, "me");
-                ledger.markDelivered(key('a', n), null);
+                ledger.markDelivered(key('a', n), null, null);
             }
-            ledger.markDeleted(List.of(key('a', 1), key('a', 2)));
+            ledger.markDeleted(List.of(key('a', 1), key('a', 2)), true);
             ledger.claim(key('a', 4), ALICE, "u4", "me");
             ledger.recordFailure(key('a', 4), "FileSinkException: no space left");
             ledger.claim(key('b', 1), BOB, "u1", "me");
             ledger.recordFailure(key('b', 1), "poison");
-            ledger.markDeadLettered(key('b', 1), "poison again");
+            ledger.markDeadLettered(key('b', 1), "poison again", null);
         }
     }
 
