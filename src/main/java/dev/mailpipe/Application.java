@@ -1,5 +1,6 @@
 package dev.mailpipe;
 
+import dev.mailpipe.check.CheckCommand;
 import dev.mailpipe.config.ConfigurationException;
 import dev.mailpipe.config.Settings;
 import dev.mailpipe.demo.DemoRun;
@@ -27,8 +28,27 @@ public final class Application {
 
     public static void main(String[] args) {
         nameTheMailStreamProvider();
+        logToStandardError(args);
         System.exit(run(args, System.out, System.err));
     }
+
+    /**
+     * The check and status commands print their findings on standard output, for scripts too
+     * ({@code --json}): their log goes to standard error, warnings and errors only. Set before
+     * anything logs, so Log4j reads this configuration first.
+     */
+    static void logToStandardError(String[] args) {
+        try {
+            if (CommandLine.parse(args, null).mode() == CommandLine.Mode.CHECK
+                    && System.getProperty(LOG4J_CONFIGURATION) == null) {
+                System.setProperty(LOG4J_CONFIGURATION, "log4j2-command.xml");
+            }
+        } catch (IllegalArgumentException e) {
+            // run() reports it.
+        }
+    }
+
+    private static final String LOG4J_CONFIGURATION = "log4j2.configurationFile";
 
     /**
      * Jakarta Mail 2.1 looks up its {@link StreamProvider} with a ServiceLoader scan of the class
@@ -52,30 +72,46 @@ public final class Application {
             command = CommandLine.parse(args, System.getenv("MAILPIPE_CONFIG"));
         } catch (IllegalArgumentException e) {
             err.println("mailpipe: " + e.getMessage());
-            err.println(CommandLine.USAGE);
+            err.println(CommandLine.usage());
             return 2;
         }
+        // As if given to the JVM: every part of mailpipe (and camel-main) reads -D settings there.
+        command.settings().forEach(System::setProperty);
         try {
             return switch (command.mode()) {
                 case HELP -> {
-                    out.println(CommandLine.USAGE);
+                    out.println(CommandLine.usage());
                     yield 0;
                 }
-                case DEMO -> new DemoRun(out, Path.of("mailpipe-out")).run();
+                case DEMO -> new DemoRun(out, Path.of(DemoRun.OUTPUT)).run();
                 case RUN -> MailpipeRunner.run(command.propertiesFile(), Map.of());
                 case LEDGER -> ledger(command, out, err);
                 case STATUS -> status(command, out, err);
+                case CHECK -> new CheckCommand(out, err).run(command.propertiesFile(), command.arguments());
                 case PARSE -> new ParseCommand(out, err).run(command.arguments());
             };
         } catch (Exception e) {
             ConfigurationException bad = ConfigurationException.in(e);
             if (bad != null) {
-                err.println("mailpipe: configuration error: " + bad.getMessage());
+                err.println("mailpipe: configuration error: " + routeOf(e) + bad.getMessage());
                 return 2;
             }
             err.println("mailpipe: failed: " + e);
             return 1;
         }
+    }
+
+    /** "route ID: " when the failure is a route's (one of several mailboxes on one host), else "". */
+    private static String routeOf(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof org.apache.camel.FailedToCreateRouteException route && route.getRouteId() != null) {
+                return "route " + route.getRouteId() + ": ";
+            }
+            if (t instanceof org.apache.camel.FailedToStartRouteException route && route.getRouteId() != null) {
+                return "route " + route.getRouteId() + ": ";
+            }
+        }
+        return "";
     }
 
     private static int ledger(CommandLine command, PrintStream out, PrintStream err) throws Exception {

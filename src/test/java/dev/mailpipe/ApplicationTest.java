@@ -37,7 +37,7 @@ class ApplicationTest {
                 .toList();
         assertThat(codes).containsExactly("0", "1", "2", "3", "4");
         for (String code : codes) {
-            assertThat(dev.mailpipe.runner.CommandLine.USAGE).containsPattern("(Exit codes: | )" + code + " ");
+            assertThat(dev.mailpipe.runner.CommandLine.usage()).containsPattern("(Exit codes: | )" + code + " ");
         }
     }
 

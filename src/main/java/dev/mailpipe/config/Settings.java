@@ -123,8 +123,23 @@ public final class Settings {
             return Optional.of(secret);
         } catch (IOException e) {
             throw new ConfigurationException(
-                    fileKey + " names a file that cannot be read: " + path + " (" + e.getMessage() + ")", e);
+                    fileKey + " names a file that cannot be read: " + path.toAbsolutePath() + " (" + reason(e) + ")",
+                    e);
         }
+    }
+
+    /** The OS's reason in words: the JDK's own message for these is only the path again. */
+    public static String reason(IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null) {
+            return fs.getReason();
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     public static ConfigurationException invalid(String key, String problem) {

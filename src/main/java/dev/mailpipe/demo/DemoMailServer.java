@@ -56,7 +56,11 @@ public final class DemoMailServer implements AutoCloseable {
         // GreenMail reads its TLS key store from these JVM-wide properties when its first TLS server starts.
         System.setProperty("greenmail.tls.keystore.file", keyStore.toString());
         System.setProperty("greenmail.tls.keystore.password", KEYSTORE_PASSWORD);
-        GreenMail greenMail = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_POP3S));
+        ServerSetup setup = new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_POP3S);
+        // A limit, not a delay: start() returns once the socket listens. GreenMail's 2 s failed the demo
+        // on a busy 2-core machine, where the TLS set-up shares the cores with camel-main's start.
+        setup.setServerStartupTimeout(60_000);
+        GreenMail greenMail = new GreenMail(setup);
         greenMail.start();
         GreenMailUser user = greenMail.setUser(USER + "@mailpipe.test", USER, PASSWORD);
         return new DemoMailServer(greenMail, user);

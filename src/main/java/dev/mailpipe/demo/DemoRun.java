@@ -34,6 +34,12 @@ public final class DemoRun {
     static final String SHIPPED_ROUTES = "classpath:routes/mailbox.camel.yaml,"
             + "classpath:routes/inbox-to-files.camel.yaml,classpath:routes/mailpipe-errors.camel.yaml";
 
+    /**
+     * The demo's own output folder, beside the current folder: never the files sink's default
+     * ({@code mailpipe-out}), so a demo's mail does not mix with a real run's.
+     */
+    public static final String OUTPUT = "mailpipe-demo-out";
+
     /** The demo stops this long after the last message was stored. */
     private static final int IDLE_SECONDS_BEFORE_EXIT = 3;
 

@@ -24,11 +24,19 @@ public final class FilesComponent extends DefaultComponent {
 
     private final Clock clock;
     private final FileModes modes;
+    /** False for {@code mailpipe check}: endpoints name their folders without making them. */
+    private final boolean makeFolders;
 
     /** @param modes the modes of files and folders for endpoints that name none ({@code sink.files.chmod*}) */
     public FilesComponent(Clock clock, FileModes modes) {
+        this(clock, modes, true);
+    }
+
+    /** @param makeFolders whether an endpoint makes its folder (and checks it is writable) when it is made */
+    public FilesComponent(Clock clock, FileModes modes, boolean makeFolders) {
         this.clock = clock;
         this.modes = modes;
+        this.makeFolders = makeFolders;
     }
 
     @Override
@@ -50,7 +58,7 @@ public final class FilesComponent extends DefaultComponent {
         return new FilesEndpoint(
                 uri,
                 this,
-                writableFolder(remaining, endpointModes),
+                makeFolders ? writableFolder(remaining, endpointModes) : Path.of(remaining),
                 endpointModes,
                 operation.equals("download"),
                 clock);

@@ -1,5 +1,10 @@
 package dev.mailpipe.imap;
 
+import dev.mailpipe.mailbox.TrustedCertificates;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
@@ -92,6 +97,40 @@ public final class ImapAppendEndpoint extends DefaultEndpoint {
     @Override
     public Consumer createConsumer(Processor processor) {
         throw new UnsupportedOperationException("imap-append only appends; use camel-mail's imap: to read");
+    }
+
+    /**
+     * The password file first: a mailbox of the route template names its own IMAP account's file,
+     * while the global {@code sink.imap.password} is passed to every mailbox's step.
+     */
+    public String password() throws IOException {
+        if (getPasswordFile() != null && !getPasswordFile().isBlank()) {
+            return Files.readString(Path.of(getPasswordFile()), java.nio.charset.StandardCharsets.UTF_8)
+                    .strip();
+        }
+        if (getPassword() != null && !getPassword().isBlank()) {
+            return getPassword();
+        }
+        return null;
+    }
+
+    /** Angus session properties: verified TLS, the CA file when given, STARTTLS when required, the timeout. */
+    public Properties sessionProperties() {
+        String prefix = "mail." + getProtocol() + ".";
+        Properties properties = new Properties();
+        properties.setProperty(prefix + "connectiontimeout", Integer.toString(getTimeout()));
+        properties.setProperty(prefix + "timeout", Integer.toString(getTimeout()));
+        properties.setProperty(prefix + "ssl.checkserveridentity", "true");
+        if (isStarttls()) {
+            properties.setProperty(prefix + "starttls.enable", "true");
+            properties.setProperty(prefix + "starttls.required", "true");
+        }
+        if (getCaFile() != null && !getCaFile().isBlank()) {
+            properties.put(
+                    prefix + "ssl.socketFactory",
+                    TrustedCertificates.socketFactoryTrusting(Path.of(getCaFile()), "caFile"));
+        }
+        return properties;
     }
 
     public String getHost() {

@@ -2,7 +2,6 @@ package dev.mailpipe.imap;
 
 import dev.mailpipe.mailbox.OutageException;
 import dev.mailpipe.mailbox.Sha256;
-import dev.mailpipe.mailbox.TrustedCertificates;
 import jakarta.mail.Flags;
 import jakarta.mail.Folder;
 import jakarta.mail.FolderClosedException;
@@ -21,7 +20,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
@@ -29,7 +27,6 @@ import java.util.Arrays;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.camel.Exchange;
 import org.apache.camel.Expression;
 import org.apache.camel.support.DefaultProducer;
@@ -65,8 +62,8 @@ public final class ImapAppendProducer extends DefaultProducer {
     @Override
     protected void doStart() throws Exception {
         super.doStart();
-        session = Session.getInstance(sessionProperties());
-        password = password();
+        session = Session.getInstance(endpoint.sessionProperties());
+        password = endpoint.password();
         folderName = endpoint.getCamelContext().resolveLanguage("simple").createExpression(endpoint.getFolder());
     }
 
@@ -74,39 +71,6 @@ public final class ImapAppendProducer extends DefaultProducer {
     protected void doStop() throws Exception {
         disconnect();
         super.doStop();
-    }
-
-    /**
-     * The password file first: a mailbox of the route template names its own IMAP account's file,
-     * while the global {@code sink.imap.password} is passed to every mailbox's step.
-     */
-    private String password() throws IOException {
-        if (endpoint.getPasswordFile() != null && !endpoint.getPasswordFile().isBlank()) {
-            return Files.readString(Path.of(endpoint.getPasswordFile()), java.nio.charset.StandardCharsets.UTF_8)
-                    .strip();
-        }
-        if (endpoint.getPassword() != null && !endpoint.getPassword().isBlank()) {
-            return endpoint.getPassword();
-        }
-        return null;
-    }
-
-    private Properties sessionProperties() {
-        String prefix = "mail." + endpoint.getProtocol() + ".";
-        Properties properties = new Properties();
-        properties.setProperty(prefix + "connectiontimeout", Integer.toString(endpoint.getTimeout()));
-        properties.setProperty(prefix + "timeout", Integer.toString(endpoint.getTimeout()));
-        properties.setProperty(prefix + "ssl.checkserveridentity", "true");
-        if (endpoint.isStarttls()) {
-            properties.setProperty(prefix + "starttls.enable", "true");
-            properties.setProperty(prefix + "starttls.required", "true");
-        }
-        if (endpoint.getCaFile() != null && !endpoint.getCaFile().isBlank()) {
-            properties.put(
-                    prefix + "ssl.socketFactory",
-                    TrustedCertificates.socketFactoryTrusting(Path.of(endpoint.getCaFile()), "caFile"));
-        }
-        return properties;
     }
 
     @Override

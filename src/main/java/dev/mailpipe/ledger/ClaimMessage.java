@@ -83,12 +83,7 @@ public final class ClaimMessage implements Processor {
             }
             status.problems().deletingAgain(key);
         } else {
-            LOG.info(
-                    "Message {} ({}) of {} was {} before but not yet deleted; deleting it without delivering it again",
-                    key,
-                    listed,
-                    status.mailbox(),
-                    claim.state() == DeliveryState.DELIVERED ? "delivered" : "dead-lettered");
+            status.problems().doneBefore(key, claim.state() == DeliveryState.DELIVERED ? "delivered" : "dead-lettered");
         }
         exchange.setProperty(MailpipeHeaders.DELIVERED_BEFORE, true);
         exchange.setRouteStop(true);

@@ -28,7 +28,7 @@ import java.util.Set;
  */
 public final class Ledger implements AutoCloseable {
 
-    static final int SCHEMA_VERSION = 4;
+    static final int SCHEMA_VERSION = 5;
 
     /** The PostgreSQL advisory lock that lets one instance at a time create or migrate the schema. */
     private static final long MIGRATION_LOCK = 0x6d61696c70697065L;
@@ -68,6 +68,51 @@ public final class Ledger implements AutoCloseable {
         Ledger ledger = new Ledger(url, credentials(username, password), clock);
         ledger.migrate();
         return ledger;
+    }
+
+    /**
+     * What a look at the ledger without changing it finds: its schema version (0 for a database
+     * mailpipe has not used yet) and how many instances have a live heartbeat in it.
+     */
+    public record Peek(int schemaVersion, int liveInstances) {}
+
+    /**
+     * Looks at the ledger read-only, beside any instance that runs on it: no schema is made or
+     * migrated, and an embedded ledger's file must exist (a check does not make it).
+     */
+    public static Peek peek(String url, String username, String password, Clock clock) throws SQLException {
+        Properties properties = credentials(username, password);
+        if (url.startsWith("jdbc:sqlite:")) {
+            properties.setProperty("open_mode", "1"); // SQLITE_OPEN_READONLY
+        }
+        try (Connection c = DriverManager.getConnection(url, properties)) {
+            c.setReadOnly(true);
+            if (!hasTable(c, "mailpipe_schema")) {
+                return new Peek(0, 0);
+            }
+            int version;
+            try (Statement query = c.createStatement();
+                    ResultSet rows = query.executeQuery("SELECT MAX(version) FROM mailpipe_schema")) {
+                version = rows.next() ? rows.getInt(1) : 0;
+            }
+            int live = 0;
+            if (hasTable(c, "mailpipe_instances")) {
+                try (PreparedStatement query =
+                        c.prepareStatement("SELECT COUNT(*) FROM mailpipe_instances WHERE alive_until >= ?")) {
+                    query.setLong(1, clock.millis());
+                    try (ResultSet rows = query.executeQuery()) {
+                        live = rows.next() ? rows.getInt(1) : 0;
+                    }
+                }
+            }
+            return new Peek(version, live);
+        }
+    }
+
+    private static boolean hasTable(Connection c, String table) throws SQLException {
+        try (ResultSet tables = c.getMetaData().getTables(null, null, table, null)) {
+            return tables.next();
+        }
     }
 
     /**
@@ -223,6 +268,16 @@ public final class Ledger implements AutoCloseable {
             ddl.execute("CREATE TABLE IF NOT EXISTS mailpipe_instances ("
                     + " instance_id VARCHAR(255) PRIMARY KEY,"
                     + " alive_until BIGINT NOT NULL)");
+            // Version 5: every declared mailbox and how its polls end, so that `status` shows a mailbox
+            // that cannot be polled (and one that never delivered anything) without a running instance.
+            ddl.execute("CREATE TABLE IF NOT EXISTS mailpipe_polls ("
+                    + " mailbox VARCHAR(512) PRIMARY KEY,"
+                    + " declared_at BIGINT NOT NULL,"
+                    + " last_poll BIGINT,"
+                    + " last_success BIGINT,"
+                    + " failures_in_row INTEGER NOT NULL DEFAULT 0,"
+                    + " last_error TEXT,"
+                    + " last_error_at BIGINT)");
         }
         int version = 0;
         try (Statement query = c.createStatement();
@@ -646,15 +701,97 @@ public final class Ledger implements AutoCloseable {
         });
     }
 
+    /** Records that the routes declare {@code mailbox}: it shows in {@link #polls} before its first poll. */
+    public synchronized void declareMailbox(String mailbox) throws SQLException {
+        long now = clock.millis();
+        withConnection(c -> {
+            try (PreparedStatement insert = bound(
+                    c,
+                    "INSERT INTO mailpipe_polls (mailbox, declared_at) VALUES (?, ?) ON CONFLICT (mailbox) DO NOTHING",
+                    mailbox,
+                    now)) {
+                return insert.executeUpdate();
+            }
+        });
+    }
+
+    /**
+     * Records how a poll of {@code mailbox} ended: {@code error} empty for a poll that signed in and
+     * listed the mailbox, else the diagnosis of why it could not.
+     */
+    public synchronized void recordPoll(String mailbox, Optional<String> error) throws SQLException {
+        long now = clock.millis();
+        declareMailbox(mailbox);
+        withConnection(c -> {
+            try (PreparedStatement update = error.isEmpty()
+                    ? bound(
+                            c,
+                            "UPDATE mailpipe_polls SET last_poll = ?, last_success = ?, failures_in_row = 0"
+                                    + " WHERE mailbox = ?",
+                            now,
+                            now,
+                            mailbox)
+                    : bound(
+                            c,
+                            "UPDATE mailpipe_polls SET last_poll = ?, failures_in_row = failures_in_row + 1,"
+                                    + " last_error = ?, last_error_at = ? WHERE mailbox = ?",
+                            now,
+                            error.get(),
+                            now,
+                            mailbox)) {
+                return update.executeUpdate();
+            }
+        });
+    }
+
+    /** Every mailbox declared or polled, by name, with how its polls ended. */
+    public synchronized Map<String, PollRecord> polls() throws SQLException {
+        return withConnection(c -> {
+            Map<String, PollRecord> polls = new java.util.TreeMap<>();
+            try (Statement query = c.createStatement();
+                    ResultSet rows = query.executeQuery("SELECT mailbox, last_poll, last_success, failures_in_row,"
+                            + " last_error, last_error_at FROM mailpipe_polls")) {
+                while (rows.next()) {
+                    polls.put(
+                            rows.getString(1),
+                            new PollRecord(
+                                    instant(rows, 2),
+                                    instant(rows, 3),
+                                    rows.getInt(4),
+                                    Optional.ofNullable(rows.getString(5)),
+                                    instant(rows, 6)));
+                }
+            }
+            return polls;
+        });
+    }
+
+    private static Optional<Instant> instant(ResultSet row, int column) throws SQLException {
+        long millis = row.getLong(column);
+        return row.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(millis));
+    }
+
     /** Entries, newest first, optionally of one state, at most {@code limit}. */
     public synchronized List<LedgerEntry> list(Optional<DeliveryState> state, int limit) throws SQLException {
+        return list(state, Optional.empty(), limit);
+    }
+
+    /** Entries, newest first, optionally of one state and one mailbox, at most {@code limit}. */
+    public synchronized List<LedgerEntry> list(Optional<DeliveryState> state, Optional<String> mailbox, int limit)
+            throws SQLException {
         return withConnection(c -> {
-            String where = state.isPresent() ? " WHERE state = ?" : "";
+            List<String> conditions = new ArrayList<>();
+            state.ifPresent(s -> conditions.add("state = ?"));
+            mailbox.ifPresent(m -> conditions.add("mailbox = ?"));
+            String where = conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
             try (PreparedStatement query = c.prepareStatement(
                     "SELECT " + COLUMNS + " FROM mailpipe_messages" + where + " ORDER BY updated DESC LIMIT ?")) {
                 int index = 1;
                 if (state.isPresent()) {
                     query.setString(index++, state.get().name());
+                }
+                if (mailbox.isPresent()) {
+                    query.setString(index++, mailbox.get());
                 }
                 query.setInt(index, limit);
                 return entries(query);

@@ -17,7 +17,7 @@ public final class LedgerCommand {
 
     public static final String USAGE =
             "Usage: java -jar mailpipe.jar ledger stats | list [SEEN|DELIVERED|DEAD_LETTERED|PARKED]"
-                    + " [--limit N] | forget KEY | retry KEY   (--properties FILE before or after)";
+                    + " [--mailbox MAILBOX] [--limit N] | forget KEY | retry KEY   (--properties FILE before or after)";
 
     private final Ledger ledger;
     private final PrintStream out;
@@ -52,10 +52,13 @@ public final class LedgerCommand {
 
     private int list(List<String> args) throws SQLException {
         Optional<DeliveryState> state = Optional.empty();
+        Optional<String> mailbox = Optional.empty();
         int limit = 100;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
-            if (arg.equals("--limit") && i + 1 < args.size()) {
+            if (arg.equals("--mailbox") && i + 1 < args.size()) {
+                mailbox = Optional.of(args.get(++i));
+            } else if (arg.equals("--limit") && i + 1 < args.size()) {
                 try {
                     limit = Integer.parseInt(args.get(++i));
                 } catch (NumberFormatException e) {
@@ -69,11 +72,12 @@ public final class LedgerCommand {
                 }
             }
         }
-        out.println("key\tstate\tattempts\tuidl\tmessageId\tupdated\tdeletedAt\tlastError");
-        for (LedgerEntry entry : ledger.list(state, limit)) {
+        out.println("key\tmailbox\tstate\tattempts\tuidl\tmessageId\tupdated\tdeletedAt\tlastError");
+        for (LedgerEntry entry : ledger.list(state, mailbox, limit)) {
             out.println(String.join(
                     "\t",
                     entry.key(),
+                    entry.mailbox(),
                     entry.state().name(),
                     Integer.toString(entry.attempts()),
                     entry.uidl(),

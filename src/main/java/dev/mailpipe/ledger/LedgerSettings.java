@@ -29,11 +29,22 @@ public record LedgerSettings(
     public static final String INSTANCE_ID = "ledger.instanceId";
 
     public static LedgerSettings from(Settings settings) {
+        return from(settings, true);
+    }
+
+    /** The settings as {@link #from} reads them, without making the embedded ledger's folder (for a check). */
+    public static LedgerSettings located(Settings settings) {
+        return from(settings, false);
+    }
+
+    private static LedgerSettings from(Settings settings, boolean makeFolder) {
         Optional<String> shared = settings.optional(URL);
         if (shared.isPresent() && !shared.get().startsWith("jdbc:postgresql:")) {
             throw Settings.invalid(URL, "must be a jdbc:postgresql: URL (or unset for the embedded SQLite file)");
         }
-        Path dir = shared.isPresent() ? null : sqliteDir(settings);
+        Path dir = shared.isPresent()
+                ? null
+                : makeFolder ? sqliteDir(settings) : Path.of(settings.string(DIR, "mailpipe-data"));
         return new LedgerSettings(
                 shared.orElseGet(
                         () -> "jdbc:sqlite:" + dir.resolve("ledger.sqlite").toAbsolutePath()),
@@ -72,6 +83,13 @@ public record LedgerSettings(
         String host = Optional.ofNullable(System.getenv("HOSTNAME")).orElse("localhost");
         return host + "/" + ProcessHandle.current().pid() + "/"
                 + java.util.UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** The embedded ledger's file; empty for a shared ledger. */
+    public Optional<Path> sqliteFile() {
+        return url.startsWith("jdbc:sqlite:")
+                ? Optional.of(Path.of(url.substring("jdbc:sqlite:".length())))
+                : Optional.empty();
     }
 
     /** Hides the password from accidental logging. */

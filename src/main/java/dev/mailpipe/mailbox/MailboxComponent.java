@@ -97,6 +97,8 @@ public final class MailboxComponent extends MailComponent {
     private final List<MailboxEndpoint> mailboxes = new ArrayList<>();
 
     private ScheduledExecutorService polls;
+    /** A one-shot run's idle limit: its mailboxes are polled at once; empty for a service. */
+    private volatile Optional<Duration> oneShot = Optional.empty();
 
     /**
      * @param defaults the global settings, read for every mailbox option an endpoint leaves blank
@@ -154,6 +156,7 @@ public final class MailboxComponent extends MailComponent {
         // store makes camel-mail's stop ask Angus isConnected(), which logs into every idle mailbox.
         configuration.setDisconnect(true);
         MailboxStatus status = new MailboxStatus(mailbox);
+        oneShot.ifPresent(status::oneShot);
         MailboxEndpoint endpoint =
                 new MailboxEndpoint(uri, this, configuration, status, deletions.apply(mailbox.id()), maxInFlight);
         endpoint.setDelay(mailbox.pollDelay());
@@ -181,6 +184,15 @@ public final class MailboxComponent extends MailComponent {
         return endpoint;
     }
 
+    /**
+     * This is a one-shot run that ends after {@code maxIdle} without progress: every mailbox's first
+     * poll is at once, not spread over the poll interval, and failed polls do not promise retries the
+     * run will not make.
+     */
+    public void oneShot(Duration maxIdle) {
+        oneShot = Optional.of(maxIdle);
+    }
+
     static ConfigurationException declaredTwice(MailboxId mailbox) {
         return new ConfigurationException("Mailbox " + mailbox + " is declared twice: every mailbox may appear in"
                 + " one route only (two routes would share its messages and its lock)");
@@ -198,7 +210,7 @@ public final class MailboxComponent extends MailComponent {
         }
         Object passwordEnv = parameters.remove(PASSWORD_ENV);
         if (passwordEnv != null && !passwordEnv.toString().isBlank()) {
-            own.put("password", fromEnvironment(passwordEnv.toString().strip(), host));
+            own.put("password", fromEnvironment(passwordEnv.toString().strip(), describe(own)));
         }
         Set<String> noFallback = withoutFallback(own);
         String prefix = "mailbox.";
@@ -213,7 +225,7 @@ public final class MailboxComponent extends MailComponent {
             return MailboxSettings.from(settings);
         } catch (ConfigurationException e) {
             throw new ConfigurationException(
-                    "Mailbox" + (given(own, "host") ? " at " + host : "") + ": " + e.getMessage()
+                    describe(own) + ": " + e.getMessage()
                             + " (or the parameter of its route, without the 'mailbox.' prefix)",
                     e);
         }
@@ -293,13 +305,20 @@ public final class MailboxComponent extends MailComponent {
      * written: unlike a {@code {{env:NAME}}} placeholder, its value never passes through the
      * endpoint URI, where characters such as {@code &} or {@code {{} would change its meaning.
      */
-    private String fromEnvironment(String variable, String host) {
+    private String fromEnvironment(String variable, String mailbox) {
         String value = environment.apply(variable);
         if (value == null || value.isBlank()) {
-            throw new ConfigurationException("Mailbox at " + host + ": " + PASSWORD_ENV + " names the environment"
-                    + " variable " + variable + ", which is not set");
+            throw new ConfigurationException(mailbox + ": " + PASSWORD_ENV + " names the environment" + " variable "
+                    + variable + ", which is not set");
         }
         return value;
+    }
+
+    /** The mailbox as its route declares it: several mailboxes may share a host, so the user too. */
+    private static String describe(Map<String, String> own) {
+        String user = given(own, "username") ? own.get("username") + "@" : "";
+        String server = given(own, "host") ? own.get("host") : given(own, "provider") ? own.get("provider") : "";
+        return server.isEmpty() && user.isEmpty() ? "Mailbox" : "Mailbox " + user + server;
     }
 
     /**
@@ -309,7 +328,7 @@ public final class MailboxComponent extends MailComponent {
     long firstPollDelay(MailboxEndpoint endpoint) {
         synchronized (mailboxes) {
             int index = mailboxes.indexOf(endpoint);
-            return index <= 0 ? 0 : endpoint.getDelay() * index / mailboxes.size();
+            return index <= 0 || oneShot.isPresent() ? 0 : endpoint.getDelay() * index / mailboxes.size();
         }
     }
 

@@ -51,6 +51,11 @@ public final class MailboxEndpoint extends MailEndpoint {
             throw MailboxComponent.declaredTwice(status.mailbox());
         }
         route = processor;
+        // Jakarta Mail's Service.connect signs in a second time through the session's Authenticator
+        // after any AuthenticationFailedException, and Angus reports a missing greeting (a plain client
+        // at a POP3S port) as one: a second connection and a second timeout per poll, and two failed
+        // logins per poll towards an account's lockout. camel-mail passes the login to connect itself.
+        sender.setSession(jakarta.mail.Session.getInstance(sender.getJavaMailProperties(), null));
         Pop3Consumer consumer = new Pop3Consumer(this, processor, sender, deletions, maxInFlight);
         consumer.setHandleFailedMessage(getConfiguration().isHandleFailedMessage());
         consumer.setSkipFailedMessage(getConfiguration().isSkipFailedMessage());

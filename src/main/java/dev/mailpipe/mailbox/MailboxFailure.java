@@ -41,73 +41,116 @@ public final class MailboxFailure {
                 .isPresent();
     }
 
+    /** Whether the server sent no greeting (Angus reports it as a failed login): no token is to blame. */
+    static boolean isMissingGreeting(Throwable failure) {
+        return says(chain(failure), GreetingTimeoutSocketFactory.NoGreetingException.MESSAGE);
+    }
+
+    /**
+     * Why a poll failed: {@code cause} is a short word for metrics and scripts ({@code login},
+     * {@code token}, {@code tls-mismatch}, {@code starttls}, {@code stalled}, {@code unknown-host},
+     * {@code certificate}, {@code host-name}, {@code refused}, {@code connect-timeout}, {@code tls},
+     * {@code other}); {@code description} is one sentence a user can act on.
+     */
+    public record Diagnosis(String cause, String description) {}
+
     /** Describes the most telling cause in the chain; never includes credentials. */
     public static String describe(Throwable failure, MailboxSettings mailbox) {
+        return diagnose(failure, mailbox).description();
+    }
+
+    /** The most telling cause in the chain, named and described; never includes credentials. */
+    public static Diagnosis diagnose(Throwable failure, MailboxSettings mailbox) {
         List<Throwable> chain = chain(failure);
         Optional<Throwable> token = find(chain, t -> t instanceof TokenException);
         if (token.isPresent()) {
-            return "no access token: " + token.get().getMessage();
+            return new Diagnosis("token", "no access token: " + token.get().getMessage());
         }
         String endpoint = mailbox.host() + ":" + mailbox.port();
         Optional<Throwable> login = find(chain, t -> t instanceof AuthenticationFailedException);
         Optional<String> starttls = login.map(Throwable::getMessage).flatMap(m -> starttls(m, endpoint));
         if (starttls.isPresent()) {
-            return starttls.get();
+            return new Diagnosis("starttls", starttls.get());
         }
         // Angus turns a timed-out read into an EOFException, and that into a failed login, keeping only
         // the message: the words are all that is left to tell a silent server from a refused password.
         if (says(chain, GreetingTimeoutSocketFactory.NoGreetingException.MESSAGE)) {
-            return "no POP3 greeting from " + endpoint + " within " + MailboxSettings.CONNECT_TIMEOUT + " ("
-                    + mailbox.connectTimeout() + " ms): a POP3S port waits silently for TLS, so if this is one,"
-                    + " set " + MailboxSettings.PROTOCOL + "=pop3s" + PORTS_HINT;
+            return new Diagnosis(
+                    "tls-mismatch",
+                    "no POP3 greeting from " + endpoint + " within " + MailboxSettings.CONNECT_TIMEOUT + " ("
+                            + mailbox.connectTimeout() + " ms): a POP3S port waits silently for TLS, so if this is one,"
+                            + " set " + MailboxSettings.PROTOCOL + "=pop3s" + PORTS_HINT);
         }
         if (says(chain, READ_TIMED_OUT)) {
-            return "server " + endpoint + " stalled: no answer within " + MailboxSettings.READ_TIMEOUT + " ("
-                    + mailbox.readTimeout() + " ms)";
+            return new Diagnosis(
+                    "stalled",
+                    "server " + endpoint + " stalled: no answer within " + MailboxSettings.READ_TIMEOUT + " ("
+                            + mailbox.readTimeout() + " ms)");
         }
         if (login.isPresent() && mailbox.oauth().isPresent()) {
-            return "login rejected: the server refused the XOAUTH2 access token (after one renewal when a new one"
-                    + " could be had; check that"
-                    + " the token's scope allows POP3, that it was issued for " + mailbox.username() + ", and that POP3"
-                    + " access is enabled for the account" + serverSaid(login.get()) + ")";
+            return new Diagnosis(
+                    "login",
+                    "login rejected: the server refused the XOAUTH2 access token (after one renewal when a new one"
+                            + " could be had; check that"
+                            + " the token's scope allows POP3, that it was issued for " + mailbox.username()
+                            + ", and that POP3"
+                            + " access is enabled for the account" + serverSaid(login.get()) + ")");
         }
         if (login.isPresent()) {
-            return "login rejected (wrong username or password, or POP3 access not enabled for the account"
-                    + serverSaid(login.get()) + ")";
+            return new Diagnosis(
+                    "login",
+                    "login rejected (wrong username or password, or POP3 access not enabled for the account"
+                            + serverSaid(login.get()) + ")");
         }
         if (find(chain, t -> t instanceof UnknownHostException).isPresent()) {
-            return "unknown host '" + mailbox.host() + "' (check " + MailboxSettings.HOST + ")";
+            return new Diagnosis(
+                    "unknown-host", "unknown host '" + mailbox.host() + "' (check " + MailboxSettings.HOST + ")");
         }
         if (find(chain, MailboxFailure::isUntrustedPath).isPresent()) {
-            return "server certificate of " + endpoint + " is not trusted (set " + MailboxSettings.CA_FILE
-                    + " to a PEM file with the CA that signed it)";
+            return new Diagnosis(
+                    "certificate",
+                    "server certificate of " + endpoint + " is not trusted (set " + MailboxSettings.CA_FILE
+                            + " to a PEM file with the CA that signed it)");
         }
         Optional<Throwable> nameMismatch = find(chain, MailboxFailure::isNameMismatch);
         if (nameMismatch.isPresent()) {
-            return "server certificate does not match host name '" + mailbox.host() + "' ("
-                    + nameMismatch.get().getMessage() + ")";
+            return new Diagnosis(
+                    "host-name",
+                    "server certificate does not match host name '" + mailbox.host() + "' ("
+                            + nameMismatch.get().getMessage() + ")");
         }
         if (find(chain, MailboxFailure::isPlainReplyToTls).isPresent()) {
-            return endpoint + " answered in plain text, not TLS: it is a plain POP3 port, so set "
-                    + MailboxSettings.PROTOCOL + "=pop3 with " + MailboxSettings.STARTTLS + "=true, or use the"
-                    + " server's POP3S port" + PORTS_HINT;
+            return new Diagnosis(
+                    "tls-mismatch",
+                    endpoint + " answered in plain text, not TLS: it is a plain POP3 port, so set "
+                            + MailboxSettings.PROTOCOL + "=pop3 with " + MailboxSettings.STARTTLS + "=true, or use the"
+                            + " server's POP3S port" + PORTS_HINT);
         }
         Optional<Throwable> refused =
                 find(chain, t -> t instanceof ConnectException || t instanceof NoRouteToHostException);
         if (refused.isPresent()) {
-            return "cannot connect to " + endpoint + " (" + refused.get().getMessage() + ")";
+            return new Diagnosis(
+                    "refused",
+                    "cannot connect to " + endpoint + " (" + refused.get().getMessage() + ")");
         }
         if (find(chain, t -> t instanceof SocketTimeoutException).isPresent()) {
-            return "cannot connect to " + endpoint + " within " + MailboxSettings.CONNECT_TIMEOUT + " ("
-                    + mailbox.connectTimeout() + " ms)";
+            return new Diagnosis(
+                    "connect-timeout",
+                    "cannot connect to " + endpoint + " within " + MailboxSettings.CONNECT_TIMEOUT + " ("
+                            + mailbox.connectTimeout() + " ms)");
         }
         Optional<Throwable> tls = find(chain, t -> t instanceof SSLException);
         if (tls.isPresent()) {
-            return "TLS with " + endpoint + " failed (" + tls.get().getMessage() + ")";
+            return new Diagnosis(
+                    "tls", "TLS with " + endpoint + " failed (" + tls.get().getMessage() + ")");
         }
         Throwable root = chain.get(chain.size() - 1);
-        return root.getClass().getSimpleName()
-                + (root.getMessage() == null ? "" : ": " + root.getMessage().strip());
+        return new Diagnosis(
+                "other",
+                root.getClass().getSimpleName()
+                        + (root.getMessage() == null
+                                ? ""
+                                : ": " + root.getMessage().strip()));
     }
 
     /** Angus reports STARTTLS trouble as a failed login; it is a server or settings problem, not a password. */

@@ -1,6 +1,7 @@
 package dev.mailpipe.mailbox;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,6 +39,9 @@ public final class MailboxStatus implements PollingConsumerPollStrategy, Excepti
     private final Set<String> failing = ConcurrentHashMap.newKeySet();
 
     private final AtomicLong pollsEnded = new AtomicLong();
+    private final List<java.util.function.Consumer<Optional<MailboxFailure.Diagnosis>>> pollListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile String retries;
     private volatile boolean pollInProgress;
     private volatile boolean polledHere;
     private final MailboxCounters counters = new MailboxCounters();
@@ -48,6 +52,8 @@ public final class MailboxStatus implements PollingConsumerPollStrategy, Excepti
     private final AtomicLong pollNanos = new AtomicLong();
     /** When the last poll ended well (System.currentTimeMillis()), 0 before the first. */
     private volatile long lastSuccessfulPoll;
+    /** When the consumer last started (System.currentTimeMillis()); 0 before. */
+    private volatile long pollingSince;
     /** Polls failed in a row since the last good one (a mailbox locked by another client does not count). */
     private volatile int failedPollsInARow;
     /** When the consumer last did something: a poll began, a message was handed over or completed. */
@@ -58,7 +64,8 @@ public final class MailboxStatus implements PollingConsumerPollStrategy, Excepti
     public MailboxStatus(MailboxSettings mailbox) {
         this.mailbox = mailbox;
         this.id = mailbox.id();
-        this.problems = new ProblemMessages(id);
+        this.problems = new ProblemMessages(id, mailbox.delete());
+        this.retries = " Retrying every " + mailbox.pollDelay() + " ms.";
     }
 
     /** Messages that stay on the server for reasons of their own: broken downloads, parked, kept despite DELE. */
@@ -97,7 +104,14 @@ public final class MailboxStatus implements PollingConsumerPollStrategy, Excepti
      */
     public void consumerStarted() {
         lastProgress = System.nanoTime();
+        pollingSince = System.currentTimeMillis();
         polledHere = true;
+    }
+
+    /** When this instance's consumer of the mailbox last started; empty before it has. */
+    public Optional<java.time.Instant> pollingSince() {
+        long at = pollingSince;
+        return at == 0 ? Optional.empty() : Optional.of(java.time.Instant.ofEpochMilli(at));
     }
 
     public void consumerStopped() {
@@ -232,33 +246,70 @@ public final class MailboxStatus implements PollingConsumerPollStrategy, Excepti
     }
 
     @Override
-    public synchronized void commit(Consumer consumer, Endpoint endpoint, int polledMessages) {
-        pollEnded();
-        lastSuccessfulPoll = System.currentTimeMillis();
-        failedPollsInARow = 0;
-        if (lastProblem != null) {
-            LOG.info("Mailbox {} can be polled again", id);
-            lastProblem = null;
+    public void commit(Consumer consumer, Endpoint endpoint, int polledMessages) {
+        synchronized (this) {
+            pollEnded();
+            lastSuccessfulPoll = System.currentTimeMillis();
+            failedPollsInARow = 0;
+            if (lastProblem != null) {
+                LOG.info("Mailbox {} can be polled again", id);
+                lastProblem = null;
+            }
         }
+        tell(Optional.empty());
     }
 
     @Override
-    public synchronized boolean rollback(Consumer consumer, Endpoint endpoint, int retryCounter, Exception cause) {
-        pollEnded();
-        lastReported = cause;
-        if (MailboxFailure.isMailboxInUse(cause)) {
-            // Instances sharing a mailbox take turns; waiting for the lock is normal, not a problem.
-            LOG.debug("Mailbox {} is locked by another client; trying again in {} ms", id, mailbox.pollDelay());
-            return false;
+    public boolean rollback(Consumer consumer, Endpoint endpoint, int retryCounter, Exception cause) {
+        MailboxFailure.Diagnosis diagnosis;
+        synchronized (this) {
+            pollEnded();
+            lastReported = cause;
+            if (MailboxFailure.isMailboxInUse(cause)) {
+                // Instances sharing a mailbox take turns; waiting for the lock is normal, not a problem.
+                LOG.debug("Mailbox {} is locked by another client; trying again in {} ms", id, mailbox.pollDelay());
+                return false;
+            }
+            failedPollsInARow++;
+            diagnosis = MailboxFailure.diagnose(cause, mailbox);
+            String problem = diagnosis.description();
+            if (!problem.equals(lastProblem)) {
+                LOG.error("Mailbox {} cannot be polled: {}.{}", id, problem, retries);
+            }
+            LOG.debug("Poll of mailbox {} failed", id, cause);
+            lastProblem = problem;
         }
-        failedPollsInARow++;
-        String problem = MailboxFailure.describe(cause, mailbox);
-        if (!problem.equals(lastProblem)) {
-            LOG.error("Mailbox {} cannot be polled: {}. Retrying every {} ms.", id, problem, mailbox.pollDelay());
-        }
-        LOG.debug("Poll of mailbox {} failed", id, cause);
-        lastProblem = problem;
+        tell(Optional.of(diagnosis));
         return false;
+    }
+
+    /**
+     * Adds a listener told how each poll ended (empty: it signed in and listed the mailbox), on the
+     * polling thread and outside this status's lock.
+     */
+    public void onPollEnded(java.util.function.Consumer<Optional<MailboxFailure.Diagnosis>> listener) {
+        pollListeners.add(listener);
+    }
+
+    private void tell(Optional<MailboxFailure.Diagnosis> outcome) {
+        for (var listener : pollListeners) {
+            try {
+                listener.accept(outcome);
+            } catch (RuntimeException e) {
+                LOG.debug("Mailbox {}: a poll listener failed", id, e);
+            }
+        }
+    }
+
+    /**
+     * This mailbox is drained by a one-shot run that ends after {@code maxIdle} without progress: a
+     * failed poll's log line says whether the run retries it, instead of promising retries for good.
+     */
+    public void oneShot(Duration maxIdle) {
+        retries = mailbox.pollDelay() < maxIdle.toMillis()
+                ? " Retrying every " + mailbox.pollDelay() + " ms until this one-shot run ends."
+                : " This one-shot run does not retry it; it ends " + maxIdle.toSeconds()
+                        + " s after the last progress.";
     }
 
     /**

@@ -170,7 +170,9 @@ public final class Pop3Consumer extends MailConsumer {
         try {
             return super.poll();
         } catch (AuthenticationFailedException e) {
-            if (MailboxFailure.isMailboxInUse(e) || !credentials.renewAfterRejection()) {
+            if (MailboxFailure.isMailboxInUse(e)
+                    || MailboxFailure.isMissingGreeting(e)
+                    || !credentials.renewAfterRejection()) {
                 throw e;
             }
             // Once per failing spell: a token refused poll after poll is reported by the poll's failure.

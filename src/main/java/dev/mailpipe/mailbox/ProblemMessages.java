@@ -44,8 +44,29 @@ public final class ProblemMessages {
     /** How many kept messages the log has reported (this consumer's thread only). */
     private int keptLogged;
 
-    ProblemMessages(MailboxId mailbox) {
+    /** Whether the mailbox deletes delivered messages ({@code mailbox.delete}): the summary's words depend on it. */
+    private final boolean deletes;
+    /** Messages of this batch that were done before (a restart after a crash) and are only deleted now. */
+    private final java.util.concurrent.atomic.AtomicInteger doneBefore =
+            new java.util.concurrent.atomic.AtomicInteger();
+
+    ProblemMessages(MailboxId mailbox, boolean deletes) {
         this.mailbox = mailbox;
+        this.deletes = deletes;
+    }
+
+    /**
+     * A message was delivered or dead-lettered before (by an instance that stopped before its QUIT)
+     * and is not delivered again: said once per batch, in {@link #batchEnded}; each at DEBUG.
+     */
+    public void doneBefore(String key, String what) {
+        doneBefore.incrementAndGet();
+        LOG.debug(
+                "Mailbox {}: {} was {} before; {}",
+                mailbox,
+                key,
+                what,
+                deletes ? "deleting it without delivering it again" : "not delivering it again");
     }
 
     /** A message was downloaded whole. */
@@ -114,6 +135,17 @@ public final class ProblemMessages {
 
     /** The batch is over: says once how many messages the server keeps, when that number grew. */
     void batchEnded() {
+        int before = doneBefore.getAndSet(0);
+        if (before > 0) {
+            LOG.info(
+                    deletes
+                            ? "Mailbox {}: {} message(s) delivered before a restart were deleted without delivering"
+                                    + " them again"
+                            : "Mailbox {}: {} message(s) delivered before a restart stay on the server"
+                                    + " (mailbox.delete=false) and were not delivered again",
+                    mailbox,
+                    before);
+        }
         int keeps = keptEver.size();
         if (keeps > keptLogged) {
             keptLogged = keeps;

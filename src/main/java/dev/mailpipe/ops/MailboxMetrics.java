@@ -27,10 +27,12 @@ public final class MailboxMetrics implements MeterBinder {
     private static final String MAILBOX = "mailbox";
 
     private final MailboxStatus status;
+    private final MailboxReadiness readiness;
     private final String mailbox;
 
-    public MailboxMetrics(MailboxStatus status) {
+    public MailboxMetrics(MailboxStatus status, MailboxReadiness readiness) {
         this.status = status;
+        this.readiness = readiness;
         this.mailbox = status.mailbox().toString();
     }
 
@@ -101,16 +103,24 @@ public final class MailboxMetrics implements MeterBinder {
                 .description("Messages on the server at the last poll")
                 .tags(MAILBOX, mailbox)
                 .register(registry);
-        Gauge.builder(
-                        "mailpipe.last.successful.poll",
-                        status,
-                        s -> s.lastSuccessfulPoll()
-                                .map(at -> at.toEpochMilli() / 1000.0)
-                                .orElse(0.0))
-                .description("When the last poll ended without an error (Unix time); 0 before the first")
+        // Before the first poll that works, the time this instance began polling the mailbox: the
+        // alert time() - mailpipe_last_successful_poll_seconds > 900 then fires for a mailbox that has
+        // not worked for 15 minutes, not for every mailbox before its first poll. A mailbox another
+        // instance polls has no value here (NaN), and no alert.
+        Gauge.builder("mailpipe.last.successful.poll", status, MailboxMetrics::lastSuccessfulPoll)
+                .description("When the last poll ended without an error (Unix time); before the first, when this"
+                        + " instance began polling the mailbox; NaN while another instance polls it")
                 .baseUnit("seconds")
                 .tags(MAILBOX, mailbox)
                 .register(registry);
+        Gauge.builder("mailpipe.mailbox.ready", readiness, MailboxMetrics::ready)
+                .description("1 when the mailbox is ready (its readiness check is UP), else 0")
+                .tags(MAILBOX, mailbox)
+                .register(registry);
+        // Counted as they happen, by the diagnosis's cause (login, tls-mismatch, certificate, ...).
+        status.onPollEnded(outcome -> outcome.ifPresent(
+                diagnosis -> registry.counter("mailpipe.poll.failures", MAILBOX, mailbox, "cause", diagnosis.cause())
+                        .increment()));
         FunctionTimer.builder(
                         "mailpipe.poll.duration",
                         status,
@@ -120,6 +130,20 @@ public final class MailboxMetrics implements MeterBinder {
                 .description("Time spent in polls (a POP3 session: login, listing, its batch)")
                 .tags(MAILBOX, mailbox)
                 .register(registry);
+    }
+
+    static double lastSuccessfulPoll(MailboxStatus status) {
+        if (!status.polledHere()) {
+            return Double.NaN;
+        }
+        return status.lastSuccessfulPoll()
+                .or(status::pollingSince)
+                .map(at -> at.toEpochMilli() / 1000.0)
+                .orElse(Double.NaN);
+    }
+
+    private static double ready(MailboxReadiness readiness) {
+        return readiness.call().getState() == org.apache.camel.health.HealthCheck.State.UP ? 1 : 0;
     }
 
     /** One counter per value of {@code label}, read from a map of counts by that value. */

@@ -29,6 +29,15 @@ final class ManagementEndpoints {
     /** Counts a mailbox check reports beside its state, served when they are not zero. */
     private static final List<String> COUNTS = List.of("parked", "keptByServer");
 
+    /** What {@code GET /} answers: the endpoints, so a person who tries the port learns where to look. */
+    static final String INDEX = """
+            mailpipe management endpoints:
+              /observe/health         every check (200 UP, 503 DOWN)
+              /observe/health/live    liveness: the process works (Kubernetes livenessProbe)
+              /observe/health/ready   readiness: every mailbox can be drained (Kubernetes readinessProbe)
+              /observe/metrics        Prometheus metrics
+            """;
+
     private final CamelContext context;
     private final MetricsService metrics;
 
@@ -53,6 +62,7 @@ final class ManagementEndpoints {
                 case "/observe/health" -> health(HealthCheckHelper.invoke(context, FULL));
                 case "/observe/health/live" -> health(HealthCheckHelper.invokeLiveness(context, FULL));
                 case "/observe/health/ready" -> health(HealthCheckHelper.invokeReadiness(context, FULL));
+                case "/" -> Response.of(200, "text/plain; charset=utf-8", INDEX);
                 case "/observe/metrics" ->
                     Response.of(200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape());
                 default -> Response.of(404, "text/plain; charset=utf-8", "not found\n");
@@ -67,7 +77,8 @@ final class ManagementEndpoints {
 
     /**
      * Status, then every check with its state; a check that is not UP also gets its reason and,
-     * for mailpipe's checks, its mailbox; a mailbox's parked and kept-by-server counts when not zero.
+     * for mailpipe's checks, its mailbox; a mailbox's parked and kept-by-server counts when not zero,
+     * and whether this instance polls it; the cluster check's mailbox routes held here.
      * Errors and other details are left out: they may carry text from a server or a driver.
      */
     private static Response health(Collection<HealthCheck.Result> results) throws JsonProcessingException {
@@ -93,6 +104,15 @@ final class ManagementEndpoints {
                         if (details.get(count) instanceof Number number && number.longValue() != 0) {
                             check.put(count, number.longValue());
                         }
+                    }
+                    // mailpipe's own details the README promises: whether this instance polls the
+                    // mailbox, and the cluster check's mailboxes held here.
+                    if (details.get("polledHere") instanceof Boolean polledHere) {
+                        check.put("polledHere", polledHere);
+                    }
+                    if (details.get("held") instanceof Collection<?> held) {
+                        ArrayNode routes = check.putArray("held");
+                        held.forEach(route -> routes.add(route.toString()));
                     }
                 });
         return Response.of(

@@ -45,13 +45,14 @@ public final class Observability {
             ManagementSettings management,
             Optional<MetricsService> metrics,
             MailboxStatus status) {
-        metrics.ifPresent(registry -> new MailboxMetrics(status).bindTo(registry.registry()));
         MailboxSettings mailbox = status.settings();
         Duration timeouts = Duration.ofMillis(mailbox.connectTimeout() + (long) mailbox.readTimeout());
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         // A poll may take its timeouts on top of its interval; stalled is three intervals without a poll or progress.
-        health.register(new MailboxReadiness(
-                status, Duration.ofMillis(3 * mailbox.pollDelay()).plus(timeouts), management.outageGrace()));
+        MailboxReadiness readiness = new MailboxReadiness(
+                status, Duration.ofMillis(3 * mailbox.pollDelay()).plus(timeouts), management.outageGrace());
+        metrics.ifPresent(registry -> new MailboxMetrics(status, readiness).bindTo(registry.registry()));
+        health.register(readiness);
         health.register(new MailboxLiveness(status, timeouts.plus(Duration.ofMillis(mailbox.readTimeout()))));
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mailpipe.ledger.Ledger;
 import dev.mailpipe.ledger.MailboxSummary;
+import dev.mailpipe.ledger.PollRecord;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -22,8 +23,9 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * {@code java -jar mailpipe.jar status [--json]}: one line per mailbox from the ledger (delivered,
- * waiting, dead-lettered, at risk, last delivery, last error) and, when {@code management.port} is
+ * {@code java -jar mailpipe.jar status [--json]}: one line per mailbox from the ledger (last poll,
+ * failed polls in a row, delivered, waiting, dead-lettered, at risk, last delivery, last error):
+ * every mailbox a run declared, also one that cannot be polled or never delivered anything; and, when {@code management.port} is
  * set and a mailpipe answers there, whether the mailbox is ready and why not.
  */
 public final class StatusCommand {
@@ -62,14 +64,14 @@ public final class StatusCommand {
         for (MailboxSummary summary : ledger.summaries()) {
             rows.put(summary.mailbox(), new Row(summary));
         }
+        // Every mailbox a run declared, also one that never delivered anything, with how its polls end.
+        ledger.polls()
+                .forEach((mailbox, polls) -> rows.computeIfAbsent(mailbox, StatusCommand::emptyRow).polls = polls);
         Optional<JsonNode> ready = readiness();
         ready.ifPresent(body -> body.path("checks").forEach(check -> {
             String name = check.path("name").asText();
             if (name.startsWith(CHECK_PREFIX)) {
-                Row row = rows.computeIfAbsent(
-                        name.substring(CHECK_PREFIX.length()),
-                        mailbox -> new Row(new MailboxSummary(
-                                mailbox, 0, 0, 0, 0, 0, Optional.empty(), Optional.empty(), Optional.empty())));
+                Row row = rows.computeIfAbsent(name.substring(CHECK_PREFIX.length()), StatusCommand::emptyRow);
                 row.ready = check.path("status").asText();
                 row.reason = check.hasNonNull("reason") ? check.get("reason").asText() : null;
             }
@@ -80,6 +82,11 @@ public final class StatusCommand {
             printTable(rows, ready.isPresent());
         }
         return 0;
+    }
+
+    private static Row emptyRow(String mailbox) {
+        return new Row(
+                new MailboxSummary(mailbox, 0, 0, 0, 0, 0, Optional.empty(), Optional.empty(), Optional.empty()));
     }
 
     /** The running instance's readiness, when management.port is set and something answers there. */
@@ -114,14 +121,16 @@ public final class StatusCommand {
 
     private void printTable(Map<String, Row> rows, boolean live) {
         if (rows.isEmpty()) {
-            out.println("No mailbox in the ledger yet.");
+            out.println("No mailbox in the ledger yet: it learns of the mailboxes when mailpipe runs.");
             return;
         }
-        String format = "%-40s %10s %8s %14s %8s %7s  %-20s" + (live ? "  %-5s" : "%s") + "  %s%n";
+        String format = "%-40s %-20s %5s %10s %8s %14s %8s %7s  %-20s" + (live ? "  %-5s" : "%s") + "  %s%n";
         out.printf(
                 Locale.ROOT,
                 format,
                 "MAILBOX",
+                "LAST POLL",
+                "FAILS",
                 "DELIVERED",
                 "WAITING",
                 "DEAD-LETTERED",
@@ -135,6 +144,8 @@ public final class StatusCommand {
                         Locale.ROOT,
                         format,
                         row.summary.mailbox(),
+                        row.polls.lastPoll().map(StatusCommand::time).orElse("never"),
+                        count(row.polls.failuresInRow()),
                         count(row.summary.delivered()),
                         count(row.summary.waiting()),
                         count(row.summary.deadLettered()),
@@ -153,6 +164,16 @@ public final class StatusCommand {
             ObjectNode node = mailboxes.addObject();
             MailboxSummary summary = row.summary;
             node.put("mailbox", summary.mailbox());
+            PollRecord polls = row.polls;
+            node.put("lastPoll", polls.lastPoll().map(Instant::toString).orElse(null));
+            node.put(
+                    "lastSuccessfulPoll",
+                    polls.lastSuccess().map(Instant::toString).orElse(null));
+            node.put("failedPollsInARow", polls.failuresInRow());
+            node.put("lastPollError", polls.lastError().orElse(null));
+            node.put(
+                    "lastPollErrorAt",
+                    polls.lastErrorAt().map(Instant::toString).orElse(null));
             node.put("delivered", summary.delivered());
             node.put("waiting", summary.waiting());
             node.put("deadLettered", summary.deadLettered());
@@ -184,6 +205,7 @@ public final class StatusCommand {
     /** A mailbox's line: the ledger's summary and, from a running instance, its readiness. */
     private static final class Row {
         final MailboxSummary summary;
+        PollRecord polls = PollRecord.NEVER;
         String ready;
         String reason;
 
@@ -191,8 +213,16 @@ public final class StatusCommand {
             this.summary = summary;
         }
 
-        /** Why the mailbox is not ready, else its last error with its time, else "-". */
+        /**
+         * Why its polls fail, else why the mailbox is not ready, else its last message error, with
+         * its time; else "-".
+         */
         String problem() {
+            if (polls.failing()) {
+                return polls.failuresInRow() + " poll(s) failed in a row: "
+                        + polls.lastError().orElse("?").replaceAll("\\s+", " ") + " ("
+                        + polls.lastErrorAt().map(StatusCommand::time).orElse("?") + ")";
+            }
             if (reason != null) {
                 return reason;
             }

@@ -3,11 +3,17 @@ package dev.mailpipe.runner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
-/** The parsed command line of {@code java -jar mailpipe.jar}. */
-public record CommandLine(Mode mode, Optional<Path> propertiesFile, List<String> arguments) {
+/**
+ * The parsed command line of {@code java -jar mailpipe.jar}; {@code settings} are the {@code
+ * -Dkey=value} arguments, which count as JVM system properties (camel-main users give settings so).
+ */
+public record CommandLine(
+        Mode mode, Optional<Path> propertiesFile, List<String> arguments, Map<String, String> settings) {
 
     /** What the process was asked to do. */
     public enum Mode {
@@ -15,20 +21,25 @@ public record CommandLine(Mode mode, Optional<Path> propertiesFile, List<String>
         DEMO,
         LEDGER,
         STATUS,
+        CHECK,
         PARSE,
         HELP
     }
 
-    public static final String USAGE = """
-            Usage: java -jar mailpipe.jar [--properties FILE]   drain the configured mailbox (runs until stopped)
-                   java -jar mailpipe.jar --demo                drain a built-in demo mailbox into ./mailpipe-out, then exit
-                   java -jar mailpipe.jar ledger stats | list [STATE] [--limit N] | forget KEY [--properties FILE]
-                                                                inspect or repair the delivery ledger
-                   java -jar mailpipe.jar status [--json] [--properties FILE]
-                                                                per mailbox: delivered, waiting, dead-lettered, at risk,
-                                                                last delivery, last error (and readiness, if running)
-                   java -jar mailpipe.jar parse FILE...         print each message file as a JSON mail event, one per line
-                   java -jar mailpipe.jar --help                show this help
+    /** The system property the launcher sets to the command it was run as ({@code bin/mailpipe}). */
+    public static final String COMMAND_NAME = "mailpipe.command";
+
+    private static final String USAGE_TEMPLATE = """
+            Usage: %1$s [--properties FILE] [-Dkey=value...]   drain the configured mailboxes (runs until stopped)
+                   %1$s check [--json]           check every mailbox, sink and the ledger without changing anything
+                   %1$s --demo                   drain a built-in demo mailbox into ./mailpipe-demo-out, then exit
+                   %1$s ledger stats | list [STATE] [--mailbox M] [--limit N] | forget KEY | retry KEY
+                                                 inspect or repair the delivery ledger
+                   %1$s status [--json]          per mailbox: last poll, failures, delivered, waiting, dead-lettered,
+                                                 at risk, last delivery, last error (and readiness, if running)
+                   %1$s parse FILE...            print each message file as a JSON mail event, one per line
+                   %1$s --help                   show this help
+            --properties FILE and -Dkey=value may come before or after a command.
 
             Settings come from application.properties, then FILE (or $MAILPIPE_CONFIG), then
             -Dkey=value, then environment variables (mailbox.host -> MAILBOX_HOST); later wins,
@@ -39,7 +50,17 @@ public record CommandLine(Mode mode, Optional<Path> propertiesFile, List<String>
             Exit codes: 0 done (a normal stop, SIGTERM included; a one-shot run that left nothing undelivered)
                         1 failure   2 bad usage or configuration
                         3 a one-shot run ended while the mailbox could not be polled (login, TLS, DNS, network)
-                        4 a one-shot run ended with messages undelivered (an outage, or messages still failing)""";
+                        4 a one-shot run ended with messages undelivered (an outage, or messages still failing)
+            check:      0 everything will work   3 a mailbox fails   4 a sink or the ledger fails   2 configuration""";
+
+    /** The help, naming the command as it was run ({@code bin/mailpipe}, else {@code java -jar mailpipe.jar}). */
+    public static String usage() {
+        String command = System.getProperty(COMMAND_NAME);
+        return String.format(
+                java.util.Locale.ROOT,
+                USAGE_TEMPLATE,
+                command == null || command.isBlank() ? "java -jar mailpipe.jar" : command);
+    }
 
     /**
      * Parses the arguments; {@code configFromEnv} is $MAILPIPE_CONFIG, used when --properties is absent.
@@ -50,21 +71,29 @@ public record CommandLine(Mode mode, Optional<Path> propertiesFile, List<String>
         Mode mode = Mode.RUN;
         Path properties = configFromEnv == null || configFromEnv.isBlank() ? null : Path.of(configFromEnv);
         List<String> arguments = new ArrayList<>();
+        Map<String, String> settings = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (mode == Mode.PARSE) {
                 arguments.add(arg);
+            } else if (arg.startsWith("-D")) {
+                int equals = arg.indexOf('=');
+                if (equals < 3) {
+                    throw new IllegalArgumentException("'" + arg + "' is not a setting: write -Dkey=value");
+                }
+                settings.put(arg.substring(2, equals), arg.substring(equals + 1));
             } else if (arg.equals("--properties")) {
                 if (i + 1 >= args.length) {
                     throw new IllegalArgumentException("--properties needs a file name");
                 }
                 properties = Path.of(args[++i]);
-            } else if (mode == Mode.LEDGER || mode == Mode.STATUS) {
+            } else if (mode == Mode.LEDGER || mode == Mode.STATUS || mode == Mode.CHECK) {
                 arguments.add(arg);
             } else {
                 mode = switch (arg) {
                     case "ledger" -> Mode.LEDGER;
                     case "status" -> Mode.STATUS;
+                    case "check" -> Mode.CHECK;
                     case "parse" -> Mode.PARSE;
                     case "--help", "-h" -> Mode.HELP;
                     case "--demo" -> Mode.DEMO;
@@ -72,11 +101,11 @@ public record CommandLine(Mode mode, Optional<Path> propertiesFile, List<String>
                 };
             }
         }
-        if ((mode == Mode.RUN || mode == Mode.LEDGER || mode == Mode.STATUS)
+        if ((mode == Mode.RUN || mode == Mode.LEDGER || mode == Mode.STATUS || mode == Mode.CHECK)
                 && properties != null
                 && !Files.isReadable(properties)) {
             throw new IllegalArgumentException("cannot read properties file " + properties);
         }
-        return new CommandLine(mode, Optional.ofNullable(properties), List.copyOf(arguments));
+        return new CommandLine(mode, Optional.ofNullable(properties), List.copyOf(arguments), Map.copyOf(settings));
     }
 }

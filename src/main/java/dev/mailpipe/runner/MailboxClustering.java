@@ -11,6 +11,7 @@ import dev.mailpipe.ledger.LedgerSettings;
 import dev.mailpipe.ops.Observability;
 import io.micrometer.core.instrument.Gauge;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import org.apache.camel.CamelContext;
 import org.apache.camel.health.HealthCheckRegistry;
@@ -113,7 +114,7 @@ final class MailboxClustering {
 
         @Override
         protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
-            builder.detail("held", String.join(",", leases.held()));
+            builder.detail("held", List.copyOf(leases.held()));
             builder.up();
         }
     }

@@ -23,6 +23,7 @@ import dev.mailpipe.ledger.MarkDelivered;
 import dev.mailpipe.ledger.MarkSinkDone;
 import dev.mailpipe.ledger.StepErrorBoundary;
 import dev.mailpipe.mailbox.MailboxComponent;
+import dev.mailpipe.mailbox.MailboxFailure;
 import dev.mailpipe.mailbox.MailboxSettings;
 import dev.mailpipe.mailbox.MailboxStatus;
 import dev.mailpipe.oauth.OAuthSettings;
@@ -54,6 +55,21 @@ import org.slf4j.LoggerFactory;
  */
 public final class MailpipeBeans implements CamelConfiguration {
 
+    /**
+     * For {@code mailpipe check}: the routes load as the runner loads them, but nothing is opened,
+     * made or joined (no ledger, no files folder, no cluster, no management port) and no route starts.
+     */
+    private final boolean checkOnly;
+
+    /** The runner's beans: everything opened, ready to drain. */
+    public MailpipeBeans() {
+        this(false);
+    }
+
+    MailpipeBeans(boolean checkOnly) {
+        this.checkOnly = checkOnly;
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(MailpipeBeans.class);
 
     private static final String SINK_IMAP_PASSWORD = "sink.imap.password";
@@ -80,9 +96,7 @@ public final class MailpipeBeans implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
-        PropertiesComponent properties = context.getPropertiesComponent();
-        Settings settings =
-                new Settings(key -> properties.resolveProperty(SECRETS.contains(key) ? key + "?nested=false" : key));
+        Settings settings = settings(context);
         FileModes fileModes = FileModes.parse(
                 FilesLayout.CHMOD,
                 settings.string(FilesLayout.CHMOD, "600"),
@@ -98,12 +112,19 @@ public final class MailpipeBeans implements CamelConfiguration {
             warnIfOpenToOthers(
                     "ledger", Path.of(settings.string(LedgerSettings.DIR, "mailpipe-data")), FileModes.PRIVATE);
         }
-        Path filesRoot = FilesComponent.writableFolder(filesDir, fileModes);
-        LedgerSettings ledgerSettings = LedgerSettings.from(settings);
-        Ledger ledger = openLedger(ledgerSettings);
-        context.addService(new LedgerService(ledger));
-        // Stopped before the ledger closes (Camel stops services in reverse order).
-        context.addService(InstanceLease.join(ledger, ledgerSettings, context));
+        LedgerSettings ledgerSettings = checkOnly ? LedgerSettings.located(settings) : LedgerSettings.from(settings);
+        Path filesRoot;
+        // In a check, the steps are bound only so that the routes load; none runs, so none needs the ledger.
+        Ledger ledger = null;
+        if (checkOnly) {
+            filesRoot = Path.of(filesDir).toAbsolutePath();
+        } else {
+            filesRoot = FilesComponent.writableFolder(filesDir, fileModes);
+            ledger = openLedger(ledgerSettings);
+            context.addService(new LedgerService(ledger));
+            // Stopped before the ledger closes (Camel stops services in reverse order).
+            context.addService(InstanceLease.join(ledger, ledgerSettings, context));
+        }
         Clock clock = Clock.systemUTC();
 
         Registry registry = context.getRegistry();
@@ -112,19 +133,25 @@ public final class MailpipeBeans implements CamelConfiguration {
         // stays busy, and an outage stops the download within a few messages.
         int sinkThreads = (int) settings.number(MailboxSettings.SINK_THREADS, 4, 1, 256);
         int maxSessions = (int) settings.number(MAX_SESSIONS, 8, 1, 1024);
-        Consumer<MailboxStatus> observer = Observability.install(context, settings);
-        MailboxClustering.install(context, settings, ledgerSettings);
+        Consumer<MailboxStatus> observer = checkOnly ? status -> {} : Observability.install(context, settings);
+        if (!checkOnly) {
+            MailboxClustering.install(context, settings, ledgerSettings);
+        }
+        Ledger deliveries = ledger;
         MailboxComponent mailboxes = new MailboxComponent(
                 settings,
-                mailbox -> new LedgerDeletions(ledger, mailbox, ledgerSettings.retention(), clock),
+                mailbox -> new LedgerDeletions(deliveries, mailbox, ledgerSettings.retention(), clock),
                 status -> {
                     warnIfPlain(status.settings());
                     observer.accept(status);
+                    if (deliveries != null) {
+                        recordPolls(deliveries, status);
+                    }
                 },
                 Math.max(8, 2 * sinkThreads),
                 maxSessions);
         registry.bind(MailboxComponent.SCHEME, mailboxes);
-        registry.bind(FilesComponent.SCHEME, new FilesComponent(clock, fileModes));
+        registry.bind(FilesComponent.SCHEME, new FilesComponent(clock, fileModes, !checkOnly));
         // One pool stores and publishes for every mailbox; its queue is bounded by each mailbox's
         // downloads in flight.
         registry.bind(SINK_THREADS_BEAN, sinkPool(context, sinkThreads));
@@ -145,12 +172,21 @@ public final class MailpipeBeans implements CamelConfiguration {
         registry.bind("deliveryFailures", new DeliveryFailures(ledger, new KafkaFailures(kafka)::outageIn));
         bindStep(registry, "storeDeadLetter", new StoreDeadLetter(filesRoot, fileModes));
         bindStep(registry, "markDeadLettered", new MarkDeadLettered(ledger));
+        if (checkOnly) {
+            return;
+        }
         LOG.info(
                 "Draining mailboxes (ledger {}, {}, {} sink threads, at most {} POP3 sessions at once)",
                 ledgerSettings,
                 kafka,
                 sinkThreads,
                 maxSessions);
+    }
+
+    /** mailpipe's settings as the loaded context resolves them, secrets taken as written. */
+    public static Settings settings(CamelContext context) {
+        PropertiesComponent properties = context.getPropertiesComponent();
+        return new Settings(key -> properties.resolveProperty(SECRETS.contains(key) ? key + "?nested=false" : key));
     }
 
     /**
@@ -169,6 +205,27 @@ public final class MailpipeBeans implements CamelConfiguration {
         configuration.getAdditionalProperties().putAll(kafka.security());
         configuration.getAdditionalProperties().put("interceptor.classes", ContentTypeHeaderName.class.getName());
         return component;
+    }
+
+    /**
+     * The ledger learns of every declared mailbox and of how each poll ends, so that {@code status}
+     * shows a mailbox that cannot be polled without the management port. A ledger that cannot take
+     * the record costs the record only (the poll's outcome is in the log and the health checks).
+     */
+    private static void recordPolls(Ledger ledger, MailboxStatus status) {
+        String mailbox = status.mailbox().toString();
+        try {
+            ledger.declareMailbox(mailbox);
+        } catch (java.sql.SQLException e) {
+            LOG.debug("Mailbox {}: the ledger did not record it: {}", mailbox, e.toString());
+        }
+        status.onPollEnded(outcome -> {
+            try {
+                ledger.recordPoll(mailbox, outcome.map(MailboxFailure.Diagnosis::description));
+            } catch (java.sql.SQLException e) {
+                LOG.debug("Mailbox {}: the ledger did not record the poll: {}", mailbox, e.toString());
+            }
+        });
     }
 
     private static void warnIfPlain(MailboxSettings mailbox) {

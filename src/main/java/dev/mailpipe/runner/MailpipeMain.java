@@ -21,6 +21,9 @@ final class MailpipeMain extends Main {
                 camelContext.getRegistry().lookupByNameAndType(MailboxComponent.SCHEME, MailboxComponent.class);
         if (maxIdle > 0 && mailboxes != null) {
             mainConfigurationProperties.setDurationMaxIdleSeconds(0);
+            // Made before any endpoint: every mailbox is polled at once, and failed polls say how long
+            // they are retried.
+            mailboxes.oneShot(Duration.ofSeconds(maxIdle));
             oneShot = new OneShotDrain(camelContext, mailboxes::statuses, Duration.ofSeconds(maxIdle), this::completed);
             camelContext.addService(oneShot);
         }

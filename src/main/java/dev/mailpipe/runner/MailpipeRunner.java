@@ -3,7 +3,13 @@ package dev.mailpipe.runner;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListener;
+import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.main.MainSupport;
 
 /** Boots camel-main with mailpipe's properties, beans and YAML routes, and runs until it stops. */
 public final class MailpipeRunner {
@@ -18,6 +24,36 @@ public final class MailpipeRunner {
      */
     public static int run(Optional<Path> propertiesFile, Map<String, String> overrides, MainListener... listeners)
             throws Exception {
+        return boot(propertiesFile, overrides, false, listeners);
+    }
+
+    /**
+     * Loads the settings and the routes as {@link #run} does (the same errors), but opens nothing
+     * (no ledger, no files folder, no cluster, no management port) and starts no route; hands the
+     * loaded context to {@code inspection} and returns what it made of it.
+     */
+    public static <T> T inspect(Optional<Path> propertiesFile, Function<CamelContext, T> inspection) throws Exception {
+        AtomicReference<T> result = new AtomicReference<>();
+        MainListener inspect = new MainListenerSupport() {
+            @Override
+            public void afterStart(BaseMainSupport main) {
+                if (!main.getCamelContext().getRoutes().isEmpty()) {
+                    result.set(inspection.apply(main.getCamelContext()));
+                }
+                ((MainSupport) main).completed();
+            }
+        };
+        boot(
+                propertiesFile,
+                Map.of("camel.main.autoStartup", "false", "camel.main.durationMaxIdleSeconds", "0"),
+                true,
+                inspect);
+        return result.get();
+    }
+
+    private static int boot(
+            Optional<Path> propertiesFile, Map<String, String> overrides, boolean checkOnly, MainListener... listeners)
+            throws Exception {
         KnownKeys.checkUserSettings(propertiesFile);
         MailpipeMain main = new MailpipeMain();
         // The first location wins, so the user's file overrides the bundled defaults.
@@ -25,7 +61,7 @@ public final class MailpipeRunner {
                 .map(file -> "file:" + file.toAbsolutePath() + "," + BUNDLED_PROPERTIES)
                 .orElse(BUNDLED_PROPERTIES));
         overrides.forEach(main::addOverrideProperty);
-        main.configure().addConfiguration(MailpipeBeans.class);
+        main.configure().addConfiguration(new MailpipeBeans(checkOnly));
         RoutesCheck routes = new RoutesCheck();
         main.addMainListener(routes);
         main.addMainListener(new MailboxRoutes());
@@ -36,6 +72,10 @@ public final class MailpipeRunner {
             main.run();
         } catch (RuntimeException e) {
             throw RoutesCheck.explain(e, main).orElseThrow(() -> e);
+        } finally {
+            // After a failed start camel-main's JVM shutdown hook is still armed, and at System.exit it
+            // would log "JVM shutdown hook triggered by SIGTERM" that nobody sent.
+            main.completed();
         }
         routes.throwIfNoRoutes();
         return main.oneShotExitCode().orElse(main.getExitCode());

@@ -33,6 +33,8 @@ public final class OneShotDrain extends ServiceSupport {
     private final Runnable stop;
     private ScheduledExecutorService checks;
     private volatile int exitCode;
+    /** The run is idle and its mailboxes take no new polls; it ends once the polls under way have. */
+    private boolean ending;
 
     OneShotDrain(CamelContext context, Supplier<List<MailboxStatus>> mailboxes, Duration maxIdle, Runnable stop) {
         this.context = context;
@@ -55,26 +57,51 @@ public final class OneShotDrain extends ServiceSupport {
         }
     }
 
+    /**
+     * Ends in two steps. Idle: every mailbox has had a poll end and none has made progress for the
+     * idle limit; its consumers then take no new poll. Done: the polls under way then (a slow server,
+     * a batch waiting for its sinks) have ended, and no message is in flight; only an ended poll says
+     * what state a mailbox is in. So the run ends within the idle limit and one poll, however often
+     * its mailboxes poll (waiting for an instant with no poll under way could take minutes).
+     */
     private void check() {
         // Mailboxes this instance does not poll (another instance of a cluster does) have nothing to say.
-        List<MailboxStatus> all =
-                mailboxes.get().stream().filter(MailboxStatus::polledHere).toList();
-        // A message being delivered (a large one, or one waiting on a slow sink) is not idleness, and
-        // neither is a poll under way (a slow server, a timeout about to fire): only a poll that has
-        // ended says what state a mailbox is in, and every mailbox must have had one.
-        if (all.isEmpty() || context.getInflightRepository().size() > 0) {
+        List<MailboxStatus> all = mailboxes.get().stream()
+                .filter(status -> status.polledHere() || ending)
+                .toList();
+        if (all.isEmpty()) {
             return;
         }
-        for (MailboxStatus status : all) {
-            if (status.pollInProgress()
-                    || status.pollsEnded() == 0
-                    || status.sinceProgress().compareTo(maxIdle) < 0) {
-                return;
+        if (!ending) {
+            for (MailboxStatus status : all) {
+                if (status.pollsEnded() == 0 || status.sinceProgress().compareTo(maxIdle) < 0) {
+                    return;
+                }
             }
+            ending = true;
+            suspendPolls();
+            return;
+        }
+        if (context.getInflightRepository().size() > 0 || all.stream().anyMatch(MailboxStatus::pollInProgress)) {
+            return;
         }
         exitCode = all.stream().mapToInt(this::outcome).max().orElse(0);
         stop.run();
         context.getExecutorServiceManager().shutdownNow(checks);
+    }
+
+    /** No mailbox starts another poll (a greedy follow-up included); polls under way go on to their end. */
+    private void suspendPolls() {
+        for (org.apache.camel.Route route : context.getRoutes()) {
+            if (route.getConsumer() instanceof org.apache.camel.Suspendable consumer
+                    && route.getEndpoint() instanceof dev.mailpipe.mailbox.MailboxEndpoint) {
+                try {
+                    org.apache.camel.support.service.ServiceHelper.suspendService(consumer);
+                } catch (RuntimeException e) {
+                    LOG.debug("Route {}: its consumer did not suspend: {}", route.getRouteId(), e.toString());
+                }
+            }
+        }
     }
 
     /** The mailbox's exit code; the run's is the worst of its mailboxes'. */

@@ -43,6 +43,10 @@ final class RoutesCheck extends MainListenerSupport {
     /** The configuration error a start failure stands for, if it is one about routes. */
     static Optional<ConfigurationException> explain(Throwable failure, BaseMainSupport main) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ConfigurationException) {
+                // A setting's own error (a password file that is missing) says more than its cause.
+                return Optional.empty();
+            }
             if (t instanceof NoSuchFileException) {
                 return Optional.of(noRoutes(main));
             }

@@ -65,7 +65,7 @@ final class DemoStart {
         Process demo = builder.start();
         double first = Double.NaN;
         while (Double.isNaN(first) && demo.isAlive()) {
-            if (holdsAnEml(folder.resolve("mailpipe-out"))) {
+            if (holdsAnEml(folder.resolve("mailpipe-demo-out"))) {
                 first = (System.nanoTime() - started) / 1e9;
             } else {
                 Thread.sleep(5);

@@ -24,9 +24,13 @@ class MailboxMetricsTest {
             new MailboxStatus(MailboxSettings.from(new Settings(key -> Optional.ofNullable(SETTINGS.get(key)))));
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
+    private final MailboxReadiness readiness =
+            new MailboxReadiness(status, java.time.Duration.ofMinutes(10), java.time.Duration.ofMinutes(5));
+
     @Test
     void countsFailuresByCauseAndTimesTheOutageOfItsSink() {
-        new MailboxMetrics(status).bindTo(registry);
+        new MailboxMetrics(status, readiness).bindTo(registry);
+        status.consumerStarted();
         status.messageFailed("key-1");
         status.deliveryOutage("kafka sink localhost:9092", "kafka sink localhost:9092 unavailable: timeout");
         status.deliveryOutage("kafka sink localhost:9092", "kafka sink localhost:9092 unavailable: timeout");
@@ -44,14 +48,60 @@ class MailboxMetricsTest {
                 .isPositive();
         assertThat(value(during, "mailpipe_sink_outage_seconds", mailbox, "sink", "files"))
                 .isZero();
-        assertThat(value(during, "mailpipe_last_successful_poll_seconds", mailbox, "mailbox", mailbox.get("mailbox")))
-                .isZero();
+        // Before the first poll: when polling began, so `time() - value > 900` (README's alert) does not fire.
+        double now = System.currentTimeMillis() / 1000.0;
+        assertThat(now
+                        - value(
+                                during,
+                                "mailpipe_last_successful_poll_seconds",
+                                mailbox,
+                                "mailbox",
+                                mailbox.get("mailbox")))
+                .isBetween(0.0, 60.0);
 
         status.deliveryWorks();
         List<Sample> after = PrometheusText.parse(registry.scrape());
         assertThat(value(after, "mailpipe_sink_outage_seconds", mailbox, "sink", "kafka"))
                 .isZero();
         assertThat(registry.scrape()).doesNotContain("not-in-metrics");
+    }
+
+    @Test
+    void countsFailedPollsByCauseAndShowsTheMailboxNotReady() {
+        new MailboxMetrics(status, readiness).bindTo(registry);
+        status.consumerStarted();
+        Map<String, String> mailbox = Map.of("mailbox", "pop3s://alice@pop.example.org:995");
+        assertThat(value(
+                        PrometheusText.parse(registry.scrape()),
+                        "mailpipe_mailbox_ready",
+                        mailbox,
+                        "mailbox",
+                        mailbox.get("mailbox")))
+                .isEqualTo(1);
+
+        for (int poll = 0; poll < MailboxReadiness.FAILED_POLLS; poll++) {
+            status.begin(null, null);
+            status.rollback(null, null, 0, new jakarta.mail.AuthenticationFailedException("[AUTH] no"));
+        }
+
+        List<Sample> after = PrometheusText.parse(registry.scrape());
+        assertThat(value(after, "mailpipe_poll_failures_total", mailbox, "cause", "login"))
+                .isEqualTo(MailboxReadiness.FAILED_POLLS);
+        assertThat(value(after, "mailpipe_mailbox_ready", mailbox, "mailbox", mailbox.get("mailbox")))
+                .isZero();
+    }
+
+    @Test
+    void aMailboxAnotherInstancePollsHasNoLastPollTime() {
+        new MailboxMetrics(status, readiness).bindTo(registry);
+        Map<String, String> mailbox = Map.of("mailbox", "pop3s://alice@pop.example.org:995");
+        assertThat(value(
+                        PrometheusText.parse(registry.scrape()),
+                        "mailpipe_last_successful_poll_seconds",
+                        mailbox,
+                        "mailbox",
+                        mailbox.get("mailbox")))
+                .isNaN();
     }
 
     private static double value(List<Sample> samples, String name, Map<String, String> mailbox, String key, String v) {

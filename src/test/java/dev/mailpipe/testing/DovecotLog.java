@@ -23,12 +23,12 @@ public final class DovecotLog {
     public record Login(LocalDateTime at, String user) {}
 
     /** The end of a POP3 session that logged out: how many RETRs it answered and messages it deleted. */
-    public record Logout(LocalDateTime at, String user, int retrieved, int deleted) {}
+    public record Logout(LocalDateTime at, String user, int retrieved, int deleted, int top) {}
 
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS");
     private static final Pattern LOGIN = Pattern.compile("^(\\S+ \\S+) pop3-login: Info: Login: user=<([^>]*)>");
     private static final Pattern LOGOUT = Pattern.compile(
-            "^(\\S+ \\S+) pop3\\(([^)]*)\\).*Disconnected: Logged out top=\\d+/\\d+, retr=(\\d+)/\\d+, del=(\\d+)/");
+            "^(\\S+ \\S+) pop3\\(([^)]*)\\).*Disconnected: Logged out top=(\\d+)/\\d+, retr=(\\d+)/\\d+, del=(\\d+)/");
 
     private final List<Login> logins;
     private final List<Logout> logouts;
@@ -67,8 +67,9 @@ public final class DovecotLog {
                     logouts.add(new Logout(
                             LocalDateTime.parse(logout.group(1), STAMP),
                             logout.group(2),
-                            Integer.parseInt(logout.group(3)),
-                            Integer.parseInt(logout.group(4))));
+                            Integer.parseInt(logout.group(4)),
+                            Integer.parseInt(logout.group(5)),
+                            Integer.parseInt(logout.group(3))));
                 }
             }
         }

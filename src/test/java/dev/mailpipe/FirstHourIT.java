@@ -1,0 +1,199 @@
+package dev.mailpipe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.user.GreenMailUser;
+import dev.mailpipe.testing.JarProcess;
+import dev.mailpipe.testing.SampleMessages;
+import dev.mailpipe.testing.SettingsFiles;
+import dev.mailpipe.testing.TemplatedRoutes;
+import dev.mailpipe.testing.TestMailServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The rough edges a new user met in the first hour, each on the packaged jar: a status that shows a
+ * mailbox that cannot be polled without the management port; a missing password file named as
+ * such; -Dkey=value arguments; a per-mailbox error naming its route and account; a refused second
+ * instance that logs no SIGTERM nobody sent nor a Log4j warning; a one-shot run of several mailboxes
+ * that polls them at once and promises no retries it will not make; a help naming the launcher.
+ */
+class FirstHourIT {
+
+    private static final Duration LIMIT = Duration.ofMinutes(1);
+
+    @RegisterExtension
+    static final GreenMailExtension greenMail = TestMailServer.extension();
+
+    @TempDir
+    Path workDir;
+
+    private Path settings(String... lines) throws Exception {
+        return SettingsFiles.write(workDir, lines);
+    }
+
+    private Path pop3s(String... more) throws Exception {
+        java.util.List<String> lines = new java.util.ArrayList<>(java.util.List.of(
+                "mailbox.host=localhost",
+                "mailbox.port=" + greenMail.getPop3s().getPort(),
+                "mailbox.username=" + TestMailServer.USER,
+                "mailbox.caFile=" + TestMailServer.caFile()));
+        lines.addAll(java.util.List.of(more));
+        return settings(lines.toArray(String[]::new));
+    }
+
+    @Test
+    void statusWithoutTheManagementPortShowsAMailboxThatCannotBePolled() throws Exception {
+        TestMailServer.user(greenMail);
+        JarProcess.copyRoutes(workDir);
+        Path file = pop3s("mailbox.password=wrong", "mailbox.pollDelay=200", "camel.main.durationMaxIdleSeconds=2");
+        JarProcess run = JarProcess.start(workDir, Map.of(), "--properties", file.toString());
+        assertThat(run.awaitExit(LIMIT)).as(run.stdout()).isEqualTo(3);
+
+        JarProcess status = JarProcess.start(workDir, Map.of(), "status", "--properties", file.toString());
+        assertThat(status.awaitExit(LIMIT)).as(status.stderr()).isZero();
+        String mailbox = "pop3s://" + TestMailServer.USER + "@localhost:"
+                + greenMail.getPop3s().getPort();
+        assertThat(status.stdout())
+                .contains(mailbox)
+                .contains("poll(s) failed in a row: login rejected (wrong username or password")
+                .doesNotContain("wrong\n");
+
+        JarProcess json = JarProcess.start(workDir, Map.of(), "status", "--json", "--properties", file.toString());
+        assertThat(json.awaitExit(LIMIT)).isZero();
+        JsonNode row =
+                new ObjectMapper().readTree(json.stdout()).get("mailboxes").get(0);
+        assertThat(row.get("mailbox").asText()).isEqualTo(mailbox);
+        assertThat(row.get("failedPollsInARow").asInt()).isPositive();
+        assertThat(row.get("lastPollError").asText()).startsWith("login rejected");
+        assertThat(row.get("lastSuccessfulPoll").isNull()).isTrue();
+    }
+
+    @Test
+    void aMissingPasswordFileIsNamedWithItsSetting() throws Exception {
+        JarProcess.copyRoutes(workDir);
+        Path missing = workDir.resolve("no-such-password");
+        JarProcess run = JarProcess.start(
+                workDir,
+                Map.of(),
+                "--properties",
+                pop3s("mailbox.passwordFile=" + missing).toString());
+
+        assertThat(run.awaitExit(LIMIT)).as(run.stderr()).isEqualTo(2);
+        assertThat(run.stderr())
+                .contains("mailbox.passwordFile names a file that cannot be read: " + missing + " (no such file)")
+                .doesNotContain("no routes at");
+    }
+
+    @Test
+    void settingsGivenAsDashDArgumentsAreTaken() throws Exception {
+        GreenMailUser user = TestMailServer.user(greenMail);
+        TestMailServer.deliver(user, SampleMessages.message(1));
+        JarProcess.copyRoutes(workDir);
+        JarProcess run = JarProcess.start(
+                workDir,
+                Map.of(),
+                "--properties",
+                pop3s().toString(),
+                "-Dmailbox.password=" + TestMailServer.PASSWORD,
+                "-Dcamel.main.durationMaxIdleSeconds=2");
+
+        assertThat(run.awaitExit(LIMIT)).as(run.stdout() + run.stderr()).isZero();
+        assertThat(TestMailServer.messagesLeft(greenMail, user)).isZero();
+    }
+
+    @Test
+    void aMailboxesConfigurationErrorNamesItsRouteAndAccount() throws Exception {
+        JarProcess.copyRoutes(workDir);
+        Files.writeString(
+                workDir.resolve("routes/support.camel.yaml"),
+                TemplatedRoutes.mailbox(
+                        "support",
+                        Map.of("host", "localhost", "username", "support", "passwordEnv", "SUPPORT_POP_PASSWORD")));
+        JarProcess run = JarProcess.start(
+                workDir, Map.of(), "--properties", settings("ledger.dir=ledger").toString());
+
+        assertThat(run.awaitExit(LIMIT)).as(run.stderr()).isEqualTo(2);
+        assertThat(run.stderr())
+                .contains("route support: Mailbox support@localhost: passwordEnv names the environment variable"
+                        + " SUPPORT_POP_PASSWORD, which is not set");
+    }
+
+    @Test
+    void aSecondInstanceOnTheSameLedgerExitsTwoWithoutAShutdownItWasNotSent() throws Exception {
+        GreenMailUser user = TestMailServer.user(greenMail);
+        TestMailServer.deliver(user, SampleMessages.message(1));
+        JarProcess.copyRoutes(workDir);
+        Path file = pop3s("mailbox.password=" + TestMailServer.PASSWORD, "mailbox.pollDelay=200");
+        JarProcess first = JarProcess.start(workDir, Map.of(), "--properties", file.toString());
+        try {
+            org.awaitility.Awaitility.await()
+                    .atMost(LIMIT)
+                    .until(() -> !first.isAlive() || TestMailServer.messagesLeft(greenMail, user) == 0);
+            assertThat(first.isAlive()).as(first.stdout()).isTrue();
+
+            JarProcess second = JarProcess.start(workDir, Map.of(), "--properties", file.toString());
+
+            assertThat(second.awaitExit(LIMIT)).as(second.stderr()).isEqualTo(2);
+            assertThat(second.stderr()).contains("is in use by another mailpipe process");
+            assertThat(second.stdout() + second.stderr())
+                    .doesNotContain("SIGTERM")
+                    .doesNotContain("Unable to register Log4j shutdown hook");
+        } finally {
+            first.terminate();
+            first.awaitExit(LIMIT);
+        }
+    }
+
+    @Test
+    void aOneShotRunPollsEveryMailboxAtOnceAndPromisesNoRetriesItWillNotMake() throws Exception {
+        JarProcess.copyRoutes(workDir);
+        StringBuilder routes = new StringBuilder();
+        Map<String, GreenMailUser> users = new LinkedHashMap<>();
+        for (String name : java.util.List.of("one", "two", "three")) {
+            GreenMailUser user = greenMail.setUser(name + "@localhost", name, "pw-" + name);
+            users.put(name, user);
+            TestMailServer.deliver(user, SampleMessages.message(1));
+            Map<String, String> parameters = new LinkedHashMap<>();
+            parameters.put("host", "localhost");
+            parameters.put("port", Integer.toString(greenMail.getPop3s().getPort()));
+            parameters.put("username", name);
+            parameters.put("password", name.equals("three") ? "wrong" : "pw-" + name);
+            parameters.put("caFile", TestMailServer.caFile().toString());
+            routes.append(TemplatedRoutes.mailbox(name, parameters));
+        }
+        Files.writeString(workDir.resolve("routes/fleet.camel.yaml"), routes);
+        // A poll interval far longer than the run: spread first polls would keep it going for a minute.
+        Path file = settings("mailbox.pollDelay=60000", "camel.main.durationMaxIdleSeconds=2", "ledger.dir=ledger");
+        long started = System.nanoTime();
+        JarProcess run = JarProcess.start(workDir, Map.of(), "--properties", file.toString());
+
+        assertThat(run.awaitExit(LIMIT)).as(run.stdout()).isEqualTo(3);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(45));
+        assertThat(run.stdout())
+                .contains("One-shot run ends: mailbox pop3s://one@")
+                .contains("One-shot run ends: mailbox pop3s://two@")
+                .contains("This one-shot run does not retry it")
+                .doesNotContain("Retrying every 60000 ms.");
+        assertThat(TestMailServer.messagesLeft(greenMail, users.get("one"))).isZero();
+        assertThat(TestMailServer.messagesLeft(greenMail, users.get("two"))).isZero();
+        assertThat(TestMailServer.messagesLeft(greenMail, users.get("three"))).isEqualTo(1);
+    }
+
+    @Test
+    void theLaunchersHelpNamesTheLauncher() throws Exception {
+        JarProcess help = JarProcess.startLauncher(workDir, Map.of(), "--help");
+
+        assertThat(help.awaitExit(LIMIT)).isZero();
+        assertThat(help.stdout()).contains("bin/mailpipe check [--json]").doesNotContain("java -jar");
+    }
+}
