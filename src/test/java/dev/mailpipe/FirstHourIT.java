@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -105,10 +106,14 @@ class FirstHourIT {
                 "--properties",
                 pop3s().toString(),
                 "-Dmailbox.password=" + TestMailServer.PASSWORD,
+                "-Dsink.files.dir=relative-out",
                 "-Dcamel.main.durationMaxIdleSeconds=2");
 
         assertThat(run.awaitExit(LIMIT)).as(run.stdout() + run.stderr()).isZero();
         assertThat(TestMailServer.messagesLeft(greenMail, user)).isZero();
+        // The folder given as a relative path, named as an absolute one: a service's working folder
+        // is not obvious to whoever reads its log.
+        assertThat(run.stdout()).contains("files in " + workDir.toRealPath().resolve("relative-out"));
     }
 
     @Test
@@ -187,6 +192,118 @@ class FirstHourIT {
         assertThat(TestMailServer.messagesLeft(greenMail, users.get("one"))).isZero();
         assertThat(TestMailServer.messagesLeft(greenMail, users.get("two"))).isZero();
         assertThat(TestMailServer.messagesLeft(greenMail, users.get("three"))).isEqualTo(1);
+    }
+
+    @Test
+    void messagesDeliveredBeforeARestartAreSummedUpInOneLine() throws Exception {
+        GreenMailUser user = TestMailServer.user(greenMail);
+        TestMailServer.deliverSamples(user, 3);
+        JarProcess.copyRoutes(workDir);
+        // Kept on the server by choice: each poll sees them again, and says nothing about it at INFO.
+        JarProcess keep = JarProcess.start(
+                workDir,
+                Map.of(),
+                "--properties",
+                pop3s(
+                                "mailbox.password=" + TestMailServer.PASSWORD,
+                                "mailbox.delete=false",
+                                "mailbox.pollDelay=200",
+                                "camel.main.durationMaxIdleSeconds=2")
+                        .toString());
+        assertThat(keep.awaitExit(LIMIT)).as(keep.stdout()).isZero();
+        assertThat(TestMailServer.messagesLeft(greenMail, user)).isEqualTo(3);
+        assertThat(keep.stdout()).doesNotContain("before").doesNotContain("deleting");
+
+        // As after a kill -9 between the ledger's record and the QUIT: delivered, not deleted.
+        JarProcess restart = JarProcess.start(
+                workDir,
+                Map.of(),
+                "--properties",
+                pop3s(
+                                "mailbox.password=" + TestMailServer.PASSWORD,
+                                "mailbox.pollDelay=200",
+                                "camel.main.durationMaxIdleSeconds=2")
+                        .toString());
+        assertThat(restart.awaitExit(LIMIT)).as(restart.stdout()).isZero();
+        assertThat(TestMailServer.messagesLeft(greenMail, user)).isZero();
+        assertThat(restart.stdout().lines().filter(line -> line.contains("before")))
+                .singleElement()
+                .asString()
+                .contains("3 message(s) delivered before a restart were deleted without delivering them again");
+    }
+
+    @Test
+    void aPlainClientAtASilentPortConnectsOncePerPoll() throws Exception {
+        JarProcess.copyRoutes(workDir);
+        java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+        List<java.net.Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0)) {
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        held.add(silent.accept());
+                        connections.incrementAndGet();
+                    }
+                } catch (java.io.IOException e) {
+                    // closed: the test is over
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            // One poll: its interval is longer than the one-shot run, which retries nothing.
+            Path file = settings(
+                    "mailbox.protocol=pop3",
+                    "mailbox.host=localhost",
+                    "mailbox.port=" + silent.getLocalPort(),
+                    "mailbox.username=a",
+                    "mailbox.password=b",
+                    "mailbox.starttls=true",
+                    "mailbox.connectTimeout=1000",
+                    "mailbox.pollDelay=60000",
+                    "camel.main.durationMaxIdleSeconds=2");
+            JarProcess run = JarProcess.start(workDir, Map.of(), "--properties", file.toString());
+
+            assertThat(run.awaitExit(LIMIT)).as(run.stdout()).isEqualTo(3);
+            assertThat(run.stdout()).contains("no POP3 greeting from localhost:" + silent.getLocalPort());
+            assertThat(connections.get())
+                    .as("connections of the run's one poll")
+                    .isEqualTo(1);
+        } finally {
+            for (java.net.Socket socket : held) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
+    void aOneShotRunOfMailboxesPollingOftenEndsWithinItsIdleLimitAndAPoll() throws Exception {
+        JarProcess.copyRoutes(workDir);
+        StringBuilder routes = new StringBuilder();
+        for (int i = 1; i <= 10; i++) {
+            GreenMailUser user = greenMail.setUser("often" + i + "@localhost", "often" + i, "pw");
+            TestMailServer.deliver(user, SampleMessages.message(i));
+            routes.append(TemplatedRoutes.mailbox(
+                    "often" + i,
+                    Map.of(
+                            "host",
+                            "localhost",
+                            "port",
+                            Integer.toString(greenMail.getPop3s().getPort()),
+                            "username",
+                            "often" + i,
+                            "password",
+                            "pw",
+                            "caFile",
+                            TestMailServer.caFile().toString())));
+        }
+        Files.writeString(workDir.resolve("routes/often.camel.yaml"), routes);
+        Path file = settings("mailbox.pollDelay=500", "camel.main.durationMaxIdleSeconds=3", "ledger.dir=ledger");
+        long started = System.nanoTime();
+        JarProcess run = JarProcess.start(workDir, Map.of(), "--properties", file.toString());
+
+        assertThat(run.awaitExit(LIMIT)).as(run.stdout()).isZero();
+        // The JVM's start, the drain of ten messages, three idle seconds and a poll: well under 30 s.
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(30));
     }
 
     @Test

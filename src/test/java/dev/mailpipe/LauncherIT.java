@@ -34,7 +34,7 @@ class LauncherIT {
 
         assertThat(demo.awaitExit(Duration.ofMinutes(2))).as(demo.stdout()).isZero();
         assertThat(demo.stdout()).contains("stored 5 of 5 messages").contains("the mailbox now holds 0");
-        try (Stream<Path> files = Files.walk(workDir.resolve("mailpipe-out"))) {
+        try (Stream<Path> files = Files.walk(workDir.resolve("mailpipe-demo-out"))) {
             assertThat(files.filter(f -> f.toString().endsWith(".eml"))).hasSize(5);
         }
         assertThat(Files.readString(classes))

@@ -23,6 +23,9 @@ import java.util.Properties;
  */
 public final class DemoMailServer implements AutoCloseable {
 
+    /** How long the demo waits for its server to listen: long enough for a machine that is busy. */
+    static final long STARTUP_LIMIT_MS = 60_000;
+
     public static final String USER = "demo";
     public static final String PASSWORD = "demo-password";
     public static final String KEYSTORE_PASSWORD = "changeit";
@@ -51,16 +54,23 @@ public final class DemoMailServer implements AutoCloseable {
     }
 
     /** Starts the server on {@code port} of 127.0.0.1; its TLS key store is copied into {@code workDir}. */
+    /**
+     * The demo's POP3S server on {@code port}. The start-up timeout is a limit, not a delay (start()
+     * returns once the socket listens): GreenMail's 2 s failed the demo on a busy 2-core machine, where
+     * the TLS set-up shares the cores with camel-main's start.
+     */
+    static ServerSetup setup(int port) {
+        ServerSetup setup = new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_POP3S);
+        setup.setServerStartupTimeout(STARTUP_LIMIT_MS);
+        return setup;
+    }
+
     public static DemoMailServer start(Path workDir, int port) throws IOException {
         Path keyStore = copyResource("/demo/demo-server.p12", workDir.resolve("demo-server.p12"));
         // GreenMail reads its TLS key store from these JVM-wide properties when its first TLS server starts.
         System.setProperty("greenmail.tls.keystore.file", keyStore.toString());
         System.setProperty("greenmail.tls.keystore.password", KEYSTORE_PASSWORD);
-        ServerSetup setup = new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_POP3S);
-        // A limit, not a delay: start() returns once the socket listens. GreenMail's 2 s failed the demo
-        // on a busy 2-core machine, where the TLS set-up shares the cores with camel-main's start.
-        setup.setServerStartupTimeout(60_000);
-        GreenMail greenMail = new GreenMail(setup);
+        GreenMail greenMail = new GreenMail(setup(port));
         greenMail.start();
         GreenMailUser user = greenMail.setUser(USER + "@mailpipe.test", USER, PASSWORD);
         return new DemoMailServer(greenMail, user);

@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.sql.SQLException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
@@ -44,19 +45,27 @@ public final class InstanceLease extends ServiceSupport {
 
     /**
      * Joins the ledger as a live instance before any route starts: locks the embedded ledger, writes
-     * the first heartbeat, and frees the claims of instances that stopped. Fails the start when
-     * another process holds the embedded ledger.
+     * the first heartbeat, and frees the claims of instances that stopped. When one stopped without
+     * leaving (killed), {@code leftovers} removes the temporary files it left and says how many.
+     * Fails the start when another process holds the embedded ledger.
      */
-    public static InstanceLease join(Ledger ledger, LedgerSettings settings, CamelContext context) {
+    public static InstanceLease join(
+            Ledger ledger, LedgerSettings settings, CamelContext context, IntSupplier leftovers) {
         InstanceLease lease = new InstanceLease(ledger, settings, context);
         settings.lockFile().ifPresent(lease::lock);
         try {
             ledger.heartbeat(settings.instanceId(), settings.lease());
-            int taken = ledger.takeOverClaimsOfStoppedInstances(settings.instanceId(), lease.lock != null);
-            if (taken > 0) {
+            boolean onlyInstance = lease.lock != null;
+            int stopped = ledger.stoppedInstances(settings.instanceId(), onlyInstance);
+            int taken = ledger.takeOverClaimsOfStoppedInstances(settings.instanceId(), onlyInstance);
+            int removed = stopped > 0 ? leftovers.getAsInt() : 0;
+            if (taken > 0 || removed > 0) {
                 LOG.info(
-                        "Taking over {} message(s) claimed by a stopped instance; they are delivered at the next poll",
-                        taken);
+                        "Taking over from {} stopped instance(s): {} message(s) they claimed are delivered at the"
+                                + " next poll; {} temporary file(s) they left were removed",
+                        stopped,
+                        taken,
+                        removed);
             }
         } catch (SQLException e) {
             lease.unlock();

@@ -417,6 +417,26 @@ public final class Ledger implements AutoCloseable {
     }
 
     /**
+     * Instances other than {@code instance} that stopped without leaving (killed, or their host
+     * died): with {@code onlyInstance} (the embedded ledger's lock is held) every other one, else
+     * those whose heartbeat has run out.
+     */
+    public synchronized int stoppedInstances(String instance, boolean onlyInstance) throws SQLException {
+        long now = clock.millis();
+        return withConnection(c -> {
+            try (PreparedStatement query = bound(
+                            c,
+                            "SELECT COUNT(*) FROM mailpipe_instances WHERE instance_id <> ? AND (? OR alive_until < ?)",
+                            instance,
+                            onlyInstance,
+                            now);
+                    ResultSet rows = query.executeQuery()) {
+                return rows.next() ? rows.getInt(1) : 0;
+            }
+        });
+    }
+
+    /**
      * Frees the claims of instances that are no longer alive and returns how many there were. With
      * {@code onlyInstance} (the embedded ledger, whose folder lock proves no other process uses it)
      * every other instance is known to be gone, whatever its last heartbeat said.
@@ -427,12 +447,16 @@ public final class Ledger implements AutoCloseable {
         if (onlyInstance) {
             update("DELETE FROM mailpipe_instances WHERE instance_id <> ?", instance);
         }
-        return update(
+        int taken = update(
                 "UPDATE mailpipe_messages SET claimed_by = NULL, claimed_until = NULL, updated = ?"
                         + " WHERE state = 'SEEN' AND claimed_by IS NOT NULL AND claimed_by <> ? AND " + HOLDER_GONE,
                 now,
                 instance,
                 now);
+        // A dead instance's row says nothing more (claims count only live heartbeats), and a row left
+        // would have every later start look for its temporary files again.
+        update("DELETE FROM mailpipe_instances WHERE alive_until < ?", now);
+        return taken;
     }
 
     /** A graceful stop: frees this instance's claims and removes its heartbeat. */

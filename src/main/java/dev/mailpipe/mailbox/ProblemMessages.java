@@ -136,13 +136,15 @@ public final class ProblemMessages {
     /** The batch is over: says once how many messages the server keeps, when that number grew. */
     void batchEnded() {
         int before = doneBefore.getAndSet(0);
-        if (before > 0) {
+        if (before > 0 && deletes) {
             LOG.info(
-                    deletes
-                            ? "Mailbox {}: {} message(s) delivered before a restart were deleted without delivering"
-                                    + " them again"
-                            : "Mailbox {}: {} message(s) delivered before a restart stay on the server"
-                                    + " (mailbox.delete=false) and were not delivered again",
+                    "Mailbox {}: {} message(s) delivered before a restart were deleted without delivering them again",
+                    mailbox,
+                    before);
+        } else if (before > 0) {
+            // mailbox.delete=false keeps delivered mail on the server by design: every poll sees it again.
+            LOG.debug(
+                    "Mailbox {}: {} message(s) delivered before stay on the server (mailbox.delete=false)",
                     mailbox,
                     before);
         }

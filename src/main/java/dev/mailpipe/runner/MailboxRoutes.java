@@ -99,7 +99,11 @@ public final class MailboxRoutes extends MainListenerSupport {
         if (parameters == null) {
             return "route not made from the mailbox template";
         }
-        StringBuilder sinks = new StringBuilder("files in " + value(context, parameters, "filesDir"));
+        // Absolute: a relative folder is relative to wherever the service was started from.
+        StringBuilder sinks = new StringBuilder("files in "
+                + java.nio.file.Path.of(value(context, parameters, "filesDir"))
+                        .toAbsolutePath()
+                        .normalize());
         String brokers = context.resolvePropertyPlaceholders("{{sink.kafka.brokers:}}");
         if (!brokers.isBlank()) {
             sinks.append(", Kafka topic ")

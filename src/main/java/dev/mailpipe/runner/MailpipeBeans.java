@@ -5,6 +5,7 @@ import dev.mailpipe.config.FileModes;
 import dev.mailpipe.config.Settings;
 import dev.mailpipe.files.FilesComponent;
 import dev.mailpipe.files.FilesLayout;
+import dev.mailpipe.files.LeftoverParts;
 import dev.mailpipe.files.StoreDeadLetter;
 import dev.mailpipe.files.StoreRawMessage;
 import dev.mailpipe.kafka.ContentTypeHeaderName;
@@ -30,6 +31,7 @@ import dev.mailpipe.oauth.OAuthSettings;
 import dev.mailpipe.ops.Observability;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Consumer;
@@ -123,7 +125,13 @@ public final class MailpipeBeans implements CamelConfiguration {
             ledger = openLedger(ledgerSettings);
             context.addService(new LedgerService(ledger));
             // Stopped before the ledger closes (Camel stops services in reverse order).
-            context.addService(InstanceLease.join(ledger, ledgerSettings, context));
+            // A killed instance's temporary files: with the embedded ledger its process is gone for
+            // sure; a shared ledger's instances may write the same folder from other hosts, so a file
+            // must also have been still for longer than any download's silence (mailbox.readTimeout).
+            Path parts = filesRoot;
+            Duration quiet = ledgerSettings.lockFile().isPresent() ? Duration.ZERO : Duration.ofMinutes(10);
+            context.addService(
+                    InstanceLease.join(ledger, ledgerSettings, context, () -> LeftoverParts.remove(parts, quiet)));
         }
         Clock clock = Clock.systemUTC();
 

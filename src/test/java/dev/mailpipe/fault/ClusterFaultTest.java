@@ -3,10 +3,13 @@ package dev.mailpipe.fault;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.user.GreenMailUser;
 import dev.mailpipe.files.FilesLayout;
 import dev.mailpipe.mailbox.MailboxId;
+import dev.mailpipe.testing.ManagementClient;
 import dev.mailpipe.testing.Pop3Proxy;
 import dev.mailpipe.testing.RunnerProcess;
 import dev.mailpipe.testing.SampleMessages;
@@ -66,10 +69,13 @@ class ClusterFaultTest {
         try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
                 Pop3Proxy server = new Pop3Proxy(greenMail.getPop3().getPort(), Pop3Proxy.Cut.LOCK_MAILDROP, 0)) {
             Path settings = settings(backend, postgres, server.port());
-            RunnerProcess a = start(settings, "a");
+            ManagementClient management = new ManagementClient(ManagementClient.freePort());
+            RunnerProcess a = start(settings, "a", Map.of("MANAGEMENT_PORT", Integer.toString(management.port())));
             RunnerProcess b = start(settings, "b");
             RunnerProcess c = start(settings, "c");
             awaitShares(List.of(a, b, c));
+            // Read twice, log and health, while leases may still move: the two agree once they settle.
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertHealthServesWhatIsHeld(management, a));
 
             deliverRound(users);
             awaitDrained(users, Duration.ofMinutes(2));
@@ -117,11 +123,43 @@ class ClusterFaultTest {
     }
 
     private RunnerProcess start(Path settings, String instance) throws Exception {
+        return start(settings, instance, Map.of());
+    }
+
+    private RunnerProcess start(Path settings, String instance, Map<String, String> environment) throws Exception {
+        Map<String, String> variables = new HashMap<>(environment);
+        variables.put("LEDGER_INSTANCEID", instance);
         return RunnerProcess.start(
                 settings,
                 List.of("-Xmx256m", "-Dlog4j2.configurationFile=" + logConfig()),
-                Map.of("LEDGER_INSTANCEID", instance),
+                variables,
                 dir.resolve(instance + "-" + System.nanoTime() + ".log"));
+    }
+
+    /**
+     * The README's promise on the packaged jar: {@code /observe/health}'s {@code cluster} check lists
+     * the mailbox routes this instance holds (as its log says), and each mailbox check says whether
+     * this instance polls it.
+     */
+    private static void assertHealthServesWhatIsHeld(ManagementClient management, RunnerProcess instance)
+            throws Exception {
+        JsonNode health =
+                new ObjectMapper().readTree(management.get("/observe/health").body());
+        Set<String> served = new LinkedHashSet<>();
+        int polledHere = 0;
+        for (JsonNode check : health.get("checks")) {
+            if (check.get("name").asText().equals("cluster")) {
+                check.get("held").forEach(route -> served.add(route.asText()));
+            }
+            if (check.get("name").asText().startsWith("mailbox:")
+                    && check.path("polledHere").asBoolean(false)) {
+                polledHere++;
+            }
+        }
+        Set<String> logged = new LinkedHashSet<>();
+        held(instance.log()).forEach(route -> logged.add("mailbox/" + route));
+        assertThat(served).as("the cluster check's held routes").isEqualTo(logged);
+        assertThat(polledHere).as("mailbox checks with polledHere: true").isEqualTo(logged.size());
     }
 
     /** Every mailbox held by exactly one of the instances, each holding 8 to 12. */

@@ -73,6 +73,11 @@ class KillNineFaultTest {
         assertThat(Files.readString(log))
                 .as("a restart says it takes over the messages a killed run had claimed")
                 .contains("Taking over");
+        try (java.util.stream.Stream<Path> files = Files.walk(dir.resolve("out"))) {
+            assertThat(files.map(Path::toString).filter(name -> name.endsWith(".part")))
+                    .as("temporary files the killed runs left are removed at the restarts")
+                    .isEmpty();
+        }
 
         assertThat(leftBefore)
                 .as("messages left after the kills (the kills must interrupt a drain in progress)")

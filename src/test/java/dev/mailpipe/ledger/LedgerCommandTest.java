@@ -13,6 +13,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code java -jar mailpipe.jar ledger stats|list|forget|retry} against a real ledger file. */
 class LedgerCommandTest {
 
+    private static final String ALICE = "pop3s://alice@pop.example.org:995";
+    private static final String BOB = "pop3s://bob@pop.example.org:995";
+
     @TempDir
     Path dir;
 
@@ -24,11 +27,12 @@ class LedgerCommandTest {
         settings = Files.writeString(dir.resolve("mailpipe.properties"), "ledger.dir=" + ledgerDir + "\n");
         try (Ledger ledger =
                 Ledger.open("jdbc:sqlite:" + ledgerDir.resolve("ledger.sqlite"), null, null, Clock.systemUTC())) {
-            ledger.claim("a".repeat(64), "pop3s://alice@pop.example.org:995", "u1", "me");
+            ledger.claim("a".repeat(64), ALICE, "u1", "me");
             ledger.markDelivered("a".repeat(64), "<m1@example.org>", null);
-            ledger.claim("b".repeat(64), "pop3s://alice@pop.example.org:995", "u2", "me");
+            ledger.claim("b".repeat(64), ALICE, "u2", "me");
             ledger.recordFailure("b".repeat(64), "sink said no");
-            ledger.claim("c".repeat(64), "pop3s://alice@pop.example.org:995", "u3", "me");
+            ledger.claim("c".repeat(64), ALICE, "u3", "me");
+            ledger.claim("d".repeat(64), BOB, "u4", "me");
             ledger.recordLostConnection("c".repeat(64), "EOF on socket");
             ledger.park("c".repeat(64), "broke every download");
         }
@@ -38,7 +42,16 @@ class LedgerCommandTest {
     void statsCountsEntriesPerState() {
         ApplicationRunner.Result result = ApplicationRunner.run("--properties", settings.toString(), "ledger", "stats");
         assertThat(result.exitCode()).isZero();
-        assertThat(result.out()).contains("SEEN\t1").contains("DELIVERED\t1").contains("DEAD_LETTERED\t0");
+        assertThat(result.out()).contains("SEEN\t2").contains("DELIVERED\t1").contains("DEAD_LETTERED\t0");
+    }
+
+    @Test
+    void listShowsOneMailboxsEntries() {
+        ApplicationRunner.Result bob =
+                ApplicationRunner.run("--properties", settings.toString(), "ledger", "list", "--mailbox", BOB);
+        assertThat(bob.exitCode()).isZero();
+        assertThat(bob.out()).contains("d".repeat(64) + "\t" + BOB + "\tSEEN");
+        assertThat(bob.out()).doesNotContain(ALICE);
     }
 
     @Test
@@ -46,7 +59,9 @@ class LedgerCommandTest {
         ApplicationRunner.Result result =
                 ApplicationRunner.run("--properties", settings.toString(), "ledger", "list", "seen", "--limit", "5");
         assertThat(result.exitCode()).isZero();
-        assertThat(result.out()).contains("b".repeat(64) + "\tSEEN\t1\tu2\t-").contains("sink said no");
+        assertThat(result.out())
+                .contains("b".repeat(64) + "\t" + ALICE + "\tSEEN\t1\tu2\t-")
+                .contains("sink said no");
         assertThat(result.out()).doesNotContain("a".repeat(64));
     }
 
@@ -55,7 +70,7 @@ class LedgerCommandTest {
         String parked = "c".repeat(64);
         ApplicationRunner.Result list =
                 ApplicationRunner.run("--properties", settings.toString(), "ledger", "list", "parked");
-        assertThat(list.out()).contains(parked + "\tPARKED").contains("broke every download");
+        assertThat(list.out()).contains(parked + "\t" + ALICE + "\tPARKED").contains("broke every download");
         ApplicationRunner.Result retry =
                 ApplicationRunner.run("--properties", settings.toString(), "ledger", "retry", parked);
         assertThat(retry.exitCode()).isZero();
@@ -92,12 +107,12 @@ class LedgerCommandTest {
     void propertiesAfterTheSubcommandOpenTheSameLedger() {
         ApplicationRunner.Result after = ApplicationRunner.run("ledger", "stats", "--properties", settings.toString());
         assertThat(after.exitCode()).as(after.err()).isZero();
-        assertThat(after.out()).contains("SEEN\t1").contains("DELIVERED\t1");
+        assertThat(after.out()).contains("SEEN\t2").contains("DELIVERED\t1");
 
         ApplicationRunner.Result between = ApplicationRunner.run(
                 "ledger", "list", "--properties", settings.toString(), "delivered", "--limit", "5");
         assertThat(between.exitCode()).as(between.err()).isZero();
-        assertThat(between.out()).contains("a".repeat(64) + "\tDELIVERED");
+        assertThat(between.out()).contains("a".repeat(64) + "\t" + ALICE + "\tDELIVERED");
     }
 
     @Test

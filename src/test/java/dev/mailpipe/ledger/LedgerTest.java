@@ -60,7 +60,8 @@ class LedgerTest {
             execute(
                     "DROP TABLE IF EXISTS mailpipe_messages",
                     "DROP TABLE IF EXISTS mailpipe_schema",
-                    "DROP TABLE IF EXISTS mailpipe_instances");
+                    "DROP TABLE IF EXISTS mailpipe_instances",
+                    "DROP TABLE IF EXISTS mailpipe_polls");
             ledger = Ledger.open(url, "postgres", null, clock);
         }
         return ledger;
@@ -205,6 +206,50 @@ class LedgerTest {
                 .as("the holder of the embedded ledger's lock knows the others are gone")
                 .isEqualTo(2);
         assertThat(ledger.find("k1").orElseThrow().claimedBy()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void everyDeclaredMailboxAndHowItsPollsEndedAreKept(String database) throws Exception {
+        Ledger ledger = open(database);
+        ledger.declareMailbox("pop3s://never@pop.example.org:995");
+        ledger.recordPoll(MAILBOX, java.util.Optional.of("login rejected"));
+        ledger.recordPoll(MAILBOX, java.util.Optional.of("login rejected"));
+
+        PollRecord failing = ledger.polls().get(MAILBOX);
+        assertThat(failing.failuresInRow()).isEqualTo(2);
+        assertThat(failing.lastError()).hasValue("login rejected");
+        assertThat(failing.lastSuccess()).isEmpty();
+        assertThat(ledger.polls().get("pop3s://never@pop.example.org:995").lastPoll())
+                .isEmpty();
+
+        ledger.recordPoll(MAILBOX, java.util.Optional.empty());
+        PollRecord working = ledger.polls().get(MAILBOX);
+        assertThat(working.failing()).isFalse();
+        assertThat(working.lastSuccess()).isPresent();
+        assertThat(working.lastError())
+                .as("kept, with its time, after a success")
+                .hasValue("login rejected");
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void anInstanceThatStoppedWithoutLeavingIsCountedOnceAndItsRowGoes(String database) throws Exception {
+        Ledger ledger = open(database);
+        ledger.heartbeat("killed", LEASE);
+
+        assertThat(ledger.stoppedInstances("peer", false))
+                .as("its heartbeat still lasts")
+                .isZero();
+        assertThat(ledger.stoppedInstances("sole", true))
+                .as("the embedded ledger's lock holder")
+                .isEqualTo(1);
+        clock.advance(LEASE.plusSeconds(1));
+        ledger.heartbeat("peer", LEASE);
+        assertThat(ledger.stoppedInstances("peer", false)).isEqualTo(1);
+
+        ledger.takeOverClaimsOfStoppedInstances("peer", false);
+        assertThat(ledger.stoppedInstances("peer", false)).isZero();
     }
 
     @ParameterizedTest

@@ -77,6 +77,18 @@ class ManagementEndpointsTest extends MailpipeRouteTestSupport {
                 .isEqualTo(2);
 
         assertThat(management.get("/observe/nothing").statusCode()).isEqualTo(404);
+        HttpResponse<String> index = management.get("/");
+        assertThat(index.statusCode()).isEqualTo(200);
+        assertThat(index.body())
+                .contains("/observe/health/live", "/observe/health/ready", "/observe/health", "/observe/metrics");
+        JsonNode everything = JSON.readTree(management.get("/observe/health").body());
+        for (JsonNode check : everything.get("checks")) {
+            if (check.get("name").asText().equals("mailbox:" + mailbox())) {
+                assertThat(check.get("polledHere").asBoolean())
+                        .as("polledHere served")
+                        .isTrue();
+            }
+        }
         assertThat(management
                         .send(HttpRequest.newBuilder(management.uri("/observe/health/live"))
                                 .header("X-Filler", "x".repeat(ManagementServer.MAX_HEADERS)))
