@@ -1,6 +1,7 @@
 package dev.mailpipe;
 
 import dev.mailpipe.check.CheckCommand;
+import dev.mailpipe.config.BuildInfo;
 import dev.mailpipe.config.ConfigurationException;
 import dev.mailpipe.config.Settings;
 import dev.mailpipe.demo.DemoRun;
@@ -79,6 +80,10 @@ public final class Application {
         command.settings().forEach(System::setProperty);
         try {
             return switch (command.mode()) {
+                case VERSION -> {
+                    out.println(BuildInfo.current());
+                    yield 0;
+                }
                 case HELP -> {
                     out.println(CommandLine.usage());
                     yield 0;

@@ -85,6 +85,7 @@ final class ManagementEndpoints {
         boolean up = results.stream().allMatch(result -> result.getState() == HealthCheck.State.UP);
         ObjectNode body = JSON.createObjectNode();
         body.put("status", up ? "UP" : "DOWN");
+        body.put("version", dev.mailpipe.config.BuildInfo.current().version());
         ArrayNode checks = body.putArray("checks");
         results.stream()
                 .sorted(Comparator.comparing(result -> result.getCheck().getId()))

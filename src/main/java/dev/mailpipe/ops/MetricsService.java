@@ -1,5 +1,6 @@
 package dev.mailpipe.ops;
 
+import dev.mailpipe.config.BuildInfo;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -23,6 +24,12 @@ public final class MetricsService extends ServiceSupport {
         new ClassLoaderMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
+        // mailpipe_build_info{version,camel,java} 1: which build runs, for dashboards across a fleet.
+        BuildInfo build = BuildInfo.current();
+        io.micrometer.core.instrument.Gauge.builder("mailpipe.build.info", () -> 1)
+                .description("The running build: mailpipe's, Apache Camel's and Java's versions; always 1")
+                .tags("version", build.version(), "camel", build.camel(), "java", build.java())
+                .register(registry);
     }
 
     public PrometheusMeterRegistry registry() {

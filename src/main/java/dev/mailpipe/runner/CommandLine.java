@@ -23,6 +23,7 @@ public record CommandLine(
         STATUS,
         CHECK,
         PARSE,
+        VERSION,
         HELP
     }
 
@@ -38,6 +39,7 @@ public record CommandLine(
                    %1$s status [--json]          per mailbox: last poll, failures, delivered, waiting, dead-lettered,
                                                  at risk, last delivery, last error (and readiness, if running)
                    %1$s parse FILE...            print each message file as a JSON mail event, one per line
+                   %1$s --version                print mailpipe's, Camel's and Java's versions
                    %1$s --help                   show this help
             --properties FILE and -Dkey=value may come before or after a command.
 
@@ -96,6 +98,7 @@ public record CommandLine(
                     case "check" -> Mode.CHECK;
                     case "parse" -> Mode.PARSE;
                     case "--help", "-h" -> Mode.HELP;
+                    case "--version", "-V" -> Mode.VERSION;
                     case "--demo" -> Mode.DEMO;
                     default -> throw new IllegalArgumentException("unknown argument '" + arg + "'");
                 };

@@ -1,5 +1,6 @@
 package dev.mailpipe.runner;
 
+import dev.mailpipe.config.BuildInfo;
 import dev.mailpipe.config.ConfigurationException;
 import dev.mailpipe.config.FileModes;
 import dev.mailpipe.config.Settings;
@@ -184,7 +185,8 @@ public final class MailpipeBeans implements CamelConfiguration {
             return;
         }
         LOG.info(
-                "Draining mailboxes (ledger {}, {}, {} sink threads, at most {} POP3 sessions at once)",
+                "{}: draining mailboxes (ledger {}, {}, {} sink threads, at most {} POP3 sessions at once)",
+                BuildInfo.current(),
                 ledgerSettings,
                 kafka,
                 sinkThreads,

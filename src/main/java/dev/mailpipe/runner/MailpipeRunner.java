@@ -51,6 +51,26 @@ public final class MailpipeRunner {
         return result.get();
     }
 
+    /**
+     * An installed bundle's routes ({@code bin/mailpipe} sets {@code MAILPIPE_HOME}): taken when the
+     * working folder has no {@code routes/} and no other routes are configured, so the service runs
+     * from any folder. A checkout (no {@code MAILPIPE_HOME}) keeps {@code file:routes/*.yaml}.
+     */
+    static Optional<String> installedRoutes(Optional<Path> propertiesFile) throws java.io.IOException {
+        String home = System.getenv("MAILPIPE_HOME");
+        if (home == null || home.isBlank() || java.nio.file.Files.isDirectory(Path.of("routes"))) {
+            return Optional.empty();
+        }
+        Path routes = Path.of(home, "routes").toAbsolutePath();
+        String configured = StandaloneSettings.load(propertiesFile, System.getenv())
+                .apply(RoutesCheck.PATTERN)
+                .orElse("");
+        boolean untouched = configured.equals(PropertiesFiles.bundled().getProperty(RoutesCheck.PATTERN));
+        return untouched && java.nio.file.Files.isDirectory(routes)
+                ? Optional.of("file:" + routes + "/*.yaml")
+                : Optional.empty();
+    }
+
     private static int boot(
             Optional<Path> propertiesFile, Map<String, String> overrides, boolean checkOnly, MainListener... listeners)
             throws Exception {
@@ -60,6 +80,7 @@ public final class MailpipeRunner {
         main.setPropertyPlaceholderLocations(propertiesFile
                 .map(file -> "file:" + file.toAbsolutePath() + "," + BUNDLED_PROPERTIES)
                 .orElse(BUNDLED_PROPERTIES));
+        installedRoutes(propertiesFile).ifPresent(pattern -> main.addOverrideProperty(RoutesCheck.PATTERN, pattern));
         overrides.forEach(main::addOverrideProperty);
         main.configure().addConfiguration(new MailpipeBeans(checkOnly));
         RoutesCheck routes = new RoutesCheck();

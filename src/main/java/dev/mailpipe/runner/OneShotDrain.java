@@ -35,6 +35,8 @@ public final class OneShotDrain extends ServiceSupport {
     private volatile int exitCode;
     /** The run is idle and its mailboxes take no new polls; it ends once the polls under way have. */
     private boolean ending;
+    /** When the polls were suspended (System.nanoTime()). */
+    private long endingSince;
 
     OneShotDrain(CamelContext context, Supplier<List<MailboxStatus>> mailboxes, Duration maxIdle, Runnable stop) {
         this.context = context;
@@ -60,8 +62,9 @@ public final class OneShotDrain extends ServiceSupport {
     /**
      * Ends in two steps. Idle: every mailbox has had a poll end and none has made progress for the
      * idle limit; its consumers then take no new poll. Done: the polls under way then (a slow server,
-     * a batch waiting for its sinks) have ended, and no message is in flight; only an ended poll says
-     * what state a mailbox is in. So the run ends within the idle limit and one poll, however often
+     * a batch waiting for its sinks) have ended without progress, and no message is in flight; only
+     * an ended poll says what state a mailbox is in. A poll under way that made progress after all
+     * (its batch's deletions) resumes the polls, and idleness is measured again. So the run ends within the idle limit and one poll, however often
      * its mailboxes poll (waiting for an instant with no poll under way could take minutes).
      */
     private void check() {
@@ -79,10 +82,18 @@ public final class OneShotDrain extends ServiceSupport {
                 }
             }
             ending = true;
-            suspendPolls();
+            endingSince = System.nanoTime();
+            setPolls(true);
             return;
         }
         if (context.getInflightRepository().size() > 0 || all.stream().anyMatch(MailboxStatus::pollInProgress)) {
+            return;
+        }
+        Duration suspended = Duration.ofNanos(System.nanoTime() - endingSince);
+        if (all.stream().anyMatch(status -> status.sinceProgress().compareTo(suspended) < 0)) {
+            // A poll under way made progress after all (it delivered or deleted mail): not idle.
+            ending = false;
+            setPolls(false);
             return;
         }
         exitCode = all.stream().mapToInt(this::outcome).max().orElse(0);
@@ -90,15 +101,22 @@ public final class OneShotDrain extends ServiceSupport {
         context.getExecutorServiceManager().shutdownNow(checks);
     }
 
-    /** No mailbox starts another poll (a greedy follow-up included); polls under way go on to their end. */
-    private void suspendPolls() {
+    /**
+     * Suspended: no mailbox starts another poll (a greedy follow-up included), and polls under way go
+     * on to their end. Resumed: they poll again.
+     */
+    private void setPolls(boolean suspended) {
         for (org.apache.camel.Route route : context.getRoutes()) {
             if (route.getConsumer() instanceof org.apache.camel.Suspendable consumer
                     && route.getEndpoint() instanceof dev.mailpipe.mailbox.MailboxEndpoint) {
                 try {
-                    org.apache.camel.support.service.ServiceHelper.suspendService(consumer);
+                    if (suspended) {
+                        org.apache.camel.support.service.ServiceHelper.suspendService(consumer);
+                    } else {
+                        org.apache.camel.support.service.ServiceHelper.resumeService(consumer);
+                    }
                 } catch (RuntimeException e) {
-                    LOG.debug("Route {}: its consumer did not suspend: {}", route.getRouteId(), e.toString());
+                    LOG.debug("Route {}: its consumer did not change: {}", route.getRouteId(), e.toString());
                 }
             }
         }

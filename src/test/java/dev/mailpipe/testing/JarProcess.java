@@ -58,7 +58,8 @@ public final class JarProcess {
         return PROJECT_DIR.resolve("target/mailpipe.jar").toAbsolutePath();
     }
 
-    private static JarProcess start(List<String> command, Path workDir, Map<String, String> environment)
+    /** Starts {@code command} in {@code workDir} with extra environment variables; its output goes under {@code workDir}. */
+    public static JarProcess start(List<String> command, Path workDir, Map<String, String> environment)
             throws IOException {
         Path logs = Files.createDirectories(workDir.resolve("jar-logs-" + System.nanoTime()));
         Path out = logs.resolve("stdout.txt");
