@@ -82,6 +82,17 @@ class ManagementEndpointsTest extends MailpipeRouteTestSupport {
         assertThat(index.body())
                 .contains("/observe/health/live", "/observe/health/ready", "/observe/health", "/observe/metrics");
         JsonNode everything = JSON.readTree(management.get("/observe/health").body());
+        assertThat(everything.get("version").asText())
+                .isEqualTo(dev.mailpipe.config.BuildInfo.current().version());
+        assertThat(PrometheusText.value(
+                        PrometheusText.parse(management.get("/observe/metrics").body()),
+                        "mailpipe_build_info",
+                        Map.of(
+                                "version",
+                                        dev.mailpipe.config.BuildInfo.current().version(),
+                                "camel", "4.22.0",
+                                "java", Runtime.version().toString())))
+                .isEqualTo(1);
         for (JsonNode check : everything.get("checks")) {
             if (check.get("name").asText().equals("mailbox:" + mailbox())) {
                 assertThat(check.get("polledHere").asBoolean())
