@@ -146,6 +146,14 @@ class FirstHourIT {
                     .until(() -> !first.isAlive() || TestMailServer.messagesLeft(greenMail, user) == 0);
             assertThat(first.isAlive()).as(first.stdout()).isTrue();
 
+            // A check beside the running instance says it holds the ledger, and disturbs nothing.
+            JarProcess check = JarProcess.start(workDir, Map.of(), "check", "--properties", file.toString());
+            assertThat(check.awaitExit(LIMIT))
+                    .as(check.stdout() + check.stderr())
+                    .isZero();
+            assertThat(check.stdout()).contains("LEDGER   ok").contains("a running mailpipe holds it");
+            assertThat(first.isAlive()).isTrue();
+
             JarProcess second = JarProcess.start(workDir, Map.of(), "--properties", file.toString());
 
             assertThat(second.awaitExit(LIMIT)).as(second.stderr()).isEqualTo(2);

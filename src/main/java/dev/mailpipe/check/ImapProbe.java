@@ -17,23 +17,22 @@ final class ImapProbe {
     static final String PART = "imap";
 
     private final ImapAppendEndpoint endpoint;
+    /** The folder as the step names it now ({@code Archive/${date:now:yyyy}} is this year's). */
+    private final String folderName;
 
+    /** Made while the routes are loaded: the folder's Simple expression is evaluated with their context. */
     ImapProbe(ImapAppendEndpoint endpoint) {
         this.endpoint = endpoint;
+        Exchange now = new DefaultExchange(endpoint.getCamelContext());
+        this.folderName = endpoint.getCamelContext()
+                .resolveLanguage("simple")
+                .createExpression(endpoint.getFolder())
+                .evaluate(now, String.class);
     }
 
     String subject() {
         return endpoint.getProtocol() + "://" + endpoint.getUsername() + "@" + endpoint.getHost()
-                + (endpoint.getPort() == 0 ? "" : ":" + endpoint.getPort()) + ", folder " + folderName();
-    }
-
-    /** The folder as the step names it now ({@code Archive/${date:now:yyyy}} is this year's). */
-    private String folderName() {
-        Exchange now = new DefaultExchange(endpoint.getCamelContext());
-        return endpoint.getCamelContext()
-                .resolveLanguage("simple")
-                .createExpression(endpoint.getFolder())
-                .evaluate(now, String.class);
+                + (endpoint.getPort() == 0 ? "" : ":" + endpoint.getPort()) + ", folder " + folderName;
     }
 
     Finding run() {
@@ -45,9 +44,8 @@ final class ImapProbe {
                     endpoint.getPort() == 0 ? -1 : endpoint.getPort(),
                     endpoint.getUsername(),
                     endpoint.password());
-            String name = folderName();
-            Folder folder =
-                    store.getFolder(name.replace('/', store.getDefaultFolder().getSeparator()));
+            Folder folder = store.getFolder(
+                    folderName.replace('/', store.getDefaultFolder().getSeparator()));
             if (folder.exists()) {
                 return Finding.ok(PART, subject(), "signed in; the folder exists", Map.of("folderExists", true));
             }

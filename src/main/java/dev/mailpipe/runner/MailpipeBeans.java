@@ -185,7 +185,7 @@ public final class MailpipeBeans implements CamelConfiguration {
             return;
         }
         LOG.info(
-                "{}: draining mailboxes (ledger {}, {}, {} sink threads, at most {} POP3 sessions at once)",
+                "Draining mailboxes with {} (ledger {}, {}, {} sink threads, at most {} POP3 sessions at once)",
                 BuildInfo.current(),
                 ledgerSettings,
                 kafka,

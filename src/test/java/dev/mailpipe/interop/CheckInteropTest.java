@@ -72,9 +72,21 @@ class CheckInteropTest {
     @Test
     void aGoodMailboxPassesWithoutReadingOrDeletingAnything() throws Exception {
         long logFrom = DovecotLog.end(server.log());
-        JarProcess check = check(settings(TestMailServer.PASSWORD, "mailbox.caFile=" + TestMailServer.caFile()));
+        JarProcess check = check(settings(
+                TestMailServer.PASSWORD,
+                "mailbox.caFile=" + TestMailServer.caFile(),
+                "sink.imap.host=localhost",
+                "sink.imap.port=" + server.imapsPort(),
+                "sink.imap.username=" + USER,
+                "sink.imap.password=" + TestMailServer.PASSWORD,
+                "sink.imap.caFile=" + TestMailServer.caFile(),
+                "sink.imap.folder=Archive/Checked"));
 
         assertThat(check.awaitExit(LIMIT)).as(check.stdout() + check.stderr()).isZero();
+        assertThat(check.stdout())
+                .contains("IMAP     ok   imaps://" + USER + "@localhost:" + server.imapsPort()
+                        + ", folder Archive/Checked")
+                .contains("the folder does not exist yet and is made at the first message");
         assertThat(check.stdout())
                 .contains("MAILBOX  ok   route inbox-to-files, pop3s://" + USER + "@localhost:" + server.pop3sPort())
                 .contains("3 message(s)")
