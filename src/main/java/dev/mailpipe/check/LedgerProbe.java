@@ -50,6 +50,15 @@ final class LedgerProbe {
                     Clock.systemUTC());
             facts.put("schemaVersion", peek.schemaVersion());
             facts.put("liveInstances", peek.liveInstances());
+            if (peek.schemaVersion() > Ledger.SCHEMA_VERSION) {
+                return new Finding(
+                        PART,
+                        subject,
+                        false,
+                        "has schema version " + peek.schemaVersion() + ", newer than this mailpipe understands ("
+                                + Ledger.SCHEMA_VERSION + "); upgrade mailpipe",
+                        facts);
+            }
             String kind = settings.sqliteFile().isPresent() ? "embedded" : "shared";
             String running = peek.liveInstances() == 0
                     ? "no mailpipe runs on it now"

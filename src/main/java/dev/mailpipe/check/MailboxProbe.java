@@ -82,6 +82,17 @@ final class MailboxProbe {
                             + "; sinks: " + String.join(", ", sinks),
                     facts);
         } catch (Exception e) {
+            if (MailboxFailure.isMailboxInUse(e)) {
+                // The server refused the sign-in because another session holds the maildrop: the
+                // password was accepted up to that point, and a running mailpipe is likely draining it.
+                facts.put("inUse", true);
+                return Finding.ok(
+                        PART,
+                        subject(),
+                        "the server says the mailbox is in use by another session (a running mailpipe's poll?);"
+                                + " try again when it is idle to see its capabilities and mail waiting",
+                        facts);
+            }
             MailboxFailure.Diagnosis diagnosis = MailboxFailure.diagnose(e, mailbox);
             return new Finding(PART, subject(), false, diagnosis.description(), Map.of("cause", diagnosis.cause()));
         } finally {

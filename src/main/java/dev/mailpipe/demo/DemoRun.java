@@ -91,6 +91,18 @@ public final class DemoRun {
             return exitCode == 0 && stored == messages.size() && left == 0 ? 0 : 1;
         } finally {
             stop(serving);
+            removeQuietly(work);
+        }
+    }
+
+    /** The demo's mailbox, ledger and TLS files live only for its run (an image build runs it). */
+    private static void removeQuietly(Path work) {
+        try (Stream<Path> files = Files.walk(work)) {
+            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            LOG.debug("The demo's work folder {} stays: {}", work, e.toString());
         }
     }
 

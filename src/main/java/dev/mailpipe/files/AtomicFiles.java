@@ -24,9 +24,18 @@ public final class AtomicFiles {
     /** Suffix of temporary files; a crash can leave one behind, never a half-written target. */
     public static final String PART_SUFFIX = ".part";
 
-    /** This process, so instances sharing a folder (a shared ledger) never pick the same temporary name. */
-    private static final String PROCESS = ProcessHandle.current().pid() + "-"
-            + Long.toHexString(ThreadLocalRandom.current().nextLong());
+    /**
+     * Who writes the temporary files: the ledger instance's tag ({@link #ownerTag}) once the runner
+     * has joined the ledger, so a later start can tell a stopped instance's leftovers from a live
+     * one's (LeftoverParts); until then a random tag. A random part follows, so instances sharing a
+     * folder never pick the same temporary name.
+     */
+    private static volatile String owner =
+            ownerTag("process-" + ProcessHandle.current().pid() + "-"
+                    + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+
+    private static final String PROCESS_RANDOM =
+            Long.toHexString(ThreadLocalRandom.current().nextLong());
 
     private static final AtomicLong PARTS = new AtomicLong();
 
@@ -50,6 +59,22 @@ public final class AtomicFiles {
     }
 
     private AtomicFiles() {}
+
+    /** Temporary files from now on name this ledger instance ({@code ledger.instanceId}) as their owner. */
+    public static void ownedBy(String instanceId) {
+        owner = ownerTag(instanceId);
+    }
+
+    /** A ledger instance's tag in temporary file names: 16 hex digits of its id's SHA-256 (ids hold '/'). */
+    public static String ownerTag(String instanceId) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(instanceId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
 
     /**
      * Returns the number of bytes written to {@code target}. A failure of the file system is thrown
@@ -109,7 +134,7 @@ public final class AtomicFiles {
      * for each of a message's files.
      */
     private static String uniquePartName() {
-        return PROCESS + "-" + PARTS.incrementAndGet();
+        return owner + "-" + PROCESS_RANDOM + "-" + PARTS.incrementAndGet();
     }
 
     /** A complete file under its temporary name; {@link #close} removes it unless it was committed. */

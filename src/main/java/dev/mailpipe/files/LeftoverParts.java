@@ -7,17 +7,18 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.OptionalLong;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The temporary {@code .part} files a killed process left in the files sink's folder. Each names the
- * process that writes it ({@code .<target>.<pid>-<random>-<n>.part}, see {@link AtomicFiles}); one
- * whose process no longer runs on this host, and that has not changed for {@code quiet}, is nobody's
- * and is removed. A file of a live process (on this host, or one writing the same folder from
- * another host, whose file keeps changing while it downloads) is never touched.
+ * ledger instance that writes it ({@code .<target>.<owner tag>-<random>-<n>.part}, see {@link
+ * AtomicFiles#ownerTag}); one whose instance has stopped, and that has not changed for {@code quiet},
+ * is nobody's and is removed. A file of any other writer (a live instance, a process on another host
+ * with a ledger of its own) is never touched; whatever the process ids (in a container every JVM is
+ * pid 1).
  */
 public final class LeftoverParts {
 
@@ -26,21 +27,25 @@ public final class LeftoverParts {
     /** Deep enough for attachments: {@code <root>/<mailbox>/<key>/<name>}. */
     private static final int DEPTH = 4;
 
-    /** A part file whose name names no process (a probe's) is removed only when this old. */
+    /** A part file whose name names no owner (a probe's, an older mailpipe's) is removed only when this old. */
     private static final Duration NAMELESS_QUIET = Duration.ofDays(1);
 
     private LeftoverParts() {}
 
-    /** Removes the part files under {@code root} that no live process can own; returns how many. */
-    public static int remove(Path root, Duration quiet) {
-        if (!Files.isDirectory(root)) {
+    /**
+     * Removes the part files under {@code root} that the ledger instances {@code stopped} wrote (by
+     * their {@code ledger.instanceId}); returns how many.
+     */
+    public static int remove(Path root, java.util.Collection<String> stopped, Duration quiet) {
+        if (!Files.isDirectory(root) || stopped.isEmpty()) {
             return 0;
         }
         Instant now = Instant.now();
-        long self = ProcessHandle.current().pid();
+        java.util.Set<String> owners = new java.util.HashSet<>();
+        stopped.forEach(instance -> owners.add(AtomicFiles.ownerTag(instance)));
         try (Stream<Path> files = Files.walk(root, DEPTH)) {
             List<Path> orphans = files.filter(LeftoverParts::isPart)
-                    .filter(part -> isOrphan(part, self, now, quiet))
+                    .filter(part -> isOrphan(part, owners, now, quiet))
                     .toList();
             int removed = 0;
             for (Path part : orphans) {
@@ -64,36 +69,28 @@ public final class LeftoverParts {
         return name.startsWith(".") && name.endsWith(AtomicFiles.PART_SUFFIX) && Files.isRegularFile(file);
     }
 
-    private static boolean isOrphan(Path part, long self, Instant now, Duration quiet) {
-        OptionalLong owner = owner(part.getFileName().toString());
+    private static boolean isOrphan(Path part, java.util.Set<String> owners, Instant now, Duration quiet) {
+        Optional<String> owner = owner(part.getFileName().toString());
         try {
             Instant changed = Files.readAttributes(part, BasicFileAttributes.class)
                     .lastModifiedTime()
                     .toInstant();
             if (owner.isEmpty()) {
+                // A name without an owner (a probe's, or an older mailpipe's): only when long still.
                 return changed.isBefore(now.minus(NAMELESS_QUIET));
             }
-            long pid = owner.getAsLong();
-            boolean running = pid == self
-                    || ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-            return !running && !changed.isAfter(now.minus(quiet));
+            return owners.contains(owner.get()) && !changed.isAfter(now.minus(quiet));
         } catch (IOException e) {
             return false;
         }
     }
 
-    /** The pid in {@code .<target>.<pid>-<random>-<n>.part}; empty for another name. */
-    static OptionalLong owner(String name) {
+    /** The owner tag in {@code .<target>.<owner tag>-<random>-<n>.part}; empty for another name. */
+    static Optional<String> owner(String name) {
         String stem = name.substring(0, name.length() - AtomicFiles.PART_SUFFIX.length());
         String unique = stem.substring(stem.lastIndexOf('.') + 1);
         int dash = unique.indexOf('-');
-        if (dash <= 0) {
-            return OptionalLong.empty();
-        }
-        try {
-            return OptionalLong.of(Long.parseLong(unique.substring(0, dash)));
-        } catch (NumberFormatException e) {
-            return OptionalLong.empty();
-        }
+        String tag = dash < 0 ? "" : unique.substring(0, dash);
+        return tag.matches("[0-9a-f]{16}") ? Optional.of(tag) : Optional.empty();
     }
 }

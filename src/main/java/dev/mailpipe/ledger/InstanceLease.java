@@ -9,9 +9,10 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntSupplier;
+import java.util.function.ToIntFunction;
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
@@ -45,25 +46,25 @@ public final class InstanceLease extends ServiceSupport {
 
     /**
      * Joins the ledger as a live instance before any route starts: locks the embedded ledger, writes
-     * the first heartbeat, and frees the claims of instances that stopped. When one stopped without
-     * leaving (killed), {@code leftovers} removes the temporary files it left and says how many.
-     * Fails the start when another process holds the embedded ledger.
+     * the first heartbeat, and frees the claims of instances that stopped. When some stopped without
+     * leaving (killed), {@code leftovers} removes the temporary files they left (given their instance
+     * ids) and says how many. Fails the start when another process holds the embedded ledger.
      */
     public static InstanceLease join(
-            Ledger ledger, LedgerSettings settings, CamelContext context, IntSupplier leftovers) {
+            Ledger ledger, LedgerSettings settings, CamelContext context, ToIntFunction<List<String>> leftovers) {
         InstanceLease lease = new InstanceLease(ledger, settings, context);
         settings.lockFile().ifPresent(lease::lock);
         try {
             ledger.heartbeat(settings.instanceId(), settings.lease());
             boolean onlyInstance = lease.lock != null;
-            int stopped = ledger.stoppedInstances(settings.instanceId(), onlyInstance);
+            List<String> stopped = ledger.stoppedInstances(settings.instanceId(), onlyInstance);
             int taken = ledger.takeOverClaimsOfStoppedInstances(settings.instanceId(), onlyInstance);
-            int removed = stopped > 0 ? leftovers.getAsInt() : 0;
+            int removed = stopped.isEmpty() ? 0 : leftovers.applyAsInt(stopped);
             if (taken > 0 || removed > 0) {
                 LOG.info(
                         "Taking over from {} stopped instance(s): {} message(s) they claimed are delivered at the"
                                 + " next poll; {} temporary file(s) they left were removed",
-                        stopped,
+                        stopped.size(),
                         taken,
                         removed);
             }

@@ -4,6 +4,7 @@ import dev.mailpipe.config.BuildInfo;
 import dev.mailpipe.config.ConfigurationException;
 import dev.mailpipe.config.FileModes;
 import dev.mailpipe.config.Settings;
+import dev.mailpipe.files.AtomicFiles;
 import dev.mailpipe.files.FilesComponent;
 import dev.mailpipe.files.FilesLayout;
 import dev.mailpipe.files.LeftoverParts;
@@ -125,14 +126,16 @@ public final class MailpipeBeans implements CamelConfiguration {
             filesRoot = FilesComponent.writableFolder(filesDir, fileModes);
             ledger = openLedger(ledgerSettings);
             context.addService(new LedgerService(ledger));
-            // Stopped before the ledger closes (Camel stops services in reverse order).
+            // Temporary files name this instance, so that a later start can remove them if it is killed.
+            AtomicFiles.ownedBy(ledgerSettings.instanceId());
             // A killed instance's temporary files: with the embedded ledger its process is gone for
-            // sure; a shared ledger's instances may write the same folder from other hosts, so a file
-            // must also have been still for longer than any download's silence (mailbox.readTimeout).
+            // sure; on a shared ledger an instance counts as stopped when its heartbeat ran out, so
+            // its file must also have been still for longer than a download's silence could last.
             Path parts = filesRoot;
             Duration quiet = ledgerSettings.lockFile().isPresent() ? Duration.ZERO : Duration.ofMinutes(10);
-            context.addService(
-                    InstanceLease.join(ledger, ledgerSettings, context, () -> LeftoverParts.remove(parts, quiet)));
+            // Stopped before the ledger closes (Camel stops services in reverse order).
+            context.addService(InstanceLease.join(
+                    ledger, ledgerSettings, context, stopped -> LeftoverParts.remove(parts, stopped, quiet)));
         }
         Clock clock = Clock.systemUTC();
 
@@ -289,11 +292,15 @@ public final class MailpipeBeans implements CamelConfiguration {
                     settings.password().orElse(null),
                     Clock.systemUTC());
         } catch (java.sql.SQLException e) {
-            throw new ConfigurationException(
-                    "cannot open the ledger at " + settings + ": " + e.getMessage() + " (check "
-                            + LedgerSettings.URL + ", " + LedgerSettings.USERNAME + ", " + LedgerSettings.PASSWORD
-                            + " or " + LedgerSettings.DIR + ")",
-                    e);
+            String problem = "cannot open the ledger at " + settings + ": " + e.getMessage() + " (check "
+                    + LedgerSettings.URL + ", " + LedgerSettings.USERNAME + ", " + LedgerSettings.PASSWORD + " or "
+                    + LedgerSettings.DIR + ")";
+            if (e.getSQLState() != null && e.getSQLState().startsWith("08")) {
+                // A database that cannot be reached yet (a reboot, a network coming up late) is not a
+                // configuration error: exit 1, which a service manager retries; 2 it would not.
+                throw new IllegalStateException(problem, e);
+            }
+            throw new ConfigurationException(problem, e);
         }
     }
 
