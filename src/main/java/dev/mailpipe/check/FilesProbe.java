@@ -24,20 +24,13 @@ final class FilesProbe {
         this.folder = folder.toAbsolutePath().normalize();
     }
 
-    Path folder() {
-        return folder;
-    }
-
     /** {@code bytesWaiting}: the STAT sizes of the mailboxes that store here, as their checks found them. */
     Finding run(long bytesWaiting) {
         String subject = folder.toString();
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("folder", subject);
         try {
-            Path existing = folder;
-            while (existing != null && !Files.exists(existing)) {
-                existing = existing.getParent();
-            }
+            Path existing = nearestExisting(folder);
             if (existing == null || !Files.isDirectory(existing)) {
                 return Finding.failed(PART, subject, "not a folder, and none of its parents is one that exists");
             }
@@ -72,6 +65,15 @@ final class FilesProbe {
         } catch (IOException e) {
             return Finding.failed(PART, subject, "does not take files: " + e);
         }
+    }
+
+    /** {@code path} if it exists, else its nearest parent that does (where it would be made); null if none. */
+    static Path nearestExisting(Path path) {
+        Path existing = path;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        return existing;
     }
 
     private static void probe(Path folder) throws IOException {

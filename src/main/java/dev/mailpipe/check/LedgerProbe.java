@@ -28,10 +28,7 @@ final class LedgerProbe {
         if (settings.sqliteFile().isPresent()
                 && !Files.exists(settings.sqliteFile().get())) {
             Path file = settings.sqliteFile().get().toAbsolutePath();
-            Path existing = file.getParent();
-            while (existing != null && !Files.exists(existing)) {
-                existing = existing.getParent();
-            }
+            Path existing = FilesProbe.nearestExisting(file.getParent());
             if (existing == null || !Files.isWritable(existing)) {
                 return Finding.failed(
                         PART,
