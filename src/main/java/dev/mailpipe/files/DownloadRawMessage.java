@@ -1,7 +1,7 @@
 package dev.mailpipe.files;
 
-import dev.mailpipe.mailbox.MailpipeHeaders;
-import dev.mailpipe.mailbox.OutageException;
+import dev.mailpipe.common.MailpipeHeaders;
+import dev.mailpipe.common.OutageException;
 import dev.mailpipe.mailbox.RawMessage;
 import jakarta.mail.FolderClosedException;
 import jakarta.mail.MessagingException;

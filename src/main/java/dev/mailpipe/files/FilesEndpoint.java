@@ -1,10 +1,10 @@
 package dev.mailpipe.files;
 
+import dev.mailpipe.common.MailpipeHeaders;
 import dev.mailpipe.config.FileModes;
 import dev.mailpipe.ledger.StepErrorBoundary;
 import dev.mailpipe.mailbox.MailboxId;
 import dev.mailpipe.mailbox.MailboxStatus;
-import dev.mailpipe.mailbox.MailpipeHeaders;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;

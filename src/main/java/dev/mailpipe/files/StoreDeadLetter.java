@@ -1,8 +1,8 @@
 package dev.mailpipe.files;
 
+import dev.mailpipe.common.MailpipeHeaders;
 import dev.mailpipe.config.FileModes;
 import dev.mailpipe.mailbox.MailboxStatus;
-import dev.mailpipe.mailbox.MailpipeHeaders;
 import dev.mailpipe.mailbox.RawMessage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

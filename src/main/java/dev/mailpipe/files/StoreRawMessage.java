@@ -1,7 +1,7 @@
 package dev.mailpipe.files;
 
-import dev.mailpipe.mailbox.MailpipeHeaders;
-import dev.mailpipe.mailbox.OutageException;
+import dev.mailpipe.common.MailpipeHeaders;
+import dev.mailpipe.common.OutageException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;

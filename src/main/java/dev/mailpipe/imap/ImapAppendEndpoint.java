@@ -1,6 +1,6 @@
 package dev.mailpipe.imap;
 
-import dev.mailpipe.mailbox.TrustedCertificates;
+import dev.mailpipe.common.TrustedCertificates;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package dev.mailpipe.imap;
 
-import dev.mailpipe.mailbox.OutageException;
-import dev.mailpipe.mailbox.Sha256;
+import dev.mailpipe.common.OutageException;
+import dev.mailpipe.common.Sha256;
 import jakarta.mail.Flags;
 import jakarta.mail.Folder;
 import jakarta.mail.FolderClosedException;

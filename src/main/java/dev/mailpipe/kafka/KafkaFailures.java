@@ -1,6 +1,6 @@
 package dev.mailpipe.kafka;
 
-import dev.mailpipe.mailbox.OutageException;
+import dev.mailpipe.common.OutageException;
 import java.util.Optional;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.InvalidTopicException;

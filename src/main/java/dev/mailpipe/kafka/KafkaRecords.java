@@ -2,8 +2,8 @@ package dev.mailpipe.kafka;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.mailpipe.mailbox.MailpipeHeaders;
-import dev.mailpipe.mailbox.OutageException;
+import dev.mailpipe.common.MailpipeHeaders;
+import dev.mailpipe.common.OutageException;
 import dev.mailpipe.mime.MailEvent;
 import java.io.IOException;
 import java.io.StringWriter;

@@ -1,10 +1,10 @@
 package dev.mailpipe.ledger;
 
+import dev.mailpipe.common.MailpipeHeaders;
+import dev.mailpipe.common.OutageException;
 import dev.mailpipe.mailbox.ListedMessage;
 import dev.mailpipe.mailbox.MailboxCounters;
 import dev.mailpipe.mailbox.MailboxStatus;
-import dev.mailpipe.mailbox.MailpipeHeaders;
-import dev.mailpipe.mailbox.OutageException;
 import dev.mailpipe.mailbox.ProblemMessages;
 import jakarta.mail.MessagingException;
 import java.io.IOException;

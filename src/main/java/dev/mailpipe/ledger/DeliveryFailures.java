@@ -1,9 +1,9 @@
 package dev.mailpipe.ledger;
 
+import dev.mailpipe.common.MailpipeHeaders;
+import dev.mailpipe.common.OutageException;
 import dev.mailpipe.mailbox.ListedMessage;
 import dev.mailpipe.mailbox.MailboxStatus;
-import dev.mailpipe.mailbox.MailpipeHeaders;
-import dev.mailpipe.mailbox.OutageException;
 import dev.mailpipe.mailbox.RetrievalBrokeConnection;
 import java.sql.SQLException;
 import java.util.Optional;

@@ -1,8 +1,8 @@
 package dev.mailpipe.ledger;
 
+import dev.mailpipe.common.MailpipeHeaders;
 import dev.mailpipe.mailbox.HeaderDigest;
 import dev.mailpipe.mailbox.ListedMessage;
-import dev.mailpipe.mailbox.MailpipeHeaders;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

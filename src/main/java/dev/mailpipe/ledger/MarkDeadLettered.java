@@ -1,8 +1,8 @@
 package dev.mailpipe.ledger;
 
+import dev.mailpipe.common.MailpipeHeaders;
+import dev.mailpipe.common.OutageException;
 import dev.mailpipe.mailbox.MailboxStatus;
-import dev.mailpipe.mailbox.MailpipeHeaders;
-import dev.mailpipe.mailbox.OutageException;
 import java.sql.SQLException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;

@@ -1,7 +1,7 @@
 package dev.mailpipe.ledger;
 
-import dev.mailpipe.mailbox.MailpipeHeaders;
-import dev.mailpipe.mailbox.OutageException;
+import dev.mailpipe.common.MailpipeHeaders;
+import dev.mailpipe.common.OutageException;
 import java.sql.SQLException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;

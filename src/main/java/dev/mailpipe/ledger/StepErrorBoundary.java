@@ -1,6 +1,6 @@
 package dev.mailpipe.ledger;
 
-import dev.mailpipe.mailbox.OutageException;
+import dev.mailpipe.common.OutageException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 

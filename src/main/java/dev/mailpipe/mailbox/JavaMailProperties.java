@@ -1,5 +1,6 @@
 package dev.mailpipe.mailbox;
 
+import dev.mailpipe.common.TrustedCertificates;
 import java.util.Properties;
 
 /**

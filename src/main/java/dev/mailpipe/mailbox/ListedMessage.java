@@ -1,5 +1,6 @@
 package dev.mailpipe.mailbox;
 
+import dev.mailpipe.common.MailpipeHeaders;
 import jakarta.mail.MessagingException;
 import java.io.IOException;
 import java.util.Optional;

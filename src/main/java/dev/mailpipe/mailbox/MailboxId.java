@@ -1,5 +1,6 @@
 package dev.mailpipe.mailbox;
 
+import dev.mailpipe.common.Sha256;
 import java.util.Locale;
 import java.util.regex.Pattern;
 

@@ -1,5 +1,6 @@
 package dev.mailpipe.mailbox;
 
+import dev.mailpipe.common.MailpipeHeaders;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;

@@ -1,5 +1,6 @@
 package dev.mailpipe.mailbox;
 
+import dev.mailpipe.common.Sha256;
 import jakarta.mail.FetchProfile;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;

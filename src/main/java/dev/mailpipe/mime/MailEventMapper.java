@@ -1,6 +1,6 @@
 package dev.mailpipe.mime;
 
-import dev.mailpipe.mailbox.Sha256;
+import dev.mailpipe.common.Sha256;
 import dev.mailpipe.mime.MailEvent.Attachment;
 import dev.mailpipe.mime.MailEvent.Body;
 import dev.mailpipe.mime.MailEvent.Defect;

@@ -1,6 +1,6 @@
 package dev.mailpipe.benchmark;
 
-import dev.mailpipe.mailbox.TrustedCertificates;
+import dev.mailpipe.common.TrustedCertificates;
 import jakarta.mail.Flags;
 import jakarta.mail.Folder;
 import jakarta.mail.Message;

@@ -1,6 +1,6 @@
 package dev.mailpipe.benchmark;
 
-import dev.mailpipe.mailbox.Sha256;
+import dev.mailpipe.common.Sha256;
 import dev.mailpipe.testing.DovecotServer;
 import dev.mailpipe.testing.TestMailServer;
 import java.io.IOException;

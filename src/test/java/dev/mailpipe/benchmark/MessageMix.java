@@ -1,6 +1,6 @@
 package dev.mailpipe.benchmark;
 
-import dev.mailpipe.mailbox.Sha256;
+import dev.mailpipe.common.Sha256;
 import dev.mailpipe.testing.DovecotServer;
 import java.io.BufferedOutputStream;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.mailpipe.benchmark;
 
-import dev.mailpipe.mailbox.TrustedCertificates;
+import dev.mailpipe.common.TrustedCertificates;
 import dev.mailpipe.testing.DovecotServer;
 import dev.mailpipe.testing.TestMailServer;
 import jakarta.mail.Folder;

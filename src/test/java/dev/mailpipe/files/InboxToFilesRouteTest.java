@@ -156,7 +156,7 @@ class InboxToFilesRouteTest extends MailpipeRouteTestSupport {
                     .isEqualTo(layout.mailboxFolder().resolve(key));
             assertThat(Files.readString(file)).isEqualTo("payload " + i);
             assertThat(attachment.get("sha256").asText())
-                    .isEqualTo(dev.mailpipe.mailbox.Sha256.hex(
+                    .isEqualTo(dev.mailpipe.common.Sha256.hex(
                             java.security.MessageDigest.getInstance("SHA-256").digest(("payload " + i).getBytes())));
             stored.add(file);
         }

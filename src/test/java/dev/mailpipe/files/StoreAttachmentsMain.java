@@ -1,7 +1,7 @@
 package dev.mailpipe.files;
 
+import dev.mailpipe.common.Sha256;
 import dev.mailpipe.mailbox.MailboxId;
-import dev.mailpipe.mailbox.Sha256;
 import dev.mailpipe.mime.MailEvent;
 import dev.mailpipe.mime.MailEventMapper;
 import dev.mailpipe.mime.MessageContext;

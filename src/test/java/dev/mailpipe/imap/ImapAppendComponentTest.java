@@ -3,8 +3,8 @@ package dev.mailpipe.imap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
-import dev.mailpipe.mailbox.OutageException;
-import dev.mailpipe.mailbox.TrustedCertificates;
+import dev.mailpipe.common.OutageException;
+import dev.mailpipe.common.TrustedCertificates;
 import dev.mailpipe.testing.Pop3Proxy;
 import dev.mailpipe.testing.SampleMessages;
 import dev.mailpipe.testing.TestMailServer;

@@ -137,7 +137,7 @@ class DovecotInteropTest extends MailpipeRouteTestSupport {
         java.util.Properties properties = new java.util.Properties();
         properties.put(
                 "mail.imaps.ssl.socketFactory",
-                dev.mailpipe.mailbox.TrustedCertificates.socketFactoryTrusting(TestMailServer.caFile(), "test"));
+                dev.mailpipe.common.TrustedCertificates.socketFactoryTrusting(TestMailServer.caFile(), "test"));
         try (jakarta.mail.Store store =
                 jakarta.mail.Session.getInstance(properties).getStore("imaps")) {
             store.connect("localhost", server.imapsPort(), USER, TestMailServer.PASSWORD);

@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.user.GreenMailUser;
+import dev.mailpipe.common.MailpipeHeaders;
 import dev.mailpipe.files.FilesLayout;
 import dev.mailpipe.mailbox.MailboxId;
-import dev.mailpipe.mailbox.MailpipeHeaders;
 import dev.mailpipe.testing.MailpipeRouteTestSupport;
 import dev.mailpipe.testing.SampleMessages;
 import dev.mailpipe.testing.TestMailServer;

@@ -2,6 +2,7 @@ package dev.mailpipe.mailbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mailpipe.common.Sha256;
 import org.junit.jupiter.api.Test;
 
 /** Message keys and folder names derived from a mailbox are stable, distinct and safe as file names. */

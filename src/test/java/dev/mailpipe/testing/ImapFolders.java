@@ -1,6 +1,6 @@
 package dev.mailpipe.testing;
 
-import dev.mailpipe.mailbox.TrustedCertificates;
+import dev.mailpipe.common.TrustedCertificates;
 import jakarta.mail.Folder;
 import jakarta.mail.Message;
 import jakarta.mail.Session;

@@ -1,4 +1,4 @@
-package dev.mailpipe.mailbox;
+package dev.mailpipe.common;
 
 /**
  * A delivery failed because something other than the message is unavailable (a sink, the ledger,

@@ -1,4 +1,4 @@
-package dev.mailpipe.mailbox;
+package dev.mailpipe.common;
 
 /** Names of the exchange headers and properties mailpipe sets on each downloaded message. */
 public final class MailpipeHeaders {

@@ -1,4 +1,4 @@
-package dev.mailpipe.mailbox;
+package dev.mailpipe.common;
 
 import dev.mailpipe.config.Settings;
 import java.io.IOException;

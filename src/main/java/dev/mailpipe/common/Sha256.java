@@ -1,4 +1,4 @@
-package dev.mailpipe.mailbox;
+package dev.mailpipe.common;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
