@@ -10,11 +10,10 @@ import dev.mailpipe.files.FilesLayout;
 import dev.mailpipe.files.LeftoverParts;
 import dev.mailpipe.files.StoreDeadLetter;
 import dev.mailpipe.files.StoreRawMessage;
-import dev.mailpipe.kafka.ContentTypeHeaderName;
 import dev.mailpipe.kafka.KafkaFailures;
-import dev.mailpipe.kafka.KafkaRecordHeaders;
 import dev.mailpipe.kafka.KafkaRecords;
 import dev.mailpipe.kafka.KafkaSettings;
+import dev.mailpipe.kafka.KafkaSinkComponent;
 import dev.mailpipe.ledger.ClaimMessage;
 import dev.mailpipe.ledger.DeliveryFailures;
 import dev.mailpipe.ledger.InstanceLease;
@@ -41,8 +40,6 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Processor;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
-import org.apache.camel.component.kafka.KafkaComponent;
-import org.apache.camel.component.kafka.KafkaConfiguration;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.spi.ThreadPoolProfile;
@@ -172,11 +169,8 @@ public final class MailpipeBeans implements CamelConfiguration {
         bindStep(registry, "claimMessage", new ClaimMessage(ledger, ledgerSettings));
         bindStep(registry, "markFilesStored", new MarkSinkDone(ledger, StoreRawMessage.SINK));
         KafkaSettings kafka = KafkaSettings.from(settings);
-        if (kafka.enabled()) {
-            registry.bind("kafka", kafkaComponent(kafka));
-        }
+        registry.bind("kafka", KafkaSinkComponent.of(kafka));
         registry.bind("kafkaRecords", new KafkaRecords(kafka));
-        registry.bind("kafkaRecordHeaders", new KafkaRecordHeaders());
         bindStep(registry, "markKafkaPublished", new MarkSinkDone(ledger, KafkaRecords.EVENT, true));
         bindStep(registry, "markKafkaRawPublished", new MarkSinkDone(ledger, KafkaRecords.RAW, true));
         bindStep(registry, "markDelivered", new MarkDelivered(ledger));
@@ -200,24 +194,6 @@ public final class MailpipeBeans implements CamelConfiguration {
     public static Settings settings(CamelContext context) {
         PropertiesComponent properties = context.getPropertiesComponent();
         return new Settings(key -> properties.resolveProperty(SECRETS.contains(key) ? key + "?nested=false" : key));
-    }
-
-    /**
-     * camel-kafka's component with the cluster's address and security; the durability options
-     * (acks, idempotence, delivery timeout) are on the route template's kafka: steps.
-     */
-    private static KafkaComponent kafkaComponent(KafkaSettings kafka) {
-        KafkaComponent component = new KafkaComponent();
-        KafkaConfiguration configuration = component.getConfiguration();
-        configuration.setBrokers(kafka.brokers().orElseThrow());
-        // Room for the key and headers on top of the value.
-        configuration.setMaxRequestSize(kafka.maxRecordBytes() + 64 * 1024);
-        configuration.setRequestTimeoutMs(Math.min(30_000, kafka.deliveryTimeoutMs() / 2));
-        configuration.setMaxBlockMs(kafka.deliveryTimeoutMs());
-        configuration.setLingerMs(0);
-        configuration.getAdditionalProperties().putAll(kafka.security());
-        configuration.getAdditionalProperties().put("interceptor.classes", ContentTypeHeaderName.class.getName());
-        return component;
     }
 
     /**
