@@ -7,7 +7,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,75 +16,29 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.camel.Endpoint;
 import org.apache.camel.component.mail.MailComponent;
-import org.apache.camel.component.mail.MailComponentConfigurer;
 import org.apache.camel.component.mail.MailConfiguration;
-import org.apache.camel.component.mail.MailEndpointConfigurer;
 import org.apache.camel.spi.PropertyConfigurer;
+import org.apache.camel.spi.PropertyConfigurerGetter;
+import org.apache.camel.spi.annotations.Component;
+import org.apache.camel.support.PluginHelper;
 
 /**
  * {@code mailbox:<host>?protocol=pop3s&username=...}: one POP3 or POP3S mailbox per endpoint, drained
- * by camel-mail's consumer with mailpipe's changes ({@link Pop3Consumer}). The mailbox options
- * ({@link #MAILBOX_OPTIONS}: the route template's parameters) are read here, and any left blank takes
- * the global {@code mailbox.<option>} property; other options are camel-mail's. Each endpoint keeps
- * its mailbox's state: credentials, UIDL keys, delivery tracker, deletion listener and {@link
- * MailboxStatus}. Two endpoints for the same mailbox are refused.
+ * by camel-mail's consumer with mailpipe's changes ({@link Pop3Consumer}). The mailbox options are
+ * declared once, in {@link MailboxConfiguration}; the component's defaults are the global {@code
+ * mailbox.*} settings, and an endpoint copies them and applies its own options (as camel-kafka's
+ * component does), by the rules of {@link MailboxOptionGroups}. Other options are camel-mail's. Each
+ * endpoint keeps its mailbox's state: credentials, UIDL keys, delivery tracker, deletion listener and
+ * {@link MailboxStatus}. Two endpoints for the same mailbox are refused.
  */
+@Component(MailboxComponent.SCHEME)
 public final class MailboxComponent extends MailComponent {
 
     /** The scheme mailpipe binds this component under. */
     public static final String SCHEME = "mailbox";
 
-    /** Endpoint options that override the {@code mailbox.<option>} property of the same name. */
-    public static final List<String> MAILBOX_OPTIONS = List.of(
-            "provider",
-            "protocol",
-            "port",
-            "username",
-            "password",
-            "passwordFile",
-            "auth",
-            "oauthTokenUrl",
-            "oauthTenant",
-            "oauthClientId",
-            "oauthClientSecret",
-            "oauthClientSecretFile",
-            "oauthScope",
-            "oauthRefreshTokenFile",
-            "oauthTokenFile",
-            "oauthTwoLine",
-            "caFile",
-            "starttls",
-            "delete",
-            "pollDelay",
-            "batchSize",
-            "batchBytes",
-            "maxAttempts",
-            "connectTimeout",
-            "readTimeout");
-
-    /**
-     * The account's own secrets: a mailbox naming one of them takes none of the others from the
-     * global settings (a global password beside its own refresh token would be "set together").
-     */
-    private static final List<String> ACCOUNT_SECRETS =
-            List.of("password", "passwordFile", "oauthRefreshTokenFile", "oauthTokenFile");
-
-    /** The secrets that belong to one user: a refresh token or an access token is never another user's. */
-    private static final List<String> USER_TOKENS = List.of("oauthRefreshTokenFile", "oauthTokenFile");
-
-    /**
-     * The OAuth2 app a mailbox signs in through: a mailbox naming any of these takes none of the
-     * others from the global settings (a global client secret must not go to its own token endpoint).
-     */
-    private static final List<String> OAUTH_APP = MAILBOX_OPTIONS.stream()
-            .filter(option -> option.equals("auth") || (option.startsWith("oauth") && !USER_TOKENS.contains(option)))
-            .toList();
-
     /** Endpoint option: the name of an environment variable holding the password. */
     public static final String PASSWORD_ENV = "passwordEnv";
-
-    private static final PropertyConfigurer ENDPOINT_OPTIONS = new MailEndpointConfigurer();
-    private static final PropertyConfigurer COMPONENT_OPTIONS = new MailComponentConfigurer();
 
     private final Settings defaults;
     private Function<String, String> environment = System::getenv;
@@ -97,6 +50,8 @@ public final class MailboxComponent extends MailComponent {
     private final List<MailboxEndpoint> mailboxes = new ArrayList<>();
 
     private ScheduledExecutorService polls;
+    private MailboxConfiguration globalOptions;
+    private PropertyConfigurer optionBinder;
     /** A one-shot run's idle limit: its mailboxes are polled at once; empty for a service. */
     private volatile Optional<Duration> oneShot = Optional.empty();
 
@@ -125,21 +80,11 @@ public final class MailboxComponent extends MailComponent {
         this.environment = environment;
     }
 
-    /** camel-mail's generated option binder; Camel finds configurers by class name, and ours is a subclass. */
-    @Override
-    public PropertyConfigurer getEndpointPropertyConfigurer() {
-        return ENDPOINT_OPTIONS;
-    }
-
-    @Override
-    public PropertyConfigurer getComponentPropertyConfigurer() {
-        return COMPONENT_OPTIONS;
-    }
-
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
         MailConfiguration configuration = getConfiguration().copy();
-        MailboxSettings mailbox = mailboxSettings(remaining, parameters);
+        MailboxConfiguration own = ownOptions(parameters);
+        MailboxSettings mailbox = mailboxSettings(remaining, own);
         configuration.configureProtocol(mailbox.protocol());
         configuration.setHost(mailbox.host());
         configuration.setPort(mailbox.port());
@@ -169,6 +114,7 @@ public final class MailboxComponent extends MailComponent {
         endpoint.setPollStrategy(status);
         endpoint.setExceptionHandler(status);
         endpoint.setScheduledExecutorService(polls());
+        endpoint.setMailboxConfiguration(own);
         // Whatever camel-mail option is left (a user's own tuning) applies on top.
         setProperties(endpoint, parameters);
         synchronized (mailboxes) {
@@ -198,28 +144,77 @@ public final class MailboxComponent extends MailComponent {
                 + " one route only (two routes would share its messages and its lock)");
     }
 
-    /** The endpoint's mailbox options over the global {@code mailbox.*} settings, checked. */
-    private MailboxSettings mailboxSettings(String host, Map<String, Object> parameters) {
-        Map<String, String> own = new HashMap<>();
-        own.put("host", host == null ? "" : host.strip());
-        for (String option : MAILBOX_OPTIONS) {
+    /** The component's defaults: the global {@code mailbox.*} settings, read once. */
+    public synchronized MailboxConfiguration getMailboxConfiguration() {
+        if (globalOptions == null) {
+            MailboxConfiguration options = new MailboxConfiguration();
+            for (String option : MailboxConfiguration.OPTIONS) {
+                if (!MailboxOptionGroups.PER_MAILBOX_ONLY.contains(option)) {
+                    defaults.optional(MailboxConfiguration.settingOf(option))
+                            .ifPresent(value -> set(options, option, value));
+                }
+            }
+            globalOptions = options;
+        }
+        return globalOptions;
+    }
+
+    /** Takes the endpoint's mailbox options out of its parameters; what is left is camel-mail's. */
+    private MailboxConfiguration ownOptions(Map<String, Object> parameters) {
+        MailboxConfiguration own = new MailboxConfiguration();
+        for (String option : MailboxConfiguration.OPTIONS) {
             Object value = parameters.remove(option);
             if (value != null) {
-                own.put(option, value.toString());
+                set(own, option, value.toString());
             }
         }
-        Object passwordEnv = parameters.remove(PASSWORD_ENV);
-        if (passwordEnv != null && !passwordEnv.toString().isBlank()) {
-            own.put("password", fromEnvironment(passwordEnv.toString().strip(), describe(own)));
+        return own;
+    }
+
+    /**
+     * The endpoint's mailbox settings, checked: a copy of the component's defaults without those that
+     * must not fall back ({@link MailboxOptionGroups}), with the endpoint's own options applied.
+     */
+    private MailboxSettings mailboxSettings(String host, MailboxConfiguration ownOptions) {
+        Map<String, String> own = new HashMap<>();
+        if (host != null && !host.isBlank()) {
+            own.put("host", host.strip());
         }
-        Set<String> noFallback = withoutFallback(own);
-        String prefix = "mailbox.";
+        for (String option : MailboxConfiguration.OPTIONS) {
+            String value = get(ownOptions, option);
+            if (value != null && !value.isBlank()) {
+                own.put(option, value);
+            }
+        }
+        if (own.containsKey(PASSWORD_ENV)) {
+            own.put("password", fromEnvironment(own.get(PASSWORD_ENV).strip(), describe(own)));
+        }
+        Optional<MailboxProvider> globalProvider = MailboxProvider.of(defaults);
+        // The default mailbox's server: mailbox.host, else the global provider's.
+        Optional<String> defaultHost =
+                defaults.optional(MailboxSettings.HOST).or(() -> globalProvider.map(MailboxProvider::host));
+        Set<String> noFallback = MailboxOptionGroups.withoutFallback(own, globalProvider, defaultHost);
+        MailboxConfiguration options = getMailboxConfiguration().copy();
+        for (String option : noFallback) {
+            if (MailboxConfiguration.OPTIONS.contains(option)) {
+                set(options, option, null);
+            }
+        }
+        own.forEach((option, value) -> {
+            if (MailboxConfiguration.OPTIONS.contains(option)) {
+                set(options, option, value);
+            }
+        });
         Settings settings = new Settings(key -> {
-            String option = key.startsWith(prefix) ? optionName(key.substring(prefix.length())) : "";
-            if (given(own, option)) {
-                return Optional.of(own.get(option));
+            if (key.equals(MailboxSettings.HOST)) {
+                // The path, not an option: a provider's preset supplies it when the endpoint names none.
+                return Optional.ofNullable(own.get("host"))
+                        .or(() -> noFallback.contains("host") ? Optional.empty() : defaults.optional(key));
             }
-            return noFallback.contains(option) ? Optional.empty() : defaults.optional(key);
+            String option = MailboxConfiguration.optionOf(key);
+            return MailboxConfiguration.OPTIONS.contains(option)
+                    ? Optional.ofNullable(get(options, option))
+                    : defaults.optional(key);
         });
         try {
             return MailboxSettings.from(settings);
@@ -231,73 +226,27 @@ public final class MailboxComponent extends MailComponent {
         }
     }
 
-    /**
-     * Options that must not fall back to the global settings one by one, because they belong
-     * together: a mailbox naming one of its account secrets names all it has; one naming a password
-     * takes no OAuth2 app, and one naming any of its OAuth2 app's options names all of them; one
-     * naming its user takes no global refresh token or token file (they are another user's); one
-     * naming its protocol gets that protocol's port and STARTTLS; one naming its server gets no
-     * global provider; one naming a provider gets that provider's settings, and if it differs from
-     * the global provider, none of the global sign-in; and one on another server than the default
-     * mailbox's ({@code mailbox.host}, else the global provider's) never gets the default mailbox's
-     * user or sign-in.
-     */
-    private Set<String> withoutFallback(Map<String, String> own) {
-        Set<String> noFallback = new HashSet<>();
-        if (ACCOUNT_SECRETS.stream().anyMatch(option -> given(own, option))) {
-            noFallback.addAll(ACCOUNT_SECRETS);
-        }
-        if (given(own, "password") || given(own, "passwordFile")) {
-            // A password needs no OAuth2 app; a global mailbox.auth=xoauth2 would refuse it.
-            noFallback.addAll(OAUTH_APP);
-        }
-        if (OAUTH_APP.stream().anyMatch(option -> given(own, option))) {
-            noFallback.addAll(OAUTH_APP);
-        }
-        if (given(own, "username")) {
-            noFallback.addAll(USER_TOKENS);
-        }
-        if (given(own, "protocol")) {
-            noFallback.addAll(List.of("port", "starttls"));
-        }
-        Optional<MailboxProvider> globalProvider = MailboxProvider.of(defaults);
-        Optional<MailboxProvider> provider =
-                given(own, "provider") ? Optional.of(MailboxProvider.named(own.get("provider"))) : Optional.empty();
-        if (given(own, "host")) {
-            // Its own server: no provider's preset unless it names one.
-            noFallback.add("provider");
-        }
-        provider.ifPresent(preset -> noFallback.addAll(preset.suppliedOptions()));
-        if (provider.isPresent() && !provider.equals(globalProvider)) {
-            noFallback.addAll(ACCOUNT_SECRETS);
-            noFallback.addAll(OAUTH_APP);
-        }
-        // The default mailbox's server: mailbox.host, else the global provider's.
-        Optional<String> defaultHost =
-                defaults.optional(MailboxSettings.HOST).or(() -> globalProvider.map(MailboxProvider::host));
-        String host = given(own, "host")
-                ? own.get("host")
-                : provider.map(MailboxProvider::host).orElse(null);
-        if (host != null && defaultHost.isPresent() && !defaultHost.get().equalsIgnoreCase(host)) {
-            noFallback.add("username");
-            noFallback.addAll(ACCOUNT_SECRETS);
-            noFallback.addAll(OAUTH_APP);
-        }
-        return noFallback;
+    /** Sets an option through the binder Camel's tooling generates from {@link MailboxConfiguration}. */
+    private void set(MailboxConfiguration options, String option, String value) {
+        optionBinder().configure(getCamelContext(), options, option, value, false);
     }
 
-    /** The endpoint option of a {@code mailbox.} key: {@code oauth.tokenUrl -> oauthTokenUrl}. */
-    static String optionName(String key) {
-        int dot = key.indexOf('.');
-        if (dot < 0 || dot == key.length() - 1) {
-            return key;
-        }
-        return key.substring(0, dot) + Character.toUpperCase(key.charAt(dot + 1)) + optionName(key.substring(dot + 2));
+    private String get(MailboxConfiguration options, String option) {
+        return (String) ((PropertyConfigurerGetter) optionBinder()).getOptionValue(options, option, false);
     }
 
-    private static boolean given(Map<String, String> own, String option) {
-        String value = own.get(option);
-        return value != null && !value.isBlank();
+    /** The generated binder of {@link MailboxConfiguration}, found as Camel finds every configurer. */
+    private synchronized PropertyConfigurer optionBinder() {
+        if (optionBinder == null) {
+            PropertyConfigurer found = PluginHelper.getConfigurerResolver(getCamelContext())
+                    .resolvePropertyConfigurer(MailboxConfiguration.class.getName(), getCamelContext());
+            if (!(found instanceof PropertyConfigurerGetter)) {
+                throw new IllegalStateException("The generated configurer of " + MailboxConfiguration.class.getName()
+                        + " is missing: build with mvn, which runs camel-package-maven-plugin");
+            }
+            optionBinder = found;
+        }
+        return optionBinder;
     }
 
     /**
@@ -316,8 +265,9 @@ public final class MailboxComponent extends MailComponent {
 
     /** The mailbox as its route declares it: several mailboxes may share a host, so the user too. */
     private static String describe(Map<String, String> own) {
-        String user = given(own, "username") ? own.get("username") + "@" : "";
-        String server = given(own, "host") ? own.get("host") : given(own, "provider") ? own.get("provider") : "";
+        String user = own.containsKey("username") ? own.get("username") + "@" : "";
+        String server =
+                own.containsKey("host") ? own.get("host") : own.containsKey("provider") ? own.get("provider") : "";
         return server.isEmpty() && user.isEmpty() ? "Mailbox" : "Mailbox " + user + server;
     }
 

@@ -1,16 +1,31 @@
 package dev.mailpipe.mailbox;
 
+import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
 import org.apache.camel.component.mail.JavaMailSender;
 import org.apache.camel.component.mail.MailConfiguration;
 import org.apache.camel.component.mail.MailEndpoint;
+import org.apache.camel.spi.UriEndpoint;
+import org.apache.camel.spi.UriParam;
 
 /**
  * One mailbox: a camel-mail endpoint whose consumer is mailpipe's {@link Pop3Consumer}, with the
  * mailbox's own state (status, UIDL keys, delivery tracker, deletion listener). Serves one route.
  */
+@UriEndpoint(
+        firstVersion = "0.1.0",
+        scheme = MailboxComponent.SCHEME,
+        extendsScheme = "pop3s",
+        title = "Mailbox (POP3)",
+        syntax = "mailbox:host",
+        consumerOnly = true,
+        category = {Category.MAIL})
 public final class MailboxEndpoint extends MailEndpoint {
+
+    /** The endpoint's own mailbox options, as its URI gives them (the defaults are the component's). */
+    @UriParam
+    private MailboxConfiguration mailboxConfiguration = new MailboxConfiguration();
 
     private final MailboxStatus status;
     private final DeletionListener deletions;
@@ -29,6 +44,14 @@ public final class MailboxEndpoint extends MailEndpoint {
         this.status = status;
         this.deletions = deletions;
         this.maxInFlight = maxInFlight;
+    }
+
+    public MailboxConfiguration getMailboxConfiguration() {
+        return mailboxConfiguration;
+    }
+
+    public void setMailboxConfiguration(MailboxConfiguration mailboxConfiguration) {
+        this.mailboxConfiguration = mailboxConfiguration;
     }
 
     public MailboxStatus status() {

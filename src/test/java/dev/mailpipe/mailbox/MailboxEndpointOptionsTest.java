@@ -204,9 +204,12 @@ class MailboxEndpointOptionsTest {
 
     @Test
     void optionNamesFollowTheKeys() {
-        assertThat(MailboxComponent.optionName("oauth.tokenUrl")).isEqualTo("oauthTokenUrl");
-        assertThat(MailboxComponent.optionName("oauth.clientSecretFile")).isEqualTo("oauthClientSecretFile");
-        assertThat(MailboxComponent.optionName("pollDelay")).isEqualTo("pollDelay");
+        assertThat(MailboxConfiguration.optionOf("mailbox.oauth.tokenUrl")).isEqualTo("oauthTokenUrl");
+        assertThat(MailboxConfiguration.optionOf("mailbox.oauth.clientSecretFile"))
+                .isEqualTo("oauthClientSecretFile");
+        assertThat(MailboxConfiguration.optionOf("mailbox.pollDelay")).isEqualTo("pollDelay");
+        assertThat(MailboxConfiguration.settingOf("oauthTwoLine")).isEqualTo("mailbox.oauth.twoLine");
+        assertThat(MailboxConfiguration.settingOf("batchBytes")).isEqualTo("mailbox.batchBytes");
         for (String key : List.of(
                 OAuthSettings.AUTH,
                 OAuthSettings.TOKEN_URL,
@@ -218,9 +221,11 @@ class MailboxEndpointOptionsTest {
                 OAuthSettings.REFRESH_TOKEN_FILE,
                 OAuthSettings.TOKEN_FILE,
                 OAuthSettings.TWO_LINE)) {
-            assertThat(MailboxComponent.MAILBOX_OPTIONS)
+            assertThat(MailboxConfiguration.OPTIONS)
                     .as("%s is an endpoint option", key)
-                    .contains(MailboxComponent.optionName(key.substring("mailbox.".length())));
+                    .contains(MailboxConfiguration.optionOf(key));
+            assertThat(MailboxConfiguration.settingOf(MailboxConfiguration.optionOf(key)))
+                    .isEqualTo(key);
         }
     }
 
