@@ -8,15 +8,14 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import org.apache.camel.Endpoint;
+import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.DefaultComponent;
 
 /**
- * The files sink as a Camel component, {@code mailpipe-files:<folder>}: each message's raw bytes,
- * event and attachments under {@code <folder>/<mailbox>/}, with fsync and atomic rename (camel-file
- * deletes before it renames and never syncs the folder). Option {@code operation=download} is the
- * step that streams the message from the server into a temporary file there, on the thread that
- * owns the POP3 session; the default operation makes it durable and writes the event.
+ * The files sink as a Camel component, {@code mailpipe-files:<folder>} (options: {@link FilesEndpoint}).
+ * The component's defaults are the modes of the {@code sink.files.chmod*} settings.
  */
+@Component(FilesComponent.SCHEME)
 public final class FilesComponent extends DefaultComponent {
 
     /** The scheme mailpipe binds this component under. */
@@ -41,27 +40,11 @@ public final class FilesComponent extends DefaultComponent {
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
-        String operation = getAndRemoveParameter(parameters, "operation", String.class, "store");
-        if (!operation.equals("store") && !operation.equals("download")) {
-            throw new IllegalArgumentException(
-                    "operation of " + SCHEME + " must be store or download, got '" + operation + "'");
-        }
-        String chmod = getAndRemoveParameter(parameters, "chmod", String.class);
-        String chmodDirectory = getAndRemoveParameter(parameters, "chmodDirectory", String.class);
-        FileModes endpointModes = chmod == null && chmodDirectory == null
-                ? modes
-                : FileModes.parse(
-                        "chmod of " + SCHEME + ":" + remaining,
-                        chmod == null ? FileModes.octal(modes.file()) : chmod,
-                        "chmodDirectory of " + SCHEME + ":" + remaining,
-                        chmodDirectory == null ? FileModes.octal(modes.folder()) : chmodDirectory);
-        return new FilesEndpoint(
-                uri,
-                this,
-                makeFolders ? writableFolder(remaining, endpointModes) : Path.of(remaining),
-                endpointModes,
-                operation.equals("download"),
-                clock);
+        FilesEndpoint endpoint = new FilesEndpoint(uri, this, clock);
+        endpoint.setFolder(remaining);
+        setProperties(endpoint, parameters);
+        endpoint.settle(modes, makeFolders);
+        return endpoint;
     }
 
     /** The sink's folder, created with the folder mode if missing; an unusable folder stops the start naming it. */

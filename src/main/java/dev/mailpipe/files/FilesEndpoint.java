@@ -9,28 +9,122 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.Producer;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.UriEndpoint;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.spi.UriPath;
 import org.apache.camel.support.DefaultEndpoint;
 import org.apache.camel.support.DefaultProducer;
 
-/** One files-sink folder; serves every mailbox, each in its own sub-folder (see {@link FilesLayout}). */
+/**
+ * The files sink: each message's raw bytes, event and attachments under {@code <folder>/<mailbox>/},
+ * with fsync and atomic rename (camel-file deletes before it renames and never syncs the folder).
+ * Serves every mailbox, each in its own sub-folder (see {@link FilesLayout}).
+ */
+@UriEndpoint(
+        firstVersion = "0.1.0",
+        scheme = FilesComponent.SCHEME,
+        title = "mailpipe Files Sink",
+        syntax = "mailpipe-files:folder",
+        producerOnly = true,
+        category = {Category.FILE, Category.MAIL})
 public final class FilesEndpoint extends DefaultEndpoint {
 
-    private final Path root;
-    private final FileModes modes;
-    private final boolean download;
+    @UriPath(description = "The sink's folder; each mailbox's files go to <folder>/<mailbox>/.")
+    @Metadata(required = true)
+    private String folder;
+
+    @UriParam(
+            description = "store: make the downloaded message durable and write its event and attachments;"
+                    + " download: stream the message from the server into a temporary file in the folder, on"
+                    + " the thread that owns the POP3 session.",
+            defaultValue = "store",
+            enums = "store,download")
+    private String operation = "store";
+
+    @UriParam(
+            label = "security",
+            description = "Mode of every file the sink makes, octal, whatever the umask; it must keep the"
+                    + " owner's read and write bits. Blank: the setting sink.files.chmod.")
+    private String chmod;
+
+    @UriParam(
+            label = "security",
+            description = "Mode of every folder the sink makes, octal; it must keep the owner's read, write"
+                    + " and search bits. Blank: the setting sink.files.chmodDirectory.")
+    private String chmodDirectory;
+
     private final Clock clock;
     private final Map<MailboxId, FilesLayout> layouts = new ConcurrentHashMap<>();
+    private Path root;
+    private FileModes modes;
+    private boolean download;
 
-    FilesEndpoint(String uri, FilesComponent component, Path root, FileModes modes, boolean download, Clock clock) {
+    FilesEndpoint(String uri, FilesComponent component, Clock clock) {
         super(uri, component);
-        this.root = root;
-        this.modes = modes;
-        this.download = download;
         this.clock = clock;
+    }
+
+    /**
+     * Checks the options once they are bound and settles the folder and modes: the component's modes
+     * where the endpoint names none; the folder made (and checked writable) when {@code makeFolders}.
+     */
+    void settle(FileModes defaults, boolean makeFolders) {
+        if (!operation.equals("store") && !operation.equals("download")) {
+            throw new IllegalArgumentException(
+                    "operation of " + FilesComponent.SCHEME + " must be store or download, got '" + operation + "'");
+        }
+        String where = FilesComponent.SCHEME + ":" + folder;
+        modes = blank(chmod) && blank(chmodDirectory)
+                ? defaults
+                : FileModes.parse(
+                        "chmod of " + where,
+                        blank(chmod) ? FileModes.octal(defaults.file()) : chmod,
+                        "chmodDirectory of " + where,
+                        blank(chmodDirectory) ? FileModes.octal(defaults.folder()) : chmodDirectory);
+        root = makeFolders ? FilesComponent.writableFolder(folder, modes) : Path.of(blank(folder) ? "" : folder);
+        download = operation.equals("download");
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
+    }
+
+    public String getFolder() {
+        return folder;
+    }
+
+    public void setFolder(String folder) {
+        this.folder = folder;
+    }
+
+    public String getOperation() {
+        return operation;
+    }
+
+    public void setOperation(String operation) {
+        this.operation = operation;
+    }
+
+    public String getChmod() {
+        return chmod;
+    }
+
+    public void setChmod(String chmod) {
+        this.chmod = chmod;
+    }
+
+    public String getChmodDirectory() {
+        return chmodDirectory;
+    }
+
+    public void setChmodDirectory(String chmodDirectory) {
+        this.chmodDirectory = chmodDirectory;
     }
 
     /** Where the message's mailbox keeps its files under this folder. */
