@@ -80,6 +80,20 @@ public final class MailboxComponent extends MailComponent {
         this.environment = environment;
     }
 
+    /**
+     * The default mailbox's route names neither host nor options (all come from the global settings),
+     * and {@code mailbox://} alone is not a URI Java parses: it is read as {@code mailbox://?}.
+     */
+    @Override
+    public Endpoint createEndpoint(String uri, Map<String, Object> properties) throws Exception {
+        return super.createEndpoint(uri.equals(SCHEME + "://") ? uri + "?" : uri, properties);
+    }
+
+    @Override
+    public Endpoint createEndpoint(String uri) throws Exception {
+        return super.createEndpoint(uri.equals(SCHEME + "://") ? uri + "?" : uri);
+    }
+
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
         MailConfiguration configuration = getConfiguration().copy();

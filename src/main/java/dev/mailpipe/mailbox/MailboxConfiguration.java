@@ -50,7 +50,7 @@ public class MailboxConfiguration implements Cloneable {
     @UriParam(
             label = "security",
             description = "Password, taken as written; it passes through the endpoint URI, so it must not"
-                    + " contain {{ or &. Prefer passwordFile or passwordEnv.",
+                    + " contain & or a property placeholder. Prefer passwordFile or passwordEnv.",
             secret = true)
     private String password;
 
