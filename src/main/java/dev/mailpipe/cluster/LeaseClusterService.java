@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.apache.camel.cluster.CamelPreemptiveClusterService;
 import org.apache.camel.cluster.CamelPreemptiveClusterView;
 import org.apache.camel.support.cluster.AbstractCamelClusterService;
@@ -38,13 +39,20 @@ public final class LeaseClusterService extends AbstractCamelClusterService<Lease
     private boolean announced;
 
     private volatile boolean stopping;
+    /** The clock renewal deadlines are measured with; tests move their own. */
+    private final LongSupplier nanoTime;
 
     public LeaseClusterService(LeaseStore store, String member, Duration lease, Duration heartbeat) {
+        this(store, member, lease, heartbeat, System::nanoTime);
+    }
+
+    LeaseClusterService(LeaseStore store, String member, Duration lease, Duration heartbeat, LongSupplier nanoTime) {
         super("mailpipe-" + store);
         this.store = store;
         this.member = member;
         this.lease = lease;
         this.heartbeat = heartbeat;
+        this.nanoTime = nanoTime;
     }
 
     @Override
@@ -102,7 +110,8 @@ public final class LeaseClusterService extends AbstractCamelClusterService<Lease
         }
     }
 
-    private void beat() {
+    /** One heartbeat (the scheduled {@link #tick} runs it; tests call it directly). */
+    void beat() {
         if (stopping) {
             return;
         }
@@ -120,8 +129,7 @@ public final class LeaseClusterService extends AbstractCamelClusterService<Lease
         }
         List<LeaseClusterView> enabled =
                 views.values().stream().filter(view -> !view.isDisabled()).toList();
-        int live = Math.max(1, members.size());
-        int share = (views.size() + live - 1) / live;
+        int share = share(views.size(), members.size());
         // Renewals first, so a slow hand-over (a route stop waits for its POP3 session) never delays them.
         enabled.stream().filter(LeaseClusterView::isLeader).forEach(view -> view.tick(true));
         int held = (int) enabled.stream().filter(LeaseClusterView::isLeader).count();
@@ -132,6 +140,20 @@ public final class LeaseClusterService extends AbstractCamelClusterService<Lease
             }
         }
         views.values().stream().filter(LeaseClusterView::isDisabled).forEach(view -> view.tick(false));
+    }
+
+    /**
+     * How many of {@code namespaces} leases one of {@code members} live instances may hold: its fair
+     * share, rounded up so that every namespace has a taker (an instance that does not know itself
+     * alive yet counts as one).
+     */
+    static int share(int namespaces, int members) {
+        int live = Math.max(1, members);
+        return (namespaces + live - 1) / live;
+    }
+
+    long nanoTime() {
+        return nanoTime.getAsLong();
     }
 
     void problem(Exception e) {

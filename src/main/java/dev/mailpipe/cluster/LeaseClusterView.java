@@ -22,7 +22,7 @@ public final class LeaseClusterView extends AbstractCamelClusterView implements 
     private final Member local = new Member(null);
     private volatile boolean leader;
     private volatile boolean disabled;
-    /** When the lease was last taken or renewed (System.nanoTime()). */
+    /** When the lease was last taken or renewed (the service's nanoTime). */
     private long renewedAt;
 
     LeaseClusterView(LeaseClusterService service, String namespace) {
@@ -49,14 +49,14 @@ public final class LeaseClusterView extends AbstractCamelClusterView implements 
         }
         boolean held;
         // Taken before the round trip: the lease the store writes runs from about now.
-        long asked = System.nanoTime();
+        long asked = service.nanoTime();
         try {
             held = service.store().acquire(getNamespace(), service.member(), service.lease());
         } catch (Exception e) {
             service.problem(e);
             // Given up a heartbeat before the lease runs out, while no other instance may take it yet.
             if (leader
-                    && System.nanoTime() - renewedAt > service.renewDeadline().toNanos()) {
+                    && service.nanoTime() - renewedAt > service.renewDeadline().toNanos()) {
                 lose("its lease could not be renewed in time");
             }
             return;

@@ -68,7 +68,7 @@ public final class DeliveryFailures implements Processor {
             if (broke.isPresent() && claimed) {
                 brokeConnection(exchange, status, key, broke.get());
             } else if (outage != null) {
-                status.deliveryOutage(outage.what(), outage.getMessage());
+                status.outages().start(outage.what(), outage.getMessage());
                 if (claimed) {
                     ledger.release(key);
                 }
@@ -86,7 +86,7 @@ public final class DeliveryFailures implements Processor {
                 LOG.warn("Message {} (UIDL {}) failed before it was claimed: {}", key, uidl, describe(failure));
             }
         } catch (SQLException e) {
-            status.deliveryOutage("ledger", "ledger unavailable: " + e.getMessage());
+            status.outages().start("ledger", "ledger unavailable: " + e.getMessage());
         }
     }
 
@@ -116,7 +116,7 @@ public final class DeliveryFailures implements Processor {
                     key);
             return;
         }
-        status.deliveryOutage("mailbox connection", broke.getMessage());
+        status.outages().start("mailbox connection", broke.getMessage());
         LOG.info(
                 "Mailbox {}: the connection broke while the server sent {} (break {}); it now waits for a session"
                         + " without other messages to download",

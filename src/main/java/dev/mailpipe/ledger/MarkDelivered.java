@@ -42,7 +42,7 @@ public final class MarkDelivered implements Processor {
             throw new OutageException("ledger", e);
         }
         MailboxStatus status = MailboxStatus.of(exchange);
-        status.deliveryWorks();
+        status.outages().end();
         status.messageDone(key);
     }
 }

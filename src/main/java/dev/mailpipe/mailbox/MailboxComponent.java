@@ -6,21 +6,16 @@ import dev.mailpipe.oauth.TokenSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.camel.Endpoint;
 import org.apache.camel.component.mail.MailComponent;
 import org.apache.camel.component.mail.MailConfiguration;
-import org.apache.camel.spi.PropertyConfigurer;
-import org.apache.camel.spi.PropertyConfigurerGetter;
 import org.apache.camel.spi.annotations.Component;
-import org.apache.camel.support.PluginHelper;
 
 /**
  * {@code mailbox:<host>?protocol=pop3s&username=...}: one POP3 or POP3S mailbox per endpoint, drained
@@ -40,8 +35,7 @@ public final class MailboxComponent extends MailComponent {
     /** Endpoint option: the name of an environment variable holding the password. */
     public static final String PASSWORD_ENV = "passwordEnv";
 
-    private final Settings defaults;
-    private Function<String, String> environment = System::getenv;
+    private final MailboxOptions options;
     private final Function<MailboxId, DeletionListener> deletions;
     private final Consumer<MailboxStatus> observer;
     private final int maxInFlight;
@@ -50,8 +44,6 @@ public final class MailboxComponent extends MailComponent {
     private final List<MailboxEndpoint> mailboxes = new ArrayList<>();
 
     private ScheduledExecutorService polls;
-    private MailboxConfiguration globalOptions;
-    private PropertyConfigurer optionBinder;
     /** A one-shot run's idle limit: its mailboxes are polled at once; empty for a service. */
     private volatile Optional<Duration> oneShot = Optional.empty();
 
@@ -68,7 +60,7 @@ public final class MailboxComponent extends MailComponent {
             Consumer<MailboxStatus> observer,
             int maxInFlight,
             int maxSessions) {
-        this.defaults = defaults;
+        this.options = new MailboxOptions(defaults);
         this.deletions = deletions;
         this.observer = observer;
         this.maxInFlight = maxInFlight;
@@ -77,7 +69,12 @@ public final class MailboxComponent extends MailComponent {
 
     /** Where {@code passwordEnv} looks its variable up (the process environment; tests choose their own). */
     void setEnvironment(Function<String, String> environment) {
-        this.environment = environment;
+        options.setEnvironment(environment);
+    }
+
+    /** The component's defaults: the global {@code mailbox.*} settings. */
+    public MailboxConfiguration getMailboxConfiguration() {
+        return options.defaults(getCamelContext());
     }
 
     /**
@@ -97,8 +94,8 @@ public final class MailboxComponent extends MailComponent {
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
         MailConfiguration configuration = getConfiguration().copy();
-        MailboxConfiguration own = ownOptions(parameters);
-        MailboxSettings mailbox = mailboxSettings(remaining, own);
+        MailboxConfiguration own = options.take(getCamelContext(), parameters);
+        MailboxSettings mailbox = options.settings(getCamelContext(), remaining, own);
         configuration.configureProtocol(mailbox.protocol());
         configuration.setHost(mailbox.host());
         configuration.setPort(mailbox.port());
@@ -115,7 +112,7 @@ public final class MailboxComponent extends MailComponent {
         // store makes camel-mail's stop ask Angus isConnected(), which logs into every idle mailbox.
         configuration.setDisconnect(true);
         MailboxStatus status = new MailboxStatus(mailbox);
-        oneShot.ifPresent(status::oneShot);
+        oneShot.ifPresent(status.polls()::oneShot);
         MailboxEndpoint endpoint =
                 new MailboxEndpoint(uri, this, configuration, status, deletions.apply(mailbox.id()), maxInFlight);
         endpoint.setDelay(mailbox.pollDelay());
@@ -125,8 +122,8 @@ public final class MailboxComponent extends MailComponent {
         endpoint.setMailUidGenerator(new UidlKeys(mailbox.id()));
         endpoint.setIdempotentRepository(new DeliveryTracker(mailbox, Clock.systemUTC()));
         endpoint.setIdempotentRepositoryRemoveOnCommit(false);
-        endpoint.setPollStrategy(status);
-        endpoint.setExceptionHandler(status);
+        endpoint.setPollStrategy(status.polls());
+        endpoint.setExceptionHandler(status.polls());
         endpoint.setScheduledExecutorService(polls());
         endpoint.setMailboxConfiguration(own);
         // Whatever camel-mail option is left (a user's own tuning) applies on top.
@@ -156,133 +153,6 @@ public final class MailboxComponent extends MailComponent {
     static ConfigurationException declaredTwice(MailboxId mailbox) {
         return new ConfigurationException("Mailbox " + mailbox + " is declared twice: every mailbox may appear in"
                 + " one route only (two routes would share its messages and its lock)");
-    }
-
-    /** The component's defaults: the global {@code mailbox.*} settings, read once. */
-    public synchronized MailboxConfiguration getMailboxConfiguration() {
-        if (globalOptions == null) {
-            MailboxConfiguration options = new MailboxConfiguration();
-            for (String option : MailboxConfiguration.OPTIONS) {
-                if (!MailboxOptionGroups.PER_MAILBOX_ONLY.contains(option)) {
-                    defaults.optional(MailboxConfiguration.settingOf(option))
-                            .ifPresent(value -> set(options, option, value));
-                }
-            }
-            globalOptions = options;
-        }
-        return globalOptions;
-    }
-
-    /** Takes the endpoint's mailbox options out of its parameters; what is left is camel-mail's. */
-    private MailboxConfiguration ownOptions(Map<String, Object> parameters) {
-        MailboxConfiguration own = new MailboxConfiguration();
-        for (String option : MailboxConfiguration.OPTIONS) {
-            Object value = parameters.remove(option);
-            if (value != null) {
-                set(own, option, value.toString());
-            }
-        }
-        return own;
-    }
-
-    /**
-     * The endpoint's mailbox settings, checked: a copy of the component's defaults without those that
-     * must not fall back ({@link MailboxOptionGroups}), with the endpoint's own options applied.
-     */
-    private MailboxSettings mailboxSettings(String host, MailboxConfiguration ownOptions) {
-        Map<String, String> own = new HashMap<>();
-        if (host != null && !host.isBlank()) {
-            own.put("host", host.strip());
-        }
-        for (String option : MailboxConfiguration.OPTIONS) {
-            String value = get(ownOptions, option);
-            if (value != null && !value.isBlank()) {
-                own.put(option, value);
-            }
-        }
-        if (own.containsKey(PASSWORD_ENV)) {
-            own.put("password", fromEnvironment(own.get(PASSWORD_ENV).strip(), describe(own)));
-        }
-        Optional<MailboxProvider> globalProvider = MailboxProvider.of(defaults);
-        // The default mailbox's server: mailbox.host, else the global provider's.
-        Optional<String> defaultHost =
-                defaults.optional(MailboxSettings.HOST).or(() -> globalProvider.map(MailboxProvider::host));
-        Set<String> noFallback = MailboxOptionGroups.withoutFallback(own, globalProvider, defaultHost);
-        MailboxConfiguration options = getMailboxConfiguration().copy();
-        for (String option : noFallback) {
-            if (MailboxConfiguration.OPTIONS.contains(option)) {
-                set(options, option, null);
-            }
-        }
-        own.forEach((option, value) -> {
-            if (MailboxConfiguration.OPTIONS.contains(option)) {
-                set(options, option, value);
-            }
-        });
-        Settings settings = new Settings(key -> {
-            if (key.equals(MailboxSettings.HOST)) {
-                // The path, not an option: a provider's preset supplies it when the endpoint names none.
-                return Optional.ofNullable(own.get("host"))
-                        .or(() -> noFallback.contains("host") ? Optional.empty() : defaults.optional(key));
-            }
-            String option = MailboxConfiguration.optionOf(key);
-            return MailboxConfiguration.OPTIONS.contains(option)
-                    ? Optional.ofNullable(get(options, option))
-                    : defaults.optional(key);
-        });
-        try {
-            return MailboxSettings.from(settings);
-        } catch (ConfigurationException e) {
-            throw new ConfigurationException(
-                    describe(own) + ": " + e.getMessage()
-                            + " (or the parameter of its route, without the 'mailbox.' prefix)",
-                    e);
-        }
-    }
-
-    /** Sets an option through the binder Camel's tooling generates from {@link MailboxConfiguration}. */
-    private void set(MailboxConfiguration options, String option, String value) {
-        optionBinder().configure(getCamelContext(), options, option, value, false);
-    }
-
-    private String get(MailboxConfiguration options, String option) {
-        return (String) ((PropertyConfigurerGetter) optionBinder()).getOptionValue(options, option, false);
-    }
-
-    /** The generated binder of {@link MailboxConfiguration}, found as Camel finds every configurer. */
-    private synchronized PropertyConfigurer optionBinder() {
-        if (optionBinder == null) {
-            PropertyConfigurer found = PluginHelper.getConfigurerResolver(getCamelContext())
-                    .resolvePropertyConfigurer(MailboxConfiguration.class.getName(), getCamelContext());
-            if (!(found instanceof PropertyConfigurerGetter)) {
-                throw new IllegalStateException("The generated configurer of " + MailboxConfiguration.class.getName()
-                        + " is missing: build with mvn, which runs camel-package-maven-plugin");
-            }
-            optionBinder = found;
-        }
-        return optionBinder;
-    }
-
-    /**
-     * The password from the environment variable a mailbox names ({@code passwordEnv}), taken as
-     * written: unlike a {@code {{env:NAME}}} placeholder, its value never passes through the
-     * endpoint URI, where characters such as {@code &} or {@code {{} would change its meaning.
-     */
-    private String fromEnvironment(String variable, String mailbox) {
-        String value = environment.apply(variable);
-        if (value == null || value.isBlank()) {
-            throw new ConfigurationException(mailbox + ": " + PASSWORD_ENV + " names the environment" + " variable "
-                    + variable + ", which is not set");
-        }
-        return value;
-    }
-
-    /** The mailbox as its route declares it: several mailboxes may share a host, so the user too. */
-    private static String describe(Map<String, String> own) {
-        String user = own.containsKey("username") ? own.get("username") + "@" : "";
-        String server =
-                own.containsKey("host") ? own.get("host") : own.containsKey("provider") ? own.get("provider") : "";
-        return server.isEmpty() && user.isEmpty() ? "Mailbox" : "Mailbox " + user + server;
     }
 
     /**

@@ -130,7 +130,7 @@ public final class Pop3Consumer extends MailConsumer {
         // messages whose ledger records are not yet durable. Stopping, the poll takes no further
         // message and ends its own session (see processBatch).
         try {
-            if (!status.awaitNoPoll(SESSION_END_WAIT)) {
+            if (!status.polls().awaitNoPoll(SESSION_END_WAIT)) {
                 LOG.warn(
                         "Mailbox {}: its poll did not end within {} s of the stop; its session is closed"
                                 + " without deletions",
@@ -177,7 +177,7 @@ public final class Pop3Consumer extends MailConsumer {
                 throw e;
             }
             // Once per failing spell: a token refused poll after poll is reported by the poll's failure.
-            if (status.failedPollsInARow() == 0) {
+            if (status.polls().failedPollsInARow() == 0) {
                 LOG.info("Mailbox {}: the server refused the access token; signing in again with a new one", mailbox());
             } else {
                 LOG.debug(
@@ -355,11 +355,11 @@ public final class Pop3Consumer extends MailConsumer {
     }
 
     private boolean inOutage() {
-        return status.inOutage();
+        return status.outages().active();
     }
 
     private void activity() {
-        status.activity();
+        status.polls().activity();
     }
 
     /** Waits until every message handed to the route has completed; false when interrupted (shutdown). */

@@ -36,8 +36,8 @@ public final class MailboxLiveness extends AbstractHealthCheck {
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
         builder.detail("mailbox", status.mailbox().toString());
-        Duration quiet = status.sinceActivity();
-        if (status.pollInProgress() && quiet.compareTo(stuckAfter) > 0) {
+        Duration quiet = status.polls().sinceActivity();
+        if (status.polls().pollInProgress() && quiet.compareTo(stuckAfter) > 0) {
             builder.down()
                     .message("the consumer of mailbox " + status.mailbox() + " has been stuck in a poll for "
                             + quiet.toSeconds() + " s (longer than the connect timeout and twice the read timeout)");

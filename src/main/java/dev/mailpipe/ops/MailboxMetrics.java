@@ -73,9 +73,10 @@ public final class MailboxMetrics implements MeterBinder {
             Gauge.builder(
                             "mailpipe.sink.outage",
                             status,
-                            s -> s.outageSink()
+                            s -> s.outages()
+                                    .sink()
                                     .filter(sink::equals)
-                                    .map(out -> s.outageDuration().toMillis() / 1000.0)
+                                    .map(out -> s.outages().duration().toMillis() / 1000.0)
                                     .orElse(0.0))
                     .description("How long the current outage of this part has lasted; 0 when it works")
                     .baseUnit("seconds")
@@ -118,14 +119,15 @@ public final class MailboxMetrics implements MeterBinder {
                 .tags(MAILBOX, mailbox)
                 .register(registry);
         // Counted as they happen, by the diagnosis's cause (login, tls-mismatch, certificate, ...).
-        status.onPollEnded(outcome -> outcome.ifPresent(
-                diagnosis -> registry.counter("mailpipe.poll.failures", MAILBOX, mailbox, "cause", diagnosis.cause())
+        status.polls()
+                .onPollEnded(outcome -> outcome.ifPresent(diagnosis -> registry.counter(
+                                "mailpipe.poll.failures", MAILBOX, mailbox, "cause", diagnosis.cause())
                         .increment()));
         FunctionTimer.builder(
                         "mailpipe.poll.duration",
                         status,
-                        MailboxStatus::pollsEnded,
-                        s -> s.pollTime().toNanos(),
+                        s -> s.polls().pollsEnded(),
+                        s -> s.polls().pollTime().toNanos(),
                         TimeUnit.NANOSECONDS)
                 .description("Time spent in polls (a POP3 session: login, listing, its batch)")
                 .tags(MAILBOX, mailbox)
@@ -136,7 +138,8 @@ public final class MailboxMetrics implements MeterBinder {
         if (!status.polledHere()) {
             return Double.NaN;
         }
-        return status.lastSuccessfulPoll()
+        return status.polls()
+                .lastSuccessfulPoll()
                 .or(status::pollingSince)
                 .map(at -> at.toEpochMilli() / 1000.0)
                 .orElse(Double.NaN);

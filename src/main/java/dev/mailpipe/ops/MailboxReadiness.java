@@ -42,10 +42,10 @@ public final class MailboxReadiness extends AbstractHealthCheck {
             builder.up();
             return;
         }
-        builder.detail("failedPollsInARow", status.failedPollsInARow());
+        builder.detail("failedPollsInARow", status.polls().failedPollsInARow());
         builder.detail("parked", status.problems().parkedCount());
         builder.detail("keptByServer", status.problems().keptCount());
-        status.outageSink().ifPresent(sink -> builder.detail("outage", sink));
+        status.outages().sink().ifPresent(sink -> builder.detail("outage", sink));
         Optional<String> problem = problem();
         if (problem.isPresent()) {
             builder.down().message(problem.get());
@@ -56,18 +56,19 @@ public final class MailboxReadiness extends AbstractHealthCheck {
 
     private Optional<String> problem() {
         String mailbox = "mailbox " + status.mailbox();
-        int failed = status.failedPollsInARow();
+        int failed = status.polls().failedPollsInARow();
         if (failed >= FAILED_POLLS) {
             return Optional.of(mailbox + " cannot be polled, " + failed + " polls failed in a row: "
-                    + status.pollProblem().orElse("unknown cause"));
+                    + status.polls().pollProblem().orElse("unknown cause"));
         }
-        Duration outage = status.outageDuration();
+        Duration outage = status.outages().duration();
         if (outage.compareTo(outageGrace) > 0) {
-            return Optional.of(mailbox + ": " + status.outageSink().orElse("a sink") + " has been unavailable for "
+            return Optional.of(mailbox + ": " + status.outages().sink().orElse("a sink") + " has been unavailable for "
                     + outage.toSeconds() + " s (longer than management.outageGraceSeconds=" + outageGrace.toSeconds()
                     + "); nothing is deleted meanwhile");
         }
-        Duration quiet = status.lastSuccessfulPoll()
+        Duration quiet = status.polls()
+                .lastSuccessfulPoll()
                 .map(at -> Duration.between(at, java.time.Instant.now()))
                 .filter(sincePoll -> sincePoll.compareTo(status.sinceProgress()) < 0)
                 .orElse(status.sinceProgress());

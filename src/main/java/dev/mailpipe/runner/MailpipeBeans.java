@@ -208,7 +208,7 @@ public final class MailpipeBeans implements CamelConfiguration {
         } catch (java.sql.SQLException e) {
             LOG.debug("Mailbox {}: the ledger did not record it: {}", mailbox, e.toString());
         }
-        status.onPollEnded(outcome -> {
+        status.polls().onPollEnded(outcome -> {
             try {
                 ledger.recordPoll(mailbox, outcome.map(MailboxFailure.Diagnosis::description));
             } catch (java.sql.SQLException e) {

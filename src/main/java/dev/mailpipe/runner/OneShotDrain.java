@@ -77,7 +77,7 @@ public final class OneShotDrain extends ServiceSupport {
         }
         if (!ending) {
             for (MailboxStatus status : all) {
-                if (status.pollsEnded() == 0 || status.sinceProgress().compareTo(maxIdle) < 0) {
+                if (status.polls().pollsEnded() == 0 || status.sinceProgress().compareTo(maxIdle) < 0) {
                     return;
                 }
             }
@@ -86,7 +86,8 @@ public final class OneShotDrain extends ServiceSupport {
             setPolls(true);
             return;
         }
-        if (context.getInflightRepository().size() > 0 || all.stream().anyMatch(MailboxStatus::pollInProgress)) {
+        if (context.getInflightRepository().size() > 0
+                || all.stream().anyMatch(s -> s.polls().pollInProgress())) {
             return;
         }
         Duration suspended = Duration.ofNanos(System.nanoTime() - endingSince);
@@ -124,19 +125,19 @@ public final class OneShotDrain extends ServiceSupport {
 
     /** The mailbox's exit code; the run's is the worst of its mailboxes'. */
     private int outcome(MailboxStatus status) {
-        if (status.pollProblem().isPresent()) {
+        if (status.polls().pollProblem().isPresent()) {
             LOG.error(
                     "One-shot run ends: mailbox {} could not be polled for {} s ({})",
                     status.mailbox(),
                     maxIdle.toSeconds(),
-                    status.pollProblem().get());
+                    status.polls().pollProblem().get());
             return MAILBOX_NOT_POLLED;
         }
-        if (status.outage().isPresent() || status.failingMessages() > 0) {
+        if (status.outages().detail().isPresent() || status.failingMessages() > 0) {
             LOG.error(
                     "One-shot run ends with messages undelivered on {}: {}; they stay on the server for the next run",
                     status.mailbox(),
-                    status.outage().orElse(status.failingMessages() + " message(s) failing"));
+                    status.outages().detail().orElse(status.failingMessages() + " message(s) failing"));
             return UNDELIVERED;
         }
         LOG.info(

@@ -67,12 +67,13 @@ class MailboxFleetTest extends MailpipeRouteTestSupport {
                     .until(() -> TestMailServer.messagesLeft(greenMail, alice) == 0
                             && TestMailServer.messagesLeft(greenMail, bob) == 0);
             MailboxStatus carolStatus = status("carol");
-            await().atMost(Duration.ofSeconds(60)).until(() -> carolStatus.pollsEnded() >= 2);
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> carolStatus.polls().pollsEnded() >= 2);
 
             assertStoredInOwnFolder("alice", toAlice);
             assertStoredInOwnFolder("bob", toBob);
             MailboxId carolId = id("carol");
-            assertThat(carolStatus.pollProblem()).isPresent();
+            assertThat(carolStatus.polls().pollProblem()).isPresent();
             assertThat(TestMailServer.messagesLeft(greenMail, carol)).isEqualTo(1);
             assertThat(Files.exists(
                             new FilesLayout(out(), carolId).mailboxFolder().resolve(carolId.keyOf("1") + ".eml")))

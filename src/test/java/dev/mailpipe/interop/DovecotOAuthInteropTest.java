@@ -291,7 +291,7 @@ class DovecotOAuthInteropTest extends MailpipeRouteTestSupport {
         startRoute("inbox-to-files.camel.yaml", settings);
         awaitMorePolls(2);
 
-        assertThat(mailboxStatus().failedPollsInARow()).isGreaterThanOrEqualTo(2);
+        assertThat(mailboxStatus().polls().failedPollsInARow()).isGreaterThanOrEqualTo(2);
         List<LogCapture.Line> reports = log.atLeast(Level.WARN).stream()
                 .filter(line -> !line.logger().startsWith("no.nav."))
                 .toList();

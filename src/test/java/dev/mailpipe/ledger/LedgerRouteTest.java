@@ -119,15 +119,19 @@ class LedgerRouteTest extends MailpipeRouteTestSupport {
         assertThat(server.retrs())
                 .as("during the outage each poll downloads one message to probe, not the mailbox")
                 .isLessThanOrEqualTo(server.sessions());
+        // Only the messages downloaded as probes are in the ledger; none of them counts an attempt.
+        int probed = 0;
         for (int n = 1; n <= MESSAGES; n++) {
             Optional<LedgerEntry> entry = ledger.find(mailbox.keyOf(Integer.toString(n)));
             if (entry.isPresent()) {
+                probed++;
                 assertThat(entry.get().attempts())
                         .as("outages are not attempts")
                         .isZero();
                 assertThat(entry.get().state()).isEqualTo(DeliveryState.SEEN);
             }
         }
+        assertThat(probed).as("the probes were claimed in the ledger").isPositive();
 
         Files.delete(files.mailboxFolder());
         await().atMost(Duration.ofSeconds(30)).until(() -> left() == 0);

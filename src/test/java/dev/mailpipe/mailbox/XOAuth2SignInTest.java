@@ -166,7 +166,7 @@ class XOAuth2SignInTest extends MailpipeRouteTestSupport {
                 .contains("rejected client mailpipe-app (invalid_client: secret revoked)")
                 .contains(OAuthSettings.CLIENT_SECRET_FILE);
         assertThat(reports.get(0).hasStackTrace()).isFalse();
-        assertThat(mailboxStatus().failedPollsInARow()).isGreaterThanOrEqualTo(4);
+        assertThat(mailboxStatus().polls().failedPollsInARow()).isGreaterThanOrEqualTo(4);
         assertThat(TestMailServer.messagesLeft(greenMail, user)).isEqualTo(2);
         assertNoSecretLogged();
     }

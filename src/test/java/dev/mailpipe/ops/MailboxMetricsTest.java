@@ -32,11 +32,11 @@ class MailboxMetricsTest {
         new MailboxMetrics(status, readiness).bindTo(registry);
         status.consumerStarted();
         status.messageFailed("key-1");
-        status.deliveryOutage("kafka sink localhost:9092", "kafka sink localhost:9092 unavailable: timeout");
-        status.deliveryOutage("kafka sink localhost:9092", "kafka sink localhost:9092 unavailable: timeout");
+        status.outages().start("kafka sink localhost:9092", "kafka sink localhost:9092 unavailable: timeout");
+        status.outages().start("kafka sink localhost:9092", "kafka sink localhost:9092 unavailable: timeout");
         org.awaitility.Awaitility.await()
                 .atMost(java.time.Duration.ofSeconds(5))
-                .until(() -> status.outageDuration().toMillis() > 0);
+                .until(() -> status.outages().duration().toMillis() > 0);
 
         List<Sample> during = PrometheusText.parse(registry.scrape());
         Map<String, String> mailbox = Map.of("mailbox", "pop3s://alice@pop.example.org:995");
@@ -59,7 +59,7 @@ class MailboxMetricsTest {
                                 mailbox.get("mailbox")))
                 .isBetween(0.0, 60.0);
 
-        status.deliveryWorks();
+        status.outages().end();
         List<Sample> after = PrometheusText.parse(registry.scrape());
         assertThat(value(after, "mailpipe_sink_outage_seconds", mailbox, "sink", "kafka"))
                 .isZero();
@@ -80,8 +80,8 @@ class MailboxMetricsTest {
                 .isEqualTo(1);
 
         for (int poll = 0; poll < MailboxReadiness.FAILED_POLLS; poll++) {
-            status.begin(null, null);
-            status.rollback(null, null, 0, new jakarta.mail.AuthenticationFailedException("[AUTH] no"));
+            status.polls().begin(null, null);
+            status.polls().rollback(null, null, 0, new jakarta.mail.AuthenticationFailedException("[AUTH] no"));
         }
 
         List<Sample> after = PrometheusText.parse(registry.scrape());

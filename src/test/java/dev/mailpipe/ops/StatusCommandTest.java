@@ -69,7 +69,9 @@ class StatusCommandTest {
         assertThat(lines.get(1)).startsWith(BOB).containsPattern(" 0 +0 +1 +1 +0 +- +poison again");
         assertThat(lines.get(2))
                 .startsWith(ALICE)
-                .containsPattern(" 3 +1 +0 +1 +0 +20")
+                // never polled, no failed polls; 3 delivered, 1 waiting, 0 dead-lettered, 1 at risk, 0
+                // parked; the last delivery's time (ISO, to the second): the columns in order.
+                .containsPattern("never +0 +3 +1 +0 +1 +0 +\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z ")
                 .contains("no space left");
     }
 

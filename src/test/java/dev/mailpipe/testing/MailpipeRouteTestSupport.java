@@ -50,11 +50,11 @@ public abstract class MailpipeRouteTestSupport extends CamelTestSupport {
      */
     protected void awaitMorePolls(int polls) {
         MailboxStatus status = mailboxStatus();
-        long target = status.pollsEnded() + polls;
+        long target = status.polls().pollsEnded() + polls;
         org.awaitility.Awaitility.await()
                 .dontCatchUncaughtExceptions()
                 .atMost(java.time.Duration.ofSeconds(60))
-                .until(() -> status.pollsEnded() >= target);
+                .until(() -> status.polls().pollsEnded() >= target);
     }
 
     /** The status of the test's one mailbox. */
