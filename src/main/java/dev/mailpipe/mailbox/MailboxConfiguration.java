@@ -169,19 +169,28 @@ public class MailboxConfiguration implements Cloneable {
             defaultValue = "120000")
     private String readTimeout;
 
+    /** The prefix of the global settings, and of the group whose options carry it in their name. */
+    private static final String SETTINGS = "mailbox.";
+
+    private static final String OAUTH = "oauth";
+
     /** The {@code mailbox.*} setting of an option: {@code oauthTokenUrl -> mailbox.oauth.tokenUrl}. */
     public static String settingOf(String option) {
-        if (option.startsWith("oauth") && option.length() > 5 && Character.isUpperCase(option.charAt(5))) {
-            return "mailbox.oauth." + Character.toLowerCase(option.charAt(5)) + option.substring(6);
+        if (option.startsWith(OAUTH)
+                && option.length() > OAUTH.length()
+                && Character.isUpperCase(option.charAt(OAUTH.length()))) {
+            return SETTINGS + OAUTH + "." + Character.toLowerCase(option.charAt(OAUTH.length()))
+                    + option.substring(OAUTH.length() + 1);
         }
-        return "mailbox." + option;
+        return SETTINGS + option;
     }
 
     /** The option of a {@code mailbox.*} setting: {@code mailbox.oauth.tokenUrl -> oauthTokenUrl}. */
     public static String optionOf(String setting) {
-        String key = setting.startsWith("mailbox.") ? setting.substring("mailbox.".length()) : setting;
-        if (key.startsWith("oauth.") && key.length() > 6) {
-            return "oauth" + Character.toUpperCase(key.charAt(6)) + key.substring(7);
+        String key = setting.startsWith(SETTINGS) ? setting.substring(SETTINGS.length()) : setting;
+        String group = OAUTH + ".";
+        if (key.startsWith(group) && key.length() > group.length()) {
+            return OAUTH + Character.toUpperCase(key.charAt(group.length())) + key.substring(group.length() + 1);
         }
         return key;
     }

@@ -25,7 +25,12 @@ enum Contender {
      */
     MAILPIPE_ALT("(e) mailpipe, bench.altJvmOptions"),
     /** (c) without the launcher: {@code java -jar target/mailpipe.jar}. */
-    MAILPIPE_JAVA_JAR("(f) mailpipe, java -jar");
+    MAILPIPE_JAVA_JAR("(f) mailpipe, java -jar"),
+    /**
+     * (f) with another build's jar, {@code bench.baselineJar} (say the last release's), so that a
+     * change is measured against what it changes in one interleaved run.
+     */
+    MAILPIPE_BASELINE("(g) mailpipe, java -jar bench.baselineJar");
 
     /** The management port of {@link #MAILPIPE_MANAGED}; one drain runs at a time. */
     static final int MANAGEMENT_PORT = 19_377;
@@ -70,6 +75,7 @@ enum Contender {
                 command.add(out.toString());
             }
             case MAILPIPE_JAVA_JAR -> command.addAll(mailpipe(setup, out, settings));
+            case MAILPIPE_BASELINE -> command.addAll(mailpipe(baselineJar(), setup, out, settings));
             case MAILPIPE, MAILPIPE_MANAGED, MAILPIPE_ALT -> {
                 return launcher(setup, out, jvmOptions, settings);
             }
@@ -107,11 +113,25 @@ enum Contender {
      * mailbox, the files sink and the ledger under {@code out}, then {@code settings}.
      */
     static List<String> mailpipe(Setup setup, Path out, List<String> settings) throws IOException {
+        return mailpipe(setup.jar(), setup, out, settings);
+    }
+
+    private static List<String> mailpipe(Path jar, Setup setup, Path out, List<String> settings) throws IOException {
         return List.of(
                 "-jar",
-                setup.jar().toString(),
+                jar.toString(),
                 "--properties",
                 settingsFile(setup, out, settings).toString());
+    }
+
+    /** The jar of {@link #MAILPIPE_BASELINE}, from the system property {@code bench.baselineJar}. */
+    private static Path baselineJar() {
+        String jar = System.getProperty("bench.baselineJar", "");
+        if (jar.isBlank() || !Files.isRegularFile(Path.of(jar))) {
+            throw new IllegalStateException(
+                    "MAILPIPE_BASELINE needs -Dbench.baselineJar=<a mailpipe jar>, got '" + jar + "'");
+        }
+        return Path.of(jar).toAbsolutePath();
     }
 
     /**
@@ -139,7 +159,7 @@ enum Contender {
     int stored(Path out, int port, String user) throws IOException {
         return switch (this) {
             case ANGUS, STOCK_CAMEL -> count(out, storedSuffix());
-            case MAILPIPE, MAILPIPE_MANAGED, MAILPIPE_ALT, MAILPIPE_JAVA_JAR -> {
+            case MAILPIPE, MAILPIPE_MANAGED, MAILPIPE_ALT, MAILPIPE_JAVA_JAR, MAILPIPE_BASELINE -> {
                 Path folder = emlFolder(out, port, user);
                 yield Math.min(count(folder, ".eml"), count(folder, ".json"));
             }
@@ -155,7 +175,7 @@ enum Contender {
     Path emlFolder(Path out, int port, String user) {
         return switch (this) {
             case ANGUS, STOCK_CAMEL -> out;
-            case MAILPIPE, MAILPIPE_MANAGED, MAILPIPE_ALT, MAILPIPE_JAVA_JAR ->
+            case MAILPIPE, MAILPIPE_MANAGED, MAILPIPE_ALT, MAILPIPE_JAVA_JAR, MAILPIPE_BASELINE ->
                 new FilesLayout(out.resolve("files"), new MailboxId("pop3s", "localhost", port, user)).mailboxFolder();
         };
     }
