@@ -50,13 +50,13 @@ public final class FilesEndpoint extends DefaultEndpoint {
     @UriParam(
             label = "security",
             description = "Mode of every file the sink makes, octal, whatever the umask; it must keep the"
-                    + " owner's read and write bits. Blank: the setting sink.files.chmod.")
+                    + " owner's read and write bits. Not given: the setting sink.files.chmod.")
     private String chmod;
 
     @UriParam(
             label = "security",
             description = "Mode of every folder the sink makes, octal; it must keep the owner's read, write"
-                    + " and search bits. Blank: the setting sink.files.chmodDirectory.")
+                    + " and search bits. Not given: the setting sink.files.chmodDirectory.")
     private String chmodDirectory;
 
     private final Clock clock;
@@ -80,13 +80,14 @@ public final class FilesEndpoint extends DefaultEndpoint {
                     "operation of " + FilesComponent.SCHEME + " must be store or download, got '" + operation + "'");
         }
         String where = FilesComponent.SCHEME + ":" + folder;
-        modes = blank(chmod) && blank(chmodDirectory)
+        // An option given blank is refused by FileModes.parse, naming it; one not given takes the default.
+        modes = chmod == null && chmodDirectory == null
                 ? defaults
                 : FileModes.parse(
                         "chmod of " + where,
-                        blank(chmod) ? FileModes.octal(defaults.file()) : chmod,
+                        chmod == null ? FileModes.octal(defaults.file()) : chmod,
                         "chmodDirectory of " + where,
-                        blank(chmodDirectory) ? FileModes.octal(defaults.folder()) : chmodDirectory);
+                        chmodDirectory == null ? FileModes.octal(defaults.folder()) : chmodDirectory);
         root = makeFolders ? FilesComponent.writableFolder(folder, modes) : Path.of(blank(folder) ? "" : folder);
         download = operation.equals("download");
     }

@@ -72,9 +72,9 @@ public final class MailboxComponent extends MailComponent {
         options.setEnvironment(environment);
     }
 
-    /** The component's defaults: the global {@code mailbox.*} settings. */
+    /** The component's defaults: the global {@code mailbox.*} settings (a copy: they are read once and shared). */
     public MailboxConfiguration getMailboxConfiguration() {
-        return options.defaults(getCamelContext());
+        return options.defaults(getCamelContext()).copy();
     }
 
     /**

@@ -49,8 +49,8 @@ public class MailboxConfiguration implements Cloneable {
 
     @UriParam(
             label = "security",
-            description = "Password, taken as written; it passes through the endpoint URI, so it must not"
-                    + " contain & or a property placeholder. Prefer passwordFile or passwordEnv.",
+            description = "Password, taken as written (a secret option: Camel passes it as RAW()); it must not"
+                    + " contain a property placeholder. Prefer passwordFile or passwordEnv.",
             secret = true)
     private String password;
 

@@ -85,6 +85,37 @@ class MailboxFleetTest extends MailpipeRouteTestSupport {
         }
     }
 
+    /**
+     * A password and user name given inline are taken as written, characters an endpoint URI would
+     * otherwise decode or split on included: they are secret options, which Camel passes as RAW().
+     */
+    @Test
+    void aPasswordWithUriCharactersIsTakenAsWritten() throws Exception {
+        // No space: GreenMail reads PASS up to the first one.
+        String password = "p+a&ss%41w=rd#1?(x)";
+        GreenMailUser dave = greenMail.setUser("dave+tag@localhost", "dave+tag", password);
+        List<byte[]> toDave = deliver(dave, 301, 302);
+        Path routes = Files.writeString(
+                dir.resolve("dave.camel.yaml"),
+                TemplatedRoutes.mailbox(
+                        "dave",
+                        Map.of(
+                                "host",
+                                "localhost",
+                                "port",
+                                Integer.toString(greenMail.getPop3().getPort()),
+                                "username",
+                                "dave+tag",
+                                "password",
+                                password)));
+
+        startRoute(routes.toString(), fleetSettings());
+
+        assertThat(status("dave+tag").settings().password()).isEqualTo(password);
+        await().atMost(Duration.ofSeconds(60)).until(() -> TestMailServer.messagesLeft(greenMail, dave) == 0);
+        assertStoredInOwnFolder("dave+tag", toDave);
+    }
+
     @Test
     void aMailboxDeclaredTwiceIsRefusedAtStart() throws Exception {
         Path routes = Files.writeString(
