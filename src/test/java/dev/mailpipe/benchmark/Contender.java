@@ -75,7 +75,13 @@ enum Contender {
                 command.add(out.toString());
             }
             case MAILPIPE_JAVA_JAR -> command.addAll(mailpipe(setup, out, settings));
-            case MAILPIPE_BASELINE -> command.addAll(mailpipe(baselineJar(), setup, out, settings));
+            case MAILPIPE_BASELINE -> {
+                // Its own build's routes: the template and the component change together.
+                List<String> own = new ArrayList<>(settings);
+                own.add("camel.main.routesIncludePattern=file:"
+                        + baselineJar().getParent().resolveSibling("routes") + "/*.yaml");
+                command.addAll(mailpipe(baselineJar(), setup, out, own));
+            }
             case MAILPIPE, MAILPIPE_MANAGED, MAILPIPE_ALT -> {
                 return launcher(setup, out, jvmOptions, settings);
             }
