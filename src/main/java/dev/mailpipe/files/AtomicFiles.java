@@ -1,5 +1,6 @@
 package dev.mailpipe.files;
 
+import dev.mailpipe.common.Sha256;
 import dev.mailpipe.config.FileModes;
 import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
@@ -67,13 +68,7 @@ public final class AtomicFiles {
 
     /** A ledger instance's tag in temporary file names: 16 hex digits of its id's SHA-256 (ids hold '/'). */
     public static String ownerTag(String instanceId) {
-        try {
-            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(instanceId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return java.util.HexFormat.of().formatHex(digest, 0, 8);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
+        return Sha256.hex(instanceId).substring(0, 16);
     }
 
     /**

@@ -88,12 +88,8 @@ public final class FilesEndpoint extends DefaultEndpoint {
                         chmod == null ? FileModes.octal(defaults.file()) : chmod,
                         "chmodDirectory of " + where,
                         chmodDirectory == null ? FileModes.octal(defaults.folder()) : chmodDirectory);
-        root = makeFolders ? FilesComponent.writableFolder(folder, modes) : Path.of(blank(folder) ? "" : folder);
+        root = makeFolders ? FilesComponent.writableFolder(folder, modes) : Path.of(folder == null ? "" : folder);
         download = operation.equals("download");
-    }
-
-    private static boolean blank(String value) {
-        return value == null || value.isBlank();
     }
 
     public String getFolder() {

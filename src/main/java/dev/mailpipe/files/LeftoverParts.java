@@ -6,8 +6,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,12 +39,12 @@ public final class LeftoverParts {
      * Removes the part files under {@code root} that the ledger instances {@code stopped} wrote (by
      * their {@code ledger.instanceId}); returns how many.
      */
-    public static int remove(Path root, java.util.Collection<String> stopped, Duration quiet) {
+    public static int remove(Path root, Collection<String> stopped, Duration quiet) {
         if (!Files.isDirectory(root) || stopped.isEmpty()) {
             return 0;
         }
         Instant now = Instant.now();
-        java.util.Set<String> owners = new java.util.HashSet<>();
+        Set<String> owners = new HashSet<>();
         stopped.forEach(instance -> owners.add(AtomicFiles.ownerTag(instance)));
         try (Stream<Path> files = Files.walk(root, DEPTH)) {
             List<Path> orphans = files.filter(LeftoverParts::isPart)
@@ -69,7 +72,7 @@ public final class LeftoverParts {
         return name.startsWith(".") && name.endsWith(AtomicFiles.PART_SUFFIX) && Files.isRegularFile(file);
     }
 
-    private static boolean isOrphan(Path part, java.util.Set<String> owners, Instant now, Duration quiet) {
+    private static boolean isOrphan(Path part, Set<String> owners, Instant now, Duration quiet) {
         Optional<String> owner = owner(part.getFileName().toString());
         try {
             Instant changed = Files.readAttributes(part, BasicFileAttributes.class)

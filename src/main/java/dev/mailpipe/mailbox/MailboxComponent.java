@@ -72,23 +72,22 @@ public final class MailboxComponent extends MailComponent {
         options.setEnvironment(environment);
     }
 
-    /** The component's defaults: the global {@code mailbox.*} settings (a copy: they are read once and shared). */
-    public MailboxConfiguration getMailboxConfiguration() {
-        return options.defaults(getCamelContext()).copy();
-    }
-
     /**
      * The default mailbox's route names neither host nor options (all come from the global settings),
      * and {@code mailbox://} alone is not a URI Java parses: it is read as {@code mailbox://?}.
      */
     @Override
     public Endpoint createEndpoint(String uri, Map<String, Object> properties) throws Exception {
-        return super.createEndpoint(uri.equals(SCHEME + "://") ? uri + "?" : uri, properties);
+        return super.createEndpoint(parseable(uri), properties);
     }
 
     @Override
     public Endpoint createEndpoint(String uri) throws Exception {
-        return super.createEndpoint(uri.equals(SCHEME + "://") ? uri + "?" : uri);
+        return super.createEndpoint(parseable(uri));
+    }
+
+    private static String parseable(String uri) {
+        return uri.equals(SCHEME + "://") ? uri + "?" : uri;
     }
 
     @Override

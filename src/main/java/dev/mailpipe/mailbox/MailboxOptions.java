@@ -37,7 +37,7 @@ final class MailboxOptions {
     }
 
     /** The component's defaults: the global {@code mailbox.*} settings, read once. */
-    synchronized MailboxConfiguration defaults(CamelContext context) {
+    private synchronized MailboxConfiguration defaults(CamelContext context) {
         if (globalOptions == null) {
             MailboxConfiguration options = new MailboxConfiguration();
             for (String option : MailboxConfiguration.OPTIONS) {

@@ -13,6 +13,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.spi.ExtendedPropertyConfigurerGetter;
+import org.apache.camel.spi.PropertyConfigurer;
+import org.apache.camel.support.PluginHelper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -29,10 +33,21 @@ class MailboxOptionsDocumentedTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The option list the component reads by reflection is the one the generated binder serves. */
     @Test
-    void everyOptionIsDeclaredOnce() {
-        assertThat(MailboxConfiguration.OPTIONS).hasSize(26).doesNotHaveDuplicates();
-        assertThat(MailboxConfiguration.OPTIONS).contains("port", "oauthTokenUrl", "passwordEnv", "readTimeout");
+    void theOptionsAreTheGeneratedBindersOptions() throws Exception {
+        try (DefaultCamelContext context = new DefaultCamelContext()) {
+            PropertyConfigurer binder = PluginHelper.getConfigurerResolver(context)
+                    .resolvePropertyConfigurer(MailboxConfiguration.class.getName(), context);
+            assertThat(binder).isInstanceOf(ExtendedPropertyConfigurerGetter.class);
+            // The binder names them as bean properties (Auth, BatchBytes), and takes either spelling.
+            assertThat(((ExtendedPropertyConfigurerGetter) binder)
+                            .getAllOptions(new MailboxConfiguration()).keySet().stream()
+                                    .map(name -> Character.toLowerCase(name.charAt(0)) + name.substring(1))
+                                    .toList())
+                    .hasSameElementsAs(MailboxConfiguration.OPTIONS)
+                    .contains("port", "oauthTokenUrl", "passwordEnv", "readTimeout");
+        }
     }
 
     @ParameterizedTest
@@ -68,6 +83,14 @@ class MailboxOptionsDocumentedTest {
                     .isTrue();
         }
         assertThat(properties.path("pollDelay").path("secret").asBoolean()).isFalse();
+        // camel-mail's own options stay, from the pop3s component it extends.
+        assertThat(metadata("META-INF/dev/mailpipe/mailbox/mailbox.json")
+                        .path("component")
+                        .path("extendsScheme")
+                        .asText())
+                .isEqualTo("pop3s");
+        assertThat(properties.path("maxMessagesPerPoll").path("description").asText())
+                .isNotBlank();
         assertThat(properties.path("protocol").path("defaultValue").asText()).isEqualTo("pop3s");
     }
 
