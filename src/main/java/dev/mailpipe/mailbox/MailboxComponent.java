@@ -2,7 +2,7 @@ package dev.mailpipe.mailbox;
 
 import dev.mailpipe.config.ConfigurationException;
 import dev.mailpipe.config.Settings;
-import dev.mailpipe.oauth.TokenSource;
+import dev.mailpipe.oauth.TokenSources;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,6 +42,8 @@ public final class MailboxComponent extends MailComponent {
     private final int maxSessions;
     /** The mailboxes' endpoints in the order their routes were created: the order their first polls are spread in. */
     private final List<MailboxEndpoint> mailboxes = new ArrayList<>();
+    /** One token per app and user, shared by the mailboxes that sign in as them. */
+    private final TokenSources tokens = new TokenSources(Clock.systemUTC());
 
     private ScheduledExecutorService polls;
     /** A one-shot run's idle limit: its mailboxes are polled at once; empty for a service. */
@@ -102,8 +104,8 @@ public final class MailboxComponent extends MailComponent {
         configuration.setAuthenticator(new MailboxCredentials(
                 mailbox,
                 mailbox.oauth()
-                        .map(oauth -> TokenSource.of(
-                                oauth, Duration.ofMillis(mailbox.connectTimeout()), Clock.systemUTC()))));
+                        .map(oauth ->
+                                tokens.of(oauth, mailbox.username(), Duration.ofMillis(mailbox.connectTimeout())))));
         configuration.setAdditionalJavaMailProperties(JavaMailProperties.of(mailbox));
         configuration.setDelete(mailbox.delete());
         configuration.setMapMailMessage(false);

@@ -114,6 +114,48 @@ public class MailboxConfiguration implements Cloneable {
 
     @UriParam(
             label = "security",
+            description = "xoauth2, client credentials: PEM certificate of the app (uploaded to its registration);"
+                    + " its key signs each request instead of a client secret.")
+    private String oauthClientCertificateFile;
+
+    @UriParam(
+            label = "security",
+            description = "xoauth2: PEM private key (PKCS#8 or PKCS#1, unencrypted) of oauthClientCertificateFile.")
+    private String oauthClientKeyFile;
+
+    @UriParam(
+            label = "security",
+            description = "xoauth2, Google Workspace: the service account's JSON key (domain-wide delegation);"
+                    + " signs in as the mailbox's username.")
+    private String oauthServiceAccountKeyFile;
+
+    @UriParam(
+            label = "security",
+            description = "mailpipe login: device (a code to enter on any device) or browser (a browser on this"
+                    + " machine). Blank: device where the server offers it, else browser.",
+            enums = "device,browser")
+    private String oauthFlow;
+
+    @UriParam(
+            label = "security",
+            description = "mailpipe login, browser: the authorization endpoint. Blank: the provider's, or from"
+                    + " oauthTenant.")
+    private String oauthAuthorizeUrl;
+
+    @UriParam(
+            label = "security",
+            description = "mailpipe login, device: the device authorization endpoint. Blank: from oauthTenant.")
+    private String oauthDeviceAuthorizationUrl;
+
+    @UriParam(
+            label = "security",
+            description = "mailpipe login, browser: the port on 127.0.0.1 the sign-in returns to; 0 for any free"
+                    + " one (the app registration must allow it).",
+            defaultValue = "0")
+    private String oauthRedirectPort;
+
+    @UriParam(
+            label = "security",
             description = "PEM file of the CA certificates to trust instead of the JDK's. Certificates and host"
                     + " names are always verified.")
     private String caFile;
@@ -337,6 +379,62 @@ public class MailboxConfiguration implements Cloneable {
 
     public void setOauthTwoLine(String oauthTwoLine) {
         this.oauthTwoLine = oauthTwoLine;
+    }
+
+    public String getOauthClientCertificateFile() {
+        return oauthClientCertificateFile;
+    }
+
+    public void setOauthClientCertificateFile(String oauthClientCertificateFile) {
+        this.oauthClientCertificateFile = oauthClientCertificateFile;
+    }
+
+    public String getOauthClientKeyFile() {
+        return oauthClientKeyFile;
+    }
+
+    public void setOauthClientKeyFile(String oauthClientKeyFile) {
+        this.oauthClientKeyFile = oauthClientKeyFile;
+    }
+
+    public String getOauthServiceAccountKeyFile() {
+        return oauthServiceAccountKeyFile;
+    }
+
+    public void setOauthServiceAccountKeyFile(String oauthServiceAccountKeyFile) {
+        this.oauthServiceAccountKeyFile = oauthServiceAccountKeyFile;
+    }
+
+    public String getOauthFlow() {
+        return oauthFlow;
+    }
+
+    public void setOauthFlow(String oauthFlow) {
+        this.oauthFlow = oauthFlow;
+    }
+
+    public String getOauthAuthorizeUrl() {
+        return oauthAuthorizeUrl;
+    }
+
+    public void setOauthAuthorizeUrl(String oauthAuthorizeUrl) {
+        this.oauthAuthorizeUrl = oauthAuthorizeUrl;
+    }
+
+    public String getOauthDeviceAuthorizationUrl() {
+        return oauthDeviceAuthorizationUrl;
+    }
+
+    public void setOauthDeviceAuthorizationUrl(String oauthDeviceAuthorizationUrl) {
+        this.oauthDeviceAuthorizationUrl = oauthDeviceAuthorizationUrl;
+    }
+
+    public String getOauthRedirectPort() {
+        return oauthRedirectPort;
+    }
+
+    public void setOauthRedirectPort(String oauthRedirectPort) {
+        this.oauthRedirectPort = oauthRedirectPort;
     }
 
     public String getCaFile() {

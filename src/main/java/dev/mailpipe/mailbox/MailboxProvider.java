@@ -23,7 +23,9 @@ public enum MailboxProvider {
             false,
             Map.of(
                     OAuthSettings.TOKEN_URL, "https://oauth2.googleapis.com/token",
-                    OAuthSettings.SCOPE, "https://mail.google.com/")),
+                    OAuthSettings.SCOPE, "https://mail.google.com/",
+                    // Google's device flow does not allow the Gmail scope: mailpipe login opens a browser.
+                    OAuthSettings.AUTHORIZE_URL, "https://accounts.google.com/o/oauth2/v2/auth")),
     /**
      * Outlook.com, Hotmail and Live personal accounts: OAuth2 only since 2024-09-16, XOAUTH2's two-line form,
      * delegated access (a refresh token) through the "consumers" tenant.
@@ -134,7 +136,8 @@ public enum MailboxProvider {
         List<String> options = new ArrayList<>(List.of("host", "protocol", "port", "starttls"));
         if (auth.equals("xoauth2")) {
             // Microsoft's token endpoint comes from the tenant: a global URL would win over it.
-            options.addAll(List.of("oauthTwoLine", "oauthScope", "oauthTokenUrl"));
+            options.addAll(List.of(
+                    "oauthTwoLine", "oauthScope", "oauthTokenUrl", "oauthAuthorizeUrl", "oauthDeviceAuthorizationUrl"));
             if (oauthDefaults.containsKey(OAuthSettings.TENANT)) {
                 options.add("oauthTenant");
             }

@@ -9,7 +9,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps the last access token a grant obtained and asks for a new one shortly before it expires
  * (a minute before, or at half its lifetime for short-lived tokens), so a sign-in never presents a
- * token that expires on the way.
+ * token that expires on the way. When the endpoint answers 429 or 503 with a {@code Retry-After}, it
+ * is not asked again before then: every mailbox sharing these tokens fails its sign-in at once with
+ * the same words until the time has come.
  */
 final class CachedTokens implements TokenSource {
 
@@ -27,6 +29,10 @@ final class CachedTokens implements TokenSource {
     private AccessToken current;
     /** When {@link #current} should be replaced. */
     private Instant renewAt;
+    /** The endpoint asked not to be asked before this ({@link Instant#MIN}: it did not). */
+    private Instant notBefore = Instant.MIN;
+
+    private String waitReason;
 
     CachedTokens(Grant grant, Clock clock) {
         this.grant = grant;
@@ -37,7 +43,19 @@ final class CachedTokens implements TokenSource {
     public synchronized AccessToken token() throws TokenException {
         Instant now = clock.instant();
         if (current == null || !now.isBefore(renewAt)) {
-            current = grant.obtain();
+            if (now.isBefore(notBefore)) {
+                throw TokenException.unavailable(
+                        waitReason + "; not asked again before then", "", java.util.Optional.of(notBefore));
+            }
+            try {
+                current = grant.obtain();
+            } catch (TokenException e) {
+                e.retryAt().ifPresent(at -> {
+                    notBefore = at;
+                    waitReason = e.getMessage();
+                });
+                throw e;
+            }
             renewAt = renewalTime(current, now);
             // AccessToken.toString() shows the expiry only, never the token.
             LOG.debug("Obtained a new {}; renewing it from {}", current, renewAt);

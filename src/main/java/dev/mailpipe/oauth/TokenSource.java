@@ -1,10 +1,8 @@
 package dev.mailpipe.oauth;
 
-import java.time.Clock;
-import java.time.Duration;
 import java.util.Optional;
 
-/** Where a mailbox's access tokens come from; one per mailbox, used by the thread that polls it. */
+/** Where a mailbox's access tokens come from; shared by the mailboxes of one app and user ({@link TokenSources}). */
 public interface TokenSource {
 
     /** A token that is valid for a while yet: the cached one, or a new one when it is about to expire. */
@@ -21,20 +19,5 @@ public interface TokenSource {
         forget(rejected);
         AccessToken next = token();
         return next.value().equals(rejected.value()) ? Optional.empty() : Optional.of(next);
-    }
-
-    /** The source the settings describe; {@code timeout} bounds each request to the token endpoint. */
-    static TokenSource of(OAuthSettings settings, Duration timeout, Clock clock) {
-        return switch (settings.grant()) {
-            case TOKEN_FILE -> new TokenFile(settings.tokenFile().orElseThrow());
-            case CLIENT_CREDENTIALS ->
-                new CachedTokens(new ClientCredentialsGrant(TokenEndpoint.of(settings, timeout, clock)), clock);
-            case REFRESH_TOKEN ->
-                new CachedTokens(
-                        new RefreshTokenGrant(
-                                TokenEndpoint.of(settings, timeout, clock),
-                                settings.refreshTokenFile().orElseThrow()),
-                        clock);
-        };
     }
 }

@@ -71,7 +71,7 @@ class TokenSourceTest {
     private TokenSource source(Map<String, String> settings) {
         OAuthSettings oauth = OAuthSettings.from(new Settings(key -> Optional.ofNullable(settings.get(key))))
                 .orElseThrow();
-        return TokenSource.of(oauth, Duration.ofSeconds(5), clock);
+        return new TokenSources(clock).of(oauth, "alice@example.org", Duration.ofSeconds(5));
     }
 
     private RecordedRequest nextRequest() throws InterruptedException {
