@@ -1,6 +1,7 @@
 package dev.mailpipe;
 
 import dev.mailpipe.check.CheckCommand;
+import dev.mailpipe.check.LoginCommand;
 import dev.mailpipe.config.BuildInfo;
 import dev.mailpipe.config.ConfigurationException;
 import dev.mailpipe.config.Settings;
@@ -40,7 +41,8 @@ public final class Application {
      */
     static void logToStandardError(String[] args) {
         try {
-            if (CommandLine.parse(args, null).mode() == CommandLine.Mode.CHECK
+            CommandLine.Mode mode = CommandLine.parse(args, null).mode();
+            if ((mode == CommandLine.Mode.CHECK || mode == CommandLine.Mode.LOGIN)
                     && System.getProperty(LOG4J_CONFIGURATION) == null) {
                 System.setProperty(LOG4J_CONFIGURATION, "log4j2-command.xml");
             }
@@ -93,6 +95,7 @@ public final class Application {
                 case LEDGER -> ledger(command, out, err);
                 case STATUS -> status(command, out, err);
                 case CHECK -> new CheckCommand(out, err).run(command.propertiesFile(), command.arguments());
+                case LOGIN -> new LoginCommand(out, err).run(command.propertiesFile(), command.arguments());
                 case PARSE -> new ParseCommand(out, err).run(command.arguments());
             };
         } catch (Exception e) {

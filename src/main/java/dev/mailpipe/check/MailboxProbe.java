@@ -38,6 +38,14 @@ final class MailboxProbe {
         this.sinks = sinks;
     }
 
+    String routeId() {
+        return routeId;
+    }
+
+    MailboxSettings mailbox() {
+        return endpoint.mailbox();
+    }
+
     String subject() {
         return "route " + routeId + ", " + endpoint.mailbox().id();
     }

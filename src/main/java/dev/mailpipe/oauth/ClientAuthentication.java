@@ -101,7 +101,8 @@ final class ClientAuthentication {
         claims.put("iat", now.getEpochSecond());
         claims.put("nbf", now.getEpochSecond());
         claims.put("exp", now.plus(ASSERTION_LIFETIME).getEpochSecond());
-        return SignedJwt.sign(SignedJwt.Algorithm.PS256, Map.of("x5t#S256", signing.sha256Thumbprint()), claims, signing.key());
+        return SignedJwt.sign(
+                SignedJwt.Algorithm.PS256, Map.of("x5t#S256", signing.sha256Thumbprint()), claims, signing.key());
     }
 
     /** The client's id, if the requests name one. */

@@ -22,6 +22,7 @@ public record CommandLine(
         LEDGER,
         STATUS,
         CHECK,
+        LOGIN,
         PARSE,
         VERSION,
         HELP
@@ -33,6 +34,8 @@ public record CommandLine(
     private static final String USAGE_TEMPLATE = """
             Usage: %1$s [--properties FILE] [-Dkey=value...]   drain the configured mailboxes (runs until stopped)
                    %1$s check [--json]           check every mailbox, sink and the ledger without changing anything
+                   %1$s login [--route ROUTE_ID] sign a mailbox in (OAuth2: device code or browser), write its
+                                                 refresh token file, and open the mailbox with it
                    %1$s --demo                   drain a built-in demo mailbox into ./mailpipe-demo-out, then exit
                    %1$s ledger stats | list [STATE] [--mailbox M] [--limit N] | forget KEY | retry KEY
                                                  inspect or repair the delivery ledger
@@ -53,7 +56,8 @@ public record CommandLine(
                         1 failure   2 bad usage or configuration
                         3 a one-shot run ended while the mailbox could not be polled (login, TLS, DNS, network)
                         4 a one-shot run ended with messages undelivered (an outage, or messages still failing)
-            check:      0 everything will work   3 a mailbox fails   4 a sink or the ledger fails   2 configuration""";
+            check:      0 everything will work   3 a mailbox fails   4 a sink or the ledger fails   2 configuration
+            login:      0 signed in and the mailbox opens   3 the sign-in failed, was denied or expired   2 configuration""";
 
     /** The help, naming the command as it was run ({@code bin/mailpipe}, else {@code java -jar mailpipe.jar}). */
     public static String usage() {
@@ -89,13 +93,14 @@ public record CommandLine(
                     throw new IllegalArgumentException("--properties needs a file name");
                 }
                 properties = Path.of(args[++i]);
-            } else if (mode == Mode.LEDGER || mode == Mode.STATUS || mode == Mode.CHECK) {
+            } else if (mode == Mode.LEDGER || mode == Mode.STATUS || mode == Mode.CHECK || mode == Mode.LOGIN) {
                 arguments.add(arg);
             } else {
                 mode = switch (arg) {
                     case "ledger" -> Mode.LEDGER;
                     case "status" -> Mode.STATUS;
                     case "check" -> Mode.CHECK;
+                    case "login" -> Mode.LOGIN;
                     case "parse" -> Mode.PARSE;
                     case "--help", "-h" -> Mode.HELP;
                     case "--version", "-V" -> Mode.VERSION;
@@ -104,7 +109,7 @@ public record CommandLine(
                 };
             }
         }
-        if ((mode == Mode.RUN || mode == Mode.LEDGER || mode == Mode.STATUS || mode == Mode.CHECK)
+        if ((mode == Mode.RUN || mode == Mode.LEDGER || mode == Mode.STATUS || mode == Mode.CHECK || mode == Mode.LOGIN)
                 && properties != null
                 && !Files.isReadable(properties)) {
             throw new IllegalArgumentException("cannot read properties file " + properties);

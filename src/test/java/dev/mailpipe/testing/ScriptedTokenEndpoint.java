@@ -18,7 +18,7 @@ import java.util.concurrent.LinkedBlockingQueue;
  */
 public final class ScriptedTokenEndpoint implements AutoCloseable {
 
-    private record Answer(int status, String json) {}
+    private record Answer(int status, String json, java.util.Map<String, String> headers) {}
 
     private final HttpServer server;
     private final BlockingQueue<Answer> answers = new LinkedBlockingQueue<>();
@@ -30,10 +30,14 @@ public final class ScriptedTokenEndpoint implements AutoCloseable {
             requests.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
             Answer answer = answers.poll();
             if (answer == null) {
-                answer = new Answer(500, "{\"error\":\"server_error\",\"error_description\":\"nothing queued\"}");
+                answer = new Answer(
+                        500,
+                        "{\"error\":\"server_error\",\"error_description\":\"nothing queued\"}",
+                        java.util.Map.of());
             }
             byte[] body = answer.json().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json");
+            answer.headers().forEach(exchange.getResponseHeaders()::set);
             exchange.sendResponseHeaders(answer.status(), body.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(body);
@@ -56,7 +60,12 @@ public final class ScriptedTokenEndpoint implements AutoCloseable {
 
     /** Queues an answer as given. */
     public ScriptedTokenEndpoint answer(int status, String json) {
-        answers.add(new Answer(status, json));
+        return answer(status, json, java.util.Map.of());
+    }
+
+    /** Queues an answer as given, with these response headers. */
+    public ScriptedTokenEndpoint answer(int status, String json, java.util.Map<String, String> headers) {
+        answers.add(new Answer(status, json, headers));
         return this;
     }
 
