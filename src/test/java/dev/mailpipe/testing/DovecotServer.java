@@ -81,7 +81,8 @@ public final class DovecotServer implements AutoCloseable {
             throws IOException {
         Files.createDirectories(parent);
         Path dir = Files.createTempDirectory(parent, "dovecot-");
-        DovecotServer server = new DovecotServer(dir, user, freePort(), freePort(), freePort(), freePort());
+        int[] ports = freePorts(4);
+        DovecotServer server = new DovecotServer(dir, user, ports[0], ports[1], ports[2], ports[3]);
         server.script(
                 "start",
                 dir.toString(),
@@ -279,9 +280,22 @@ public final class DovecotServer implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+    /** Distinct free ports: each socket stays open until all are chosen, so none is handed out twice. */
+    private static int[] freePorts(int count) throws IOException {
+        ServerSocket[] sockets = new ServerSocket[count];
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                sockets[i] = new ServerSocket(0);
+                ports[i] = sockets[i].getLocalPort();
+            }
+            return ports;
+        } finally {
+            for (ServerSocket socket : sockets) {
+                if (socket != null) {
+                    socket.close();
+                }
+            }
         }
     }
 }

@@ -27,13 +27,24 @@ public final class SignInBrowser {
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
 
-    /** Opens the authorization URL and returns where the server redirects the browser (with code and state). */
-    public URI authorize(String authorizationUrl) throws IOException, InterruptedException {
+    /**
+     * Opens the authorization URL, signs in as {@code user} if the server shows its login form
+     * (mock-oauth2-server does when asked to prompt, as mailpipe asks Google to), and returns where
+     * the server redirects the browser (with code and state).
+     */
+    public URI authorize(String authorizationUrl, String user) throws IOException, InterruptedException {
         HttpResponse<String> response = get(URI.create(authorizationUrl));
-        return URI.create(response.headers()
+        if (response.statusCode() == 200 && response.body().contains("name=\"username\"")) {
+            // The user's claims as mock-oauth2-server's form takes them: the mail user Dovecot signs in.
+            response = post(
+                    URI.create(authorizationUrl),
+                    "username=" + encode(user) + "&claims=" + encode("{\"username\":\"" + user + "\"}"));
+        }
+        HttpResponse<String> answered = response;
+        return URI.create(answered.headers()
                 .firstValue("Location")
                 .orElseThrow(() -> new AssertionError("no redirect from " + authorizationUrl + ": HTTP "
-                        + response.statusCode() + " " + response.body())));
+                        + answered.statusCode() + " " + answered.body())));
     }
 
     /** Opens {@code uri} (mailpipe's redirect listener) and returns the page's status. */

@@ -28,6 +28,8 @@ import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsent;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsentService;
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 import org.springframework.security.oauth2.server.authorization.client.InMemoryRegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
@@ -186,6 +188,23 @@ public final class SpringAuthorizationServer implements AutoCloseable {
                             .deviceCodeTimeToLive(codeLifetime)
                             .build())
                     .build();
+        }
+
+        /** Consents are not remembered: every device code shows the consent page, to approve or deny. */
+        @Bean
+        OAuth2AuthorizationConsentService consents() {
+            return new OAuth2AuthorizationConsentService() {
+                @Override
+                public void save(OAuth2AuthorizationConsent consent) {}
+
+                @Override
+                public void remove(OAuth2AuthorizationConsent consent) {}
+
+                @Override
+                public OAuth2AuthorizationConsent findById(String registeredClientId, String principalName) {
+                    return null;
+                }
+            };
         }
 
         /** The mail user in every access token: the signed-in user's name, or for the app the test's user. */
