@@ -13,9 +13,11 @@ import dev.mailpipe.files.FilesLayout;
 import dev.mailpipe.mailbox.MailboxComponent;
 import dev.mailpipe.mailbox.MailboxId;
 import dev.mailpipe.mailbox.MailboxStatus;
+import dev.mailpipe.oauth.OAuthSettings;
 import dev.mailpipe.testing.LogCapture;
 import dev.mailpipe.testing.MailpipeRouteTestSupport;
 import dev.mailpipe.testing.SampleMessages;
+import dev.mailpipe.testing.ScriptedTokenEndpoint;
 import dev.mailpipe.testing.StoredMessages;
 import dev.mailpipe.testing.TemplatedRoutes;
 import dev.mailpipe.testing.TestMailServer;
@@ -114,6 +116,55 @@ class MailboxFleetTest extends MailpipeRouteTestSupport {
         assertThat(status("dave+tag").settings().password()).isEqualTo(password);
         await().atMost(Duration.ofSeconds(60)).until(() -> TestMailServer.messagesLeft(greenMail, dave) == 0);
         assertStoredInOwnFolder("dave+tag", toDave);
+    }
+
+    /**
+     * Thirty mailboxes of one app (client credentials, as a Microsoft 365 fleet signs in) share one
+     * access token: the token endpoint is asked once for the whole fleet's drain. GreenMail takes the
+     * access token as the password, so every account has the one token as its password.
+     */
+    @Test
+    void thirtyMailboxesOfOneAppAskTheTokenEndpointOnce() throws Exception {
+        String token = "app-token-" + System.nanoTime();
+        List<GreenMailUser> users = new ArrayList<>();
+        StringBuilder routes = new StringBuilder();
+        for (int n = 1; n <= 30; n++) {
+            String name = "app%02d".formatted(n);
+            GreenMailUser user = greenMail.setUser(name + "@localhost", name, token);
+            deliver(user, 400 + n, 400 + n);
+            users.add(user);
+            routes.append(TemplatedRoutes.mailbox(
+                    name,
+                    Map.of(
+                            "host",
+                            "localhost",
+                            "port",
+                            Integer.toString(greenMail.getPop3s().getPort()),
+                            "username",
+                            name)));
+        }
+        try (ScriptedTokenEndpoint endpoint = new ScriptedTokenEndpoint()) {
+            endpoint.token(token, 3600);
+            Map<String, String> settings = fleetSettings();
+            settings.put("mailbox.protocol", "pop3s");
+            settings.put("mailbox.caFile", TestMailServer.caFile().toString());
+            settings.put(OAuthSettings.AUTH, "xoauth2");
+            settings.put(OAuthSettings.TOKEN_URL, endpoint.url());
+            settings.put(OAuthSettings.CLIENT_ID, "fleet-app");
+            settings.put(OAuthSettings.CLIENT_SECRET, "fleet-s3cret");
+            settings.put(OAuthSettings.SCOPE, "https://outlook.office365.com/.default");
+
+            startRoute(
+                    Files.writeString(dir.resolve("app-fleet.camel.yaml"), routes)
+                            .toString(),
+                    settings);
+
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> users.stream().allMatch(user -> TestMailServer.messagesLeft(greenMail, user) == 0));
+            assertThat(endpoint.requests())
+                    .as("token requests for 30 mailboxes of one app")
+                    .hasSize(1);
+        }
     }
 
     @Test

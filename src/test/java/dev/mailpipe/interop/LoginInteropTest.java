@@ -229,6 +229,11 @@ class LoginInteropTest {
         assertThat(login.awaitExit(LIMIT)).as(login.stdout() + login.stderr()).isZero();
         assertThat(login.stdout()).contains("Signed in to the mailbox: signed in (xoauth2); 3 message(s)");
         assertOwnerOnlyToken(dir.resolve("refresh-token"));
+        String code = back.getQuery().replaceAll(".*code=([^&]+).*", "$1");
+        assertThat(login.stdout() + login.stderr())
+                .as("neither the authorization code nor the refresh token is printed")
+                .doesNotContain(code)
+                .doesNotContain(Files.readString(dir.resolve("refresh-token")).strip());
 
         assertThat(drain(properties)).isZero();
         assertThat(mockDovecot.messagesLeft()).isZero();

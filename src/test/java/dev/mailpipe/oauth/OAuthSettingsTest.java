@@ -98,6 +98,8 @@ class OAuthSettingsTest {
                                 ? Files.writeString(dir.resolve(key), "s\n").toString()
                                 : value);
             }
+            // The Workspace example is a fleet's global settings: each mailbox names its user.
+            settings.putIfAbsent("mailbox.username", "user@example.org");
             examples.add(read(settings));
         }
         return examples;
@@ -107,20 +109,34 @@ class OAuthSettingsTest {
     void readmeProviderExamplesMeanWhatTheySay() throws Exception {
         List<MailboxSettings> examples = readmeProviderExamples();
 
-        assertThat(examples).hasSize(3);
+        assertThat(examples).hasSize(5);
         MailboxSettings gmail = examples.get(0);
         assertThat(gmail.host()).isEqualTo("pop.gmail.com");
         assertThat(gmail.oauth()).as("an app password").isEmpty();
-        MailboxSettings office365 = examples.get(1);
+        MailboxSettings outlook = examples.get(1);
+        assertThat(outlook.host()).isEqualTo("outlook.office365.com");
+        OAuthSettings delegated = outlook.oauth().orElseThrow();
+        assertThat(delegated.grant()).isEqualTo(OAuthSettings.Grant.REFRESH_TOKEN);
+        assertThat(delegated.login().chosenFlow()).isEqualTo(OAuthSettings.Flow.DEVICE);
+        assertThat(delegated.login().deviceAuthorizationUrl().orElseThrow().toString())
+                .isEqualTo("https://login.microsoftonline.com/consumers/oauth2/v2.0/devicecode");
+        MailboxSettings office365 = examples.get(2);
         OAuthSettings app = office365.oauth().orElseThrow();
         assertThat(app.grant()).isEqualTo(OAuthSettings.Grant.CLIENT_CREDENTIALS);
+        assertThat(app.credential()).isInstanceOf(OAuthSettings.ClientCredential.Certificate.class);
         assertThat(app.twoLine()).isTrue();
         assertThat(app.scope()).contains("https://outlook.office365.com/.default");
         assertThat(app.tokenUrl().orElseThrow().toString())
                 .isEqualTo("https://login.microsoftonline.com/YOUR-TENANT-ID/oauth2/v2.0/token");
-        MailboxSettings outlook = examples.get(2);
-        assertThat(outlook.host()).isEqualTo("outlook.office365.com");
-        assertThat(outlook.oauth().orElseThrow().grant()).isEqualTo(OAuthSettings.Grant.REFRESH_TOKEN);
+        OAuthSettings personalGmail = examples.get(3).oauth().orElseThrow();
+        assertThat(personalGmail.grant()).isEqualTo(OAuthSettings.Grant.REFRESH_TOKEN);
+        assertThat(personalGmail.login().chosenFlow()).isEqualTo(OAuthSettings.Flow.BROWSER);
+        assertThat(personalGmail.login().authorizeUrl().orElseThrow().toString())
+                .isEqualTo("https://accounts.google.com/o/oauth2/v2/auth");
+        assertThat(personalGmail.clientSecret()).isPresent();
+        OAuthSettings workspace = examples.get(4).oauth().orElseThrow();
+        assertThat(workspace.grant()).isEqualTo(OAuthSettings.Grant.SERVICE_ACCOUNT);
+        assertThat(workspace.scope()).contains("https://mail.google.com/");
         assertThat(examples).allSatisfy(mailbox -> {
             assertThat(mailbox.protocol()).isEqualTo("pop3s");
             assertThat(mailbox.port()).isEqualTo(995);
@@ -191,5 +207,93 @@ class OAuthSettingsTest {
         settings.put(OAuthSettings.AUTH, "oauthbearer");
 
         assertThatThrownBy(() -> read(settings)).hasMessageStartingWith("mailbox.auth must be password or xoauth2");
+    }
+
+    private Map<String, String> app() {
+        Map<String, String> settings = mailbox();
+        settings.put(OAuthSettings.TENANT, "example.org");
+        settings.put(OAuthSettings.CLIENT_ID, "app");
+        return settings;
+    }
+
+    @Test
+    void aCertificateNeedsItsKeyAndExcludesASecret() throws Exception {
+        String certificate = Files.writeString(dir.resolve("cert.pem"), "c").toString();
+        Map<String, String> settings = app();
+        settings.put(OAuthSettings.CLIENT_CERTIFICATE_FILE, certificate);
+
+        assertThatThrownBy(() -> read(settings))
+                .hasMessageStartingWith("mailbox.oauth.clientKeyFile is not set: a certificate credential needs both");
+
+        settings.put(
+                OAuthSettings.CLIENT_KEY_FILE,
+                Files.writeString(dir.resolve("key.pem"), "k").toString());
+        settings.put(OAuthSettings.CLIENT_SECRET, "s");
+        assertThatThrownBy(() -> read(settings))
+                .hasMessageStartingWith("mailbox.oauth.clientCertificateFile is set together with a client secret");
+    }
+
+    @Test
+    void aCertificateFileThatHoldsNoKeyIsAConfigurationErrorNamingTheSetting() throws Exception {
+        Map<String, String> settings = app();
+        settings.put(
+                OAuthSettings.CLIENT_CERTIFICATE_FILE,
+                Files.writeString(dir.resolve("cert.pem"), "not a certificate").toString());
+        settings.put(
+                OAuthSettings.CLIENT_KEY_FILE,
+                Files.writeString(dir.resolve("key.pem"), "k").toString());
+        OAuthSettings oauth = read(settings).oauth().orElseThrow();
+
+        assertThatThrownBy(() -> new TokenSources(java.time.Clock.systemUTC())
+                        .of(oauth, "alice@example.org", java.time.Duration.ofSeconds(1)))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("mailbox.oauth.clientCertificateFile")
+                .hasMessageContaining("holds no PEM certificate");
+    }
+
+    @Test
+    void aServiceAccountKeyIsNotATokenFileOrARefreshToken() throws Exception {
+        Map<String, String> settings = mailbox();
+        settings.put(
+                OAuthSettings.SERVICE_ACCOUNT_KEY_FILE,
+                Files.writeString(dir.resolve("key.json"), "{}").toString());
+        settings.put(OAuthSettings.REFRESH_TOKEN_FILE, dir.resolve("refresh").toString());
+
+        assertThatThrownBy(() -> read(settings))
+                .hasMessageStartingWith(
+                        "mailbox.oauth.serviceAccountKeyFile is set together with mailbox.oauth.refreshTokenFile");
+    }
+
+    @Test
+    void aRefreshTokenFileMayNotExistYetButItsFolderMust() {
+        Map<String, String> settings = app();
+        settings.put(OAuthSettings.REFRESH_TOKEN_FILE, dir.resolve("later").toString());
+        assertThat(read(settings).oauth().orElseThrow().grant()).isEqualTo(OAuthSettings.Grant.REFRESH_TOKEN);
+
+        settings.put(
+                OAuthSettings.REFRESH_TOKEN_FILE,
+                dir.resolve("no-such-folder/later").toString());
+        assertThatThrownBy(() -> read(settings))
+                .hasMessageStartingWith("mailbox.oauth.refreshTokenFile is in a folder that does not exist");
+    }
+
+    @Test
+    void theLoginFlowIsDeviceOrBrowserAndItsUrlsAreHttps() {
+        Map<String, String> settings = app();
+        settings.put(OAuthSettings.REFRESH_TOKEN_FILE, dir.resolve("r").toString());
+        settings.put(OAuthSettings.FLOW, "magic-link");
+        assertThatThrownBy(() -> read(settings))
+                .hasMessageStartingWith("mailbox.oauth.flow must be device or browser, got 'magic-link'");
+
+        settings.put(OAuthSettings.FLOW, "Browser");
+        settings.put(OAuthSettings.AUTHORIZE_URL, "http://login.example.org/authorize");
+        assertThatThrownBy(() -> read(settings))
+                .hasMessageStartingWith("mailbox.oauth.authorizeUrl must be an https:// URL");
+
+        settings.remove(OAuthSettings.AUTHORIZE_URL);
+        OAuthSettings.Login login = read(settings).oauth().orElseThrow().login();
+        assertThat(login.chosenFlow()).isEqualTo(OAuthSettings.Flow.BROWSER);
+        assertThat(login.authorizeUrl().orElseThrow().toString())
+                .isEqualTo("https://login.microsoftonline.com/example.org/oauth2/v2.0/authorize");
     }
 }

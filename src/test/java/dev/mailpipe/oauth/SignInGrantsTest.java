@@ -9,6 +9,7 @@ import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jwt.SignedJWT;
 import dev.mailpipe.config.Settings;
 import dev.mailpipe.testing.ClientCertificate;
+import dev.mailpipe.testing.LogCapture;
 import dev.mailpipe.testing.MutableClock;
 import dev.mailpipe.testing.ScriptedTokenEndpoint;
 import dev.mailpipe.testing.SpringAuthorizationServer;
@@ -31,6 +32,10 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import okhttp3.mockwebserver.RecordedRequest;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.config.Configurator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -199,15 +204,7 @@ class SignInGrantsTest {
 
     @Test
     void aCertificateCredentialSignsInWithAnAssertionTheServerVerifies() throws Exception {
-        Map<String, String> settings = new HashMap<>();
-        settings.put(OAuthSettings.AUTH, "xoauth2");
-        settings.put(OAuthSettings.TOKEN_URL, spring.tokenUrl());
-        settings.put(OAuthSettings.CLIENT_ID, SpringAuthorizationServer.CERTIFICATE_CLIENT);
-        settings.put(
-                OAuthSettings.CLIENT_CERTIFICATE_FILE,
-                certificate.certificateFile().toString());
-        settings.put(OAuthSettings.CLIENT_KEY_FILE, certificate.keyFile().toString());
-        settings.put(OAuthSettings.SCOPE, SpringAuthorizationServer.SCOPE);
+        Map<String, String> settings = certificateSettings(certificate);
 
         // The server checks the assertion's times against its own clock.
         AccessToken token = new TokenSources(java.time.Clock.systemUTC())
@@ -221,14 +218,7 @@ class SignInGrantsTest {
     @Test
     void aCertificateTheAppDoesNotKnowIsRejectedNamingTheFilesAndNotTheKey() throws Exception {
         try (ClientCertificate other = ClientCertificate.create(dir)) {
-            Map<String, String> settings = new HashMap<>();
-            settings.put(OAuthSettings.AUTH, "xoauth2");
-            settings.put(OAuthSettings.TOKEN_URL, spring.tokenUrl());
-            settings.put(OAuthSettings.CLIENT_ID, SpringAuthorizationServer.CERTIFICATE_CLIENT);
-            settings.put(
-                    OAuthSettings.CLIENT_CERTIFICATE_FILE,
-                    other.certificateFile().toString());
-            settings.put(OAuthSettings.CLIENT_KEY_FILE, other.keyFile().toString());
+            Map<String, String> settings = certificateSettings(other);
             String key = Files.readString(other.keyFile());
 
             assertThatThrownBy(() -> new TokenSources(java.time.Clock.systemUTC())
@@ -273,6 +263,57 @@ class SignInGrantsTest {
             assertThat(second.token().value()).isEqualTo("fresh-token");
             assertThat(endpoint.requests()).hasSize(2);
         }
+    }
+
+    @Test
+    void noTokenAssertionKeyOrSecretIsLoggedAtAnyLevel() throws Exception {
+        Configurator.setAllLevels(LogManager.ROOT_LOGGER_NAME, Level.ALL);
+        List<String> secrets = new ArrayList<>(List.of("fleet-s3cret"));
+        secrets.add(Files.readString(certificate.keyFile())
+                .lines()
+                .skip(1)
+                .findFirst()
+                .orElseThrow());
+        try (LogCapture log = LogCapture.begin()) {
+            secrets.add(new TokenSources(clock)
+                    .of(oauth(app()), "a@example.org", Duration.ofSeconds(10))
+                    .token()
+                    .value());
+            Map<String, String> settings = certificateSettings(certificate);
+            secrets.add(new TokenSources(java.time.Clock.systemUTC())
+                    .of(oauth(settings), "alice", Duration.ofSeconds(10))
+                    .token()
+                    .value());
+            secrets.addAll(tokenRequests().stream()
+                    .map(SignInGrantsTest::form)
+                    .map(f -> f.get("client_secret"))
+                    .filter(java.util.Objects::nonNull)
+                    .toList());
+
+            // Spring Authorization Server logs at TRACE what it receives; only mailpipe's lines count.
+            List<LogCapture.Line> ours = log.lines().stream()
+                    .filter(line -> line.logger().startsWith("dev.mailpipe"))
+                    .toList();
+            assertThat(ours).as("mailpipe logged while obtaining tokens").isNotEmpty();
+            assertThat(LogCapture.containingAny(ours, secrets)).isEmpty();
+            assertThat(ours).noneMatch(line -> line.message().contains("eyJ"));
+        } finally {
+            ((LoggerContext) LogManager.getContext(false)).reconfigure();
+        }
+    }
+
+    /** The certificate client of Spring Authorization Server, signing with {@code credential}'s key. */
+    private static Map<String, String> certificateSettings(ClientCertificate credential) {
+        Map<String, String> settings = new HashMap<>();
+        settings.put(OAuthSettings.AUTH, "xoauth2");
+        settings.put(OAuthSettings.TOKEN_URL, spring.tokenUrl());
+        settings.put(OAuthSettings.CLIENT_ID, SpringAuthorizationServer.CERTIFICATE_CLIENT);
+        settings.put(
+                OAuthSettings.CLIENT_CERTIFICATE_FILE,
+                credential.certificateFile().toString());
+        settings.put(OAuthSettings.CLIENT_KEY_FILE, credential.keyFile().toString());
+        settings.put(OAuthSettings.SCOPE, SpringAuthorizationServer.SCOPE);
+        return settings;
     }
 
     private static Map<String, String> form(String body) {

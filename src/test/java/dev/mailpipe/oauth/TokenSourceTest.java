@@ -218,8 +218,21 @@ class TokenSourceTest {
         assertThatThrownBy(source(settings)::token)
                 .hasMessageContaining("invalid_grant: token revoked")
                 .hasMessageContaining(file.toString())
-                .hasMessageContaining("sign in again");
+                .hasMessageContaining("run `mailpipe login` to sign in again");
         assertThat(Files.readString(file)).isEqualTo("revoked\n");
+    }
+
+    @Test
+    void aRefreshTokenFileNotWrittenYetSaysToRunLogin() {
+        Map<String, String> settings = scriptedClientCredentials();
+        settings.put(OAuthSettings.REFRESH_TOKEN_FILE, dir.resolve("not-yet").toString());
+
+        assertThatThrownBy(source(settings)::token)
+                .isInstanceOfSatisfying(
+                        TokenException.class, e -> assertThat(e.isRejected()).isTrue())
+                .hasMessageContaining("there is no refresh token yet")
+                .hasMessageContaining("run `mailpipe login`");
+        assertThat(scripted.requests()).isEmpty();
     }
 
     @Test
