@@ -20,16 +20,23 @@ final class DeviceSignIn {
     /** RFC 8628 section 3.2: the interval when the server names none, and what slow_down adds. */
     private static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
 
+    /** How the wait between two polls is spent; tests record it instead of sleeping. */
+    interface Pause {
+        void sleep(Duration interval) throws InterruptedException;
+    }
+
     private final TokenEndpoint endpoint;
     private final URI deviceAuthorizationUrl;
     private final PrintStream out;
     private final Clock clock;
+    private final Pause pause;
 
-    DeviceSignIn(TokenEndpoint endpoint, URI deviceAuthorizationUrl, PrintStream out, Clock clock) {
+    DeviceSignIn(TokenEndpoint endpoint, URI deviceAuthorizationUrl, PrintStream out, Clock clock, Pause pause) {
         this.endpoint = endpoint;
         this.deviceAuthorizationUrl = deviceAuthorizationUrl;
         this.out = out;
         this.clock = clock;
+        this.pause = pause;
     }
 
     AccessToken signIn() throws TokenException {
@@ -93,9 +100,9 @@ final class DeviceSignIn {
         return value;
     }
 
-    private static void sleep(Duration interval) throws TokenException {
+    private void sleep(Duration interval) throws TokenException {
         try {
-            Thread.sleep(interval.toMillis());
+            pause.sleep(interval);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw TokenException.unavailable("interrupted while waiting for the sign-in", e);

@@ -35,7 +35,8 @@ public final class FirstSignIn {
                                 endpoint,
                                 required(login.deviceAuthorizationUrl(), OAuthSettings.DEVICE_AUTHORIZATION_URL),
                                 out,
-                                clock)
+                                clock,
+                                interval -> Thread.sleep(interval.toMillis()))
                         .signIn();
             case BROWSER ->
                 new BrowserSignIn(
