@@ -168,12 +168,12 @@ class LoginInteropTest {
         };
     }
 
+    /** The device flow as Microsoft's public clients use it: the app's id, no secret. */
     private String[] deviceLogin(String client) {
         return new String[] {
             "mailbox.oauth.tokenUrl=" + spring.tokenUrl(),
             "mailbox.oauth.deviceAuthorizationUrl=" + spring.deviceAuthorizationUrl(),
             "mailbox.oauth.clientId=" + client,
-            "mailbox.oauth.clientSecret=" + SpringAuthorizationServer.secret(client),
             "mailbox.oauth.scope=" + SpringAuthorizationServer.SCOPE,
             "mailbox.oauth.refreshTokenFile=" + dir.resolve("refresh-token")
         };
@@ -289,6 +289,21 @@ class LoginInteropTest {
         assertThat(drain(properties)).isZero();
         assertThat(springDovecot.messagesLeft()).isZero();
         StoredMessages.assertExactly(storedFolder(springDovecot, USER), sent);
+    }
+
+    @Test
+    void aConfidentialAppSignsInWithItsSecretInTheDeviceFlow() throws Exception {
+        List<String> settings =
+                new ArrayList<>(List.of(deviceLogin(SpringAuthorizationServer.CONFIDENTIAL_DEVICE_CLIENT)));
+        settings.add("mailbox.oauth.clientSecret="
+                + SpringAuthorizationServer.secret(SpringAuthorizationServer.CONFIDENTIAL_DEVICE_CLIENT));
+        JarProcess login = login(properties(springDovecot, settings.toArray(String[]::new)));
+
+        new SignInBrowser().decideDeviceCode(spring, USER, printed(login, USER_CODE), true);
+
+        assertThat(login.awaitExit(LIMIT)).as(login.stdout() + login.stderr()).isZero();
+        assertThat(login.stdout()).contains("Signed in to the mailbox: signed in (xoauth2)");
+        assertOwnerOnlyToken(dir.resolve("refresh-token"));
     }
 
     @Test

@@ -5,6 +5,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
+import jakarta.servlet.http.HttpServletRequest;
 import java.security.KeyPairGenerator;
 import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
@@ -21,16 +22,21 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
+import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.core.Authentication;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsent;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsentService;
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientAuthenticationToken;
 import org.springframework.security.oauth2.server.authorization.client.InMemoryRegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
@@ -59,6 +65,7 @@ public final class SpringAuthorizationServer implements AutoCloseable {
 
     public static final String DEVICE_CLIENT = "mailpipe-device";
     public static final String QUICK_DEVICE_CLIENT = "mailpipe-device-quick";
+    public static final String CONFIDENTIAL_DEVICE_CLIENT = "mailpipe-device-confidential";
     public static final String CERTIFICATE_CLIENT = "mailpipe-certificate";
     public static final String INTROSPECTION_CLIENT = "dovecot";
     private static final String CLIENT_SECRET = "device-s3cret";
@@ -90,7 +97,7 @@ public final class SpringAuthorizationServer implements AutoCloseable {
         return new SpringAuthorizationServer(context);
     }
 
-    /** The device clients' secrets (the server wants each client's to be its own). */
+    /** The confidential device client's secret. */
     public static String secret(String deviceClient) {
         return CLIENT_SECRET + "-" + deviceClient;
     }
@@ -125,15 +132,64 @@ public final class SpringAuthorizationServer implements AutoCloseable {
 
         @Bean
         @Order(1)
-        SecurityFilterChain authorizationServer(HttpSecurity http) throws Exception {
+        SecurityFilterChain authorizationServer(HttpSecurity http, RegisteredClientRepository clientRepository)
+                throws Exception {
             OAuth2AuthorizationServerConfigurer server = OAuth2AuthorizationServerConfigurer.authorizationServer();
             http.securityMatcher(server.getEndpointsMatcher())
-                    .with(server, Customizer.withDefaults())
+                    .with(
+                            server,
+                            configurer -> configurer.clientAuthentication(
+                                    clients -> clients.authenticationConverter(Config::publicDeviceClient)
+                                            .authenticationProvider(new PublicDeviceClients(clientRepository))))
                     .authorizeHttpRequests(requests -> requests.anyRequest().authenticated())
                     .exceptionHandling(handling ->
                             handling.authenticationEntryPoint(new LoginUrlAuthenticationEntryPoint("/login")));
             return http.build();
         }
+
+        /**
+         * Spring Authorization Server authenticates public clients only with PKCE: a device client
+         * that sends its id alone (as Microsoft's public clients do) at the device authorization
+         * endpoint, and for the device code and refresh token grants, is read here.
+         */
+        private static Authentication publicDeviceClient(HttpServletRequest request) {
+            String clientId = request.getParameter("client_id");
+            boolean device = request.getRequestURI().endsWith("/oauth2/device_authorization")
+                    || DEVICE_GRANT.equals(request.getParameter("grant_type"))
+                    || "refresh_token".equals(request.getParameter("grant_type"));
+            if (!device
+                    || clientId == null
+                    || request.getParameter("client_secret") != null
+                    || request.getParameter("client_assertion") != null
+                    || request.getHeader("Authorization") != null) {
+                return null;
+            }
+            return new OAuth2ClientAuthenticationToken(clientId, ClientAuthenticationMethod.NONE, null, null);
+        }
+
+        /** Accepts such a client when it is registered as public (authentication method none). */
+        private record PublicDeviceClients(RegisteredClientRepository clients) implements AuthenticationProvider {
+            @Override
+            public Authentication authenticate(Authentication authentication) {
+                OAuth2ClientAuthenticationToken token = (OAuth2ClientAuthenticationToken) authentication;
+                if (!ClientAuthenticationMethod.NONE.equals(token.getClientAuthenticationMethod())) {
+                    return null;
+                }
+                RegisteredClient client = clients.findByClientId(String.valueOf(token.getPrincipal()));
+                if (client == null
+                        || !client.getClientAuthenticationMethods().contains(ClientAuthenticationMethod.NONE)) {
+                    throw new OAuth2AuthenticationException(OAuth2ErrorCodes.INVALID_CLIENT);
+                }
+                return new OAuth2ClientAuthenticationToken(client, ClientAuthenticationMethod.NONE, null);
+            }
+
+            @Override
+            public boolean supports(Class<?> authentication) {
+                return OAuth2ClientAuthenticationToken.class.isAssignableFrom(authentication);
+            }
+        }
+
+        private static final String DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
 
         @Bean
         @Order(2)
@@ -158,6 +214,7 @@ public final class SpringAuthorizationServer implements AutoCloseable {
             return new InMemoryRegisteredClientRepository(List.of(
                     deviceClient(DEVICE_CLIENT, Duration.ofMinutes(5)),
                     deviceClient(QUICK_DEVICE_CLIENT, Duration.ofSeconds(1)),
+                    deviceClient(CONFIDENTIAL_DEVICE_CLIENT, Duration.ofMinutes(5)),
                     RegisteredClient.withId(UUID.randomUUID().toString())
                             .clientId(CERTIFICATE_CLIENT)
                             .clientAuthenticationMethod(ClientAuthenticationMethod.PRIVATE_KEY_JWT)
@@ -176,12 +233,20 @@ public final class SpringAuthorizationServer implements AutoCloseable {
                             .build()));
         }
 
+        /**
+         * A device client as Microsoft registers an app that allows public client flows: its id alone
+         * ({@link #DEVICE_CLIENT}, {@link #QUICK_DEVICE_CLIENT}); or, with a secret, a confidential one.
+         */
         private static RegisteredClient deviceClient(String id, Duration codeLifetime) {
-            return RegisteredClient.withId(UUID.randomUUID().toString())
-                    .clientId(id)
-                    .clientSecret("{noop}" + secret(id))
-                    .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_POST)
-                    .authorizationGrantType(AuthorizationGrantType.DEVICE_CODE)
+            RegisteredClient.Builder client =
+                    RegisteredClient.withId(UUID.randomUUID().toString()).clientId(id);
+            if (id.equals(CONFIDENTIAL_DEVICE_CLIENT)) {
+                client.clientSecret("{noop}" + secret(id))
+                        .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_POST);
+            } else {
+                client.clientAuthenticationMethod(ClientAuthenticationMethod.NONE);
+            }
+            return client.authorizationGrantType(AuthorizationGrantType.DEVICE_CODE)
                     .authorizationGrantType(AuthorizationGrantType.REFRESH_TOKEN)
                     .scope(SCOPE)
                     .tokenSettings(TokenSettings.builder()
