@@ -9,13 +9,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Delayed;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.camel.Endpoint;
 import org.apache.camel.component.mail.MailComponent;
 import org.apache.camel.component.mail.MailConfiguration;
 import org.apache.camel.spi.annotations.Component;
+import org.apache.camel.util.concurrent.SizedScheduledExecutorService;
 
 /**
  * {@code mailbox:<host>?protocol=pop3s&username=...}: one POP3 or POP3S mailbox per endpoint, drained
@@ -186,6 +191,49 @@ public final class MailboxComponent extends MailComponent {
                     .newScheduledThreadPool(this, "MailboxPolls", maxSessions);
         }
         return polls;
+    }
+
+    /**
+     * Whether a mailbox's poll is due and waits for a free poll thread. A mailbox with more mail then
+     * ends its greedy draining after the batch instead of holding the thread batch after batch, and
+     * is polled again behind the waiting ones ({@link #pollAgain}): with more backlogs than threads,
+     * every mailbox still gets its turn within a batch's time of being due.
+     */
+    boolean pollsWaiting() {
+        ScheduledExecutorService executor;
+        synchronized (this) {
+            executor = polls;
+        }
+        // Camel hands out its pools wrapped in a SizedScheduledExecutorService.
+        ScheduledThreadPoolExecutor pool = executor instanceof SizedScheduledExecutorService sized
+                ? sized.getScheduledThreadPoolExecutor()
+                : executor instanceof ScheduledThreadPoolExecutor plain ? plain : null;
+        if (pool == null) {
+            return false;
+        }
+        // The queue's iterator walks a copy: safe while threads take and add tasks.
+        for (Runnable task : pool.getQueue()) {
+            if (task instanceof Delayed due && due.getDelay(TimeUnit.NANOSECONDS) <= 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Runs {@code poll} as soon as a poll thread is free, after the polls that were due before it. */
+    void pollAgain(Runnable poll) {
+        ScheduledExecutorService executor;
+        synchronized (this) {
+            executor = polls;
+        }
+        if (executor == null) {
+            return;
+        }
+        try {
+            executor.execute(poll);
+        } catch (RejectedExecutionException stopping) {
+            // The component is stopping: there is no next poll to make.
+        }
     }
 
     @Override

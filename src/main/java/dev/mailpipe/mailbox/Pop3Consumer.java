@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.component.mail.JavaMailSender;
@@ -73,6 +74,10 @@ public final class Pop3Consumer extends MailConsumer {
     private boolean unsettledLogged;
 
     private final Object inFlightLock = new Object();
+    /** This mailbox's poll is running (on whichever poll thread). */
+    private final AtomicBoolean running = new AtomicBoolean();
+    /** The poll under way ended its greedy draining because other mailboxes were waiting. */
+    private volatile boolean yielded;
     /** Messages handed to the route and not yet completed, at most {@link #maxInFlight}. */
     private int inFlight;
     /** Messages handed to the route in the current batch (this consumer's thread only). */
@@ -109,6 +114,46 @@ public final class Pop3Consumer extends MailConsumer {
         this.deletions = deletions;
         this.batchByteLimit = endpoint.mailbox().batchBytes();
         this.maxInFlight = maxInFlight;
+    }
+
+    /**
+     * Fair polling: greedy draining (the next batch at once) goes on only while no other mailbox's
+     * poll waits for a thread; otherwise this poll ends after its batch and {@link #run} queues the
+     * mailbox again behind the waiting ones.
+     */
+    @Override
+    public boolean isGreedy() {
+        if (!super.isGreedy()) {
+            return false;
+        }
+        if (endpoint.getComponent().pollsWaiting()) {
+            yielded = true;
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * One poll at a time per mailbox: the scheduled run and a run queued again after yielding never
+     * overlap (two would be two sessions of one maildrop); the later one finds this one busy and
+     * leaves it to go on.
+     */
+    @Override
+    public void run() {
+        if (!running.compareAndSet(false, true)) {
+            return;
+        }
+        boolean again;
+        try {
+            yielded = false;
+            super.run();
+            again = yielded && isRunAllowed() && !isSuspended();
+        } finally {
+            running.set(false);
+        }
+        if (again) {
+            endpoint.getComponent().pollAgain(this);
+        }
     }
 
     @Override

@@ -33,6 +33,12 @@ final class BrowserSignIn {
     static final Duration WAIT = Duration.ofMinutes(10);
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final InetAddress LOOPBACK = loopback();
+    /**
+     * The JDK's HTTP server logs each request line (the authorization code with it) at DEBUG: held
+     * here above that, whatever a logging configuration says, for as long as the class is loaded.
+     */
+    private static final java.util.logging.Logger JDK_HTTP_SERVER_LOG = quietJdkHttpServer();
 
     private final TokenEndpoint endpoint;
     private final URI authorizeUrl;
@@ -55,7 +61,8 @@ final class BrowserSignIn {
         CompletableFuture<Answer> answer = new CompletableFuture<>();
         HttpServer server;
         try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+            // 127.0.0.1 as the redirect URI says, even where Java prefers IPv6's ::1.
+            server = HttpServer.create(new InetSocketAddress(LOOPBACK, port), 0);
         } catch (IOException e) {
             throw TokenException.unavailable(
                     "cannot listen on 127.0.0.1:" + port + " for the sign-in's answer (" + e.getMessage() + "); set "
@@ -133,14 +140,15 @@ final class BrowserSignIn {
             status = 200;
             page = "Signed in. mailpipe login takes it from here; you can close this window.";
         }
+        // Taken before the page is written: a browser that goes away before reading it changes nothing.
+        if (first) {
+            answer.complete(new Answer(query));
+        }
         byte[] body = page.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
         exchange.sendResponseHeaders(status, body.length);
         try (OutputStream stream = exchange.getResponseBody()) {
             stream.write(body);
-        }
-        if (first) {
-            answer.complete(new Answer(query));
         }
     }
 
@@ -171,6 +179,20 @@ final class BrowserSignIn {
                     URLDecoder.decode(name, StandardCharsets.UTF_8), URLDecoder.decode(value, StandardCharsets.UTF_8));
         }
         return query;
+    }
+
+    private static InetAddress loopback() {
+        try {
+            return InetAddress.getByAddress("127.0.0.1", new byte[] {127, 0, 0, 1});
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static java.util.logging.Logger quietJdkHttpServer() {
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger("com.sun.net.httpserver");
+        logger.setLevel(java.util.logging.Level.INFO);
+        return logger;
     }
 
     private static String random(int bytes) {

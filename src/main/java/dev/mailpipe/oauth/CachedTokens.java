@@ -18,6 +18,8 @@ final class CachedTokens implements TokenSource {
     private static final Logger LOG = LoggerFactory.getLogger(CachedTokens.class);
 
     private static final Duration MARGIN = Duration.ofMinutes(1);
+    /** A refused token is replaced at most this often (see {@link #forget}). */
+    private static final Duration FORGET_AT_MOST_EVERY = Duration.ofMinutes(1);
 
     /** A way to obtain a fresh token from the token endpoint. */
     interface Grant {
@@ -33,6 +35,8 @@ final class CachedTokens implements TokenSource {
     private Instant notBefore = Instant.MIN;
 
     private String waitReason;
+    /** When a refusal last made this source drop its token. */
+    private Instant lastForgotten;
 
     CachedTokens(Grant grant, Clock clock) {
         this.grant = grant;
@@ -44,18 +48,28 @@ final class CachedTokens implements TokenSource {
         Instant now = clock.instant();
         if (current == null || !now.isBefore(renewAt)) {
             if (now.isBefore(notBefore)) {
+                if (stillValid(current, now)) {
+                    return current;
+                }
                 throw TokenException.unavailable(
                         waitReason + "; not asked again before then", "", java.util.Optional.of(notBefore));
             }
+            AccessToken obtained;
             try {
-                current = grant.obtain();
+                obtained = grant.obtain();
             } catch (TokenException e) {
                 e.retryAt().ifPresent(at -> {
                     notBefore = at;
                     waitReason = e.getMessage();
                 });
+                if (stillValid(current, now)) {
+                    // Renewed early on purpose: the token in hand serves until the endpoint answers again.
+                    LOG.debug("Cannot renew the {} yet, using it until it expires: {}", current, e.getMessage());
+                    return current;
+                }
                 throw e;
             }
+            current = obtained;
             renewAt = renewalTime(current, now);
             // AccessToken.toString() shows the expiry only, never the token.
             LOG.debug("Obtained a new {}; renewing it from {}", current, renewAt);
@@ -63,11 +77,25 @@ final class CachedTokens implements TokenSource {
         return current;
     }
 
+    private static boolean stillValid(AccessToken token, Instant now) {
+        return token != null && now.isBefore(token.expiresAt());
+    }
+
+    /**
+     * A server refused {@code rejected}: the next {@link #token()} asks for another, unless another
+     * sign-in already replaced it, or a refusal made this source ask within the last minute. The
+     * mailboxes sharing a token may be refused for reasons of their own (POP3 switched off, no
+     * permission for that mailbox); one such mailbox must not make the app ask for a token at every
+     * poll, and a token endpoint that then answers 429 would hold up the whole fleet.
+     */
     @Override
     public synchronized void forget(AccessToken rejected) {
-        // Unless another sign-in already replaced it.
-        if (current != null && current.value().equals(rejected.value())) {
+        Instant now = clock.instant();
+        if (current != null
+                && current.value().equals(rejected.value())
+                && (lastForgotten == null || !now.isBefore(lastForgotten.plus(FORGET_AT_MOST_EVERY)))) {
             current = null;
+            lastForgotten = now;
         }
     }
 

@@ -77,13 +77,27 @@ final class DeviceSignIn {
                     }
                     case "slow_down" -> interval = interval.plus(DEFAULT_INTERVAL);
                     case "expired_token" -> throw expired();
-                    case "access_denied" ->
+                    // Microsoft says authorization_declined.
+                    case "access_denied", "authorization_declined" ->
                         throw TokenException.rejected(
                                 "the sign-in was denied (the user or an administrator declined it): nothing written");
-                    default -> throw e;
+                    default -> {
+                        if (!isTransient(e)) {
+                            throw e;
+                        }
+                        // The server or the network failed this once; the code is still valid: ask again.
+                    }
                 }
             }
         }
+    }
+
+    /** An outage, not an answer: no error code (a network error, a 5xx), or a busy server. */
+    private static boolean isTransient(TokenException e) {
+        return !e.isRejected()
+                && (e.error().isEmpty()
+                        || e.error().equals("temporarily_unavailable")
+                        || e.retryAt().isPresent());
     }
 
     private static TokenException expired() {

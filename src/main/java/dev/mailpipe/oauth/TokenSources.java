@@ -1,5 +1,7 @@
 package dev.mailpipe.oauth;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
@@ -15,7 +17,10 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class TokenSources {
 
-    private final Map<String, TokenSource> sources = new ConcurrentHashMap<>();
+    /** What makes two mailboxes' tokens the same token. */
+    private record Key(String kind, String endpoint, String client, String scope, String subject) {}
+
+    private final Map<Key, TokenSource> sources = new ConcurrentHashMap<>();
     private final Clock clock;
 
     public TokenSources(Clock clock) {
@@ -31,7 +36,12 @@ public final class TokenSources {
         return switch (settings.grant()) {
             case TOKEN_FILE ->
                 sources.computeIfAbsent(
-                        "file|" + settings.tokenFile().orElseThrow().toAbsolutePath(),
+                        new Key(
+                                "file",
+                                "",
+                                "",
+                                "",
+                                canonical(settings.tokenFile().orElseThrow())),
                         key -> new TokenFile(settings.tokenFile().orElseThrow()));
             case CLIENT_CREDENTIALS -> {
                 TokenEndpoint endpoint = endpoint(settings, timeout);
@@ -44,7 +54,7 @@ public final class TokenSources {
                 RefreshTokenFile file =
                         new RefreshTokenFile(settings.refreshTokenFile().orElseThrow());
                 yield sources.computeIfAbsent(
-                        key("user", endpoint, file.path().toAbsolutePath().toString()),
+                        key("user", endpoint, canonical(file.path())),
                         key -> new CachedTokens(new RefreshTokenGrant(endpoint, file), clock));
             }
             case SERVICE_ACCOUNT -> {
@@ -55,7 +65,11 @@ public final class TokenSources {
                 // Google's user names are e-mail addresses: one user, whatever the case.
                 String subject = username.toLowerCase(Locale.ROOT);
                 yield sources.computeIfAbsent(
-                        key(account.clientEmail(), endpoint, subject),
+                        key(
+                                "service account " + account.clientEmail() + " "
+                                        + account.keyId().orElse(""),
+                                endpoint,
+                                subject),
                         key -> new CachedTokens(new ServiceAccountGrant(endpoint, account, subject, clock), clock));
             }
         };
@@ -75,8 +89,24 @@ public final class TokenSources {
                 clock);
     }
 
-    private static String key(String kind, TokenEndpoint endpoint, String subject) {
-        return kind + "|" + endpoint.url() + "|" + endpoint.client().clientId().orElse("") + "|"
-                + endpoint.scope().orElse("") + "|" + subject;
+    private static Key key(String kind, TokenEndpoint endpoint, String subject) {
+        return new Key(
+                kind,
+                endpoint.url().toString(),
+                endpoint.client().clientId().orElse(""),
+                endpoint.scope().orElse(""),
+                subject);
+    }
+
+    /**
+     * One file, however it is written ({@code a/../b}, a link): two sources refreshing one refresh
+     * token would each rotate it, and a server that detects reuse revokes both.
+     */
+    private static String canonical(Path file) {
+        try {
+            return file.toRealPath().toString();
+        } catch (IOException notThereYet) {
+            return file.toAbsolutePath().normalize().toString();
+        }
     }
 }

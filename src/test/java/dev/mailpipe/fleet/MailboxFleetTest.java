@@ -167,6 +167,43 @@ class MailboxFleetTest extends MailpipeRouteTestSupport {
         }
     }
 
+    /**
+     * Fair polling: with one poll thread, two mailboxes with backlogs (15 batches each) do not
+     * hold it batch after batch while two small mailboxes wait: each big one yields after a batch when
+     * another poll is due, so the small ones are drained while the big ones still have most of their
+     * mail. Without it, the first big mailbox drains to the end before anyone else is polled.
+     */
+    @Test
+    void mailboxesWithLongBacklogsTakeTurnsWithTheOthers() throws Exception {
+        List<GreenMailUser> big = new ArrayList<>();
+        List<GreenMailUser> small = new ArrayList<>();
+        StringBuilder routes = new StringBuilder();
+        for (String name : List.of("big1", "big2", "small1", "small2")) {
+            GreenMailUser user = greenMail.setUser(name + "@localhost", name, name + "-pw");
+            boolean backlog = name.startsWith("big");
+            int first = 1000 + name.hashCode() % 100 * 200;
+            deliver(user, Math.abs(first), Math.abs(first) + (backlog ? 29 : 0));
+            (backlog ? big : small).add(user);
+            routes.append(mailbox(name, "password", name + "-pw"));
+        }
+        Map<String, String> settings = fleetSettings();
+        settings.put("mailbox.maxSessions", "1");
+        settings.put("mailbox.batchSize", "2");
+        settings.put("mailbox.pollDelay", "300");
+
+        startRoute(Files.writeString(dir.resolve("backlogs.camel.yaml"), routes).toString(), settings);
+
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> small.stream().allMatch(user -> TestMailServer.messagesLeft(greenMail, user) == 0));
+        for (GreenMailUser user : big) {
+            assertThat(TestMailServer.messagesLeft(greenMail, user))
+                    .as("messages %s still has when the small mailboxes are drained", user.getLogin())
+                    .isGreaterThan(15);
+        }
+        await().atMost(Duration.ofSeconds(120))
+                .until(() -> big.stream().allMatch(user -> TestMailServer.messagesLeft(greenMail, user) == 0));
+    }
+
     @Test
     void aMailboxDeclaredTwiceIsRefusedAtStart() throws Exception {
         Path routes = Files.writeString(

@@ -109,6 +109,24 @@ class DeviceSignInTest {
     }
 
     @Test
+    void aServerErrorWhilePollingIsAskedAgainNotTheEndOfTheSignIn() throws Exception {
+        codeGiven(600, 1);
+        server.answer(500, "<html>proxy error</html>");
+        error("authorization_pending");
+        server.answer(200, "{\"access_token\":\"at\",\"refresh_token\":\"rt\"}");
+
+        assertThat(signIn().signIn().refreshToken()).contains("rt");
+    }
+
+    @Test
+    void microsoftsAuthorizationDeclinedIsADenial() {
+        codeGiven(600, 1);
+        error("authorization_declined");
+
+        assertThatThrownBy(() -> signIn().signIn()).hasMessageStartingWith("the sign-in was denied");
+    }
+
+    @Test
     void theServersExpiredTokenAndAccessDeniedEndTheSignInInWords() {
         codeGiven(600, 1);
         error("expired_token");

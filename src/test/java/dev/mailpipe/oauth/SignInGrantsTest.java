@@ -266,6 +266,50 @@ class SignInGrantsTest {
     }
 
     @Test
+    void aTokenStillValidServesWhileTheEndpointAsksToWait() throws Exception {
+        try (ScriptedTokenEndpoint endpoint = new ScriptedTokenEndpoint()) {
+            endpoint.token("first", 300);
+            endpoint.answer(503, "{\"error\":\"temporarily_unavailable\"}", Map.of("Retry-After", "120"));
+            Map<String, String> settings = app();
+            settings.put(OAuthSettings.TOKEN_URL, endpoint.url());
+            TokenSource source = new TokenSources(clock).of(oauth(settings), "a@example.org", Duration.ofSeconds(10));
+            assertThat(source.token().value()).isEqualTo("first");
+
+            // Past its renewal time (a minute before it expires), the endpoint answers 503: the token serves on.
+            clock.advance(Duration.ofSeconds(250));
+            assertThat(source.token().value()).isEqualTo("first");
+            clock.advance(Duration.ofSeconds(30));
+            assertThat(source.token().value()).isEqualTo("first");
+            assertThat(endpoint.requests()).as("no request during the wait").hasSize(2);
+
+            clock.advance(Duration.ofSeconds(30));
+            assertThatThrownBy(source::token).hasMessageContaining("not asked again before then");
+        }
+    }
+
+    @Test
+    void aMailboxRefusedForItsOwnReasonsDoesNotMakeTheFleetsAppAskAgainAndAgain() throws Exception {
+        TokenSources sources = new TokenSources(clock);
+        TokenSource fleet = sources.of(oauth(app()), "ok@example.org", Duration.ofSeconds(10));
+        TokenSource refused = sources.of(oauth(app()), "pop-disabled@example.org", Duration.ofSeconds(10));
+        AccessToken first = fleet.token();
+
+        // The server refuses the one mailbox (POP3 switched off): one renewal, then no more for a minute.
+        AccessToken second = refused.renew(first).orElseThrow();
+        assertThat(second.value()).isNotEqualTo(first.value());
+        for (int poll = 0; poll < 5; poll++) {
+            clock.advance(Duration.ofSeconds(10));
+            assertThat(refused.renew(second)).isEmpty();
+        }
+        assertThat(fleet.token().value()).isEqualTo(second.value());
+        assertThat(tokenRequests()).hasSize(2);
+
+        clock.advance(Duration.ofSeconds(11));
+        assertThat(refused.renew(second)).isPresent();
+        assertThat(tokenRequests()).hasSize(1);
+    }
+
+    @Test
     void noTokenAssertionKeyOrSecretIsLoggedAtAnyLevel() throws Exception {
         Configurator.setAllLevels(LogManager.ROOT_LOGGER_NAME, Level.ALL);
         List<String> secrets = new ArrayList<>(List.of("fleet-s3cret"));
