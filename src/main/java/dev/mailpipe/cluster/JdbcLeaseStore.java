@@ -7,7 +7,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Properties;
@@ -15,32 +14,34 @@ import java.util.Set;
 
 /**
  * Leases in the shared ledger's PostgreSQL database, so a deployment over several hosts needs
- * nothing beyond the ledger it already has. Two tables of its own beside the ledger's; times are
- * the instances' clocks in epoch milliseconds (they must agree within a few seconds, as for the
- * ledger's claims). A lease changes hands in one conditional UPDATE: of two instances taking an
- * expired lease at once, the database lets one win.
+ * nothing beyond the ledger it already has. Two tables of its own beside the ledger's. Every time
+ * is the database's clock ({@code clock_timestamp()}, epoch milliseconds): whether a lease or a
+ * heartbeat has run out is decided where it is stored, so instances whose clocks disagree still
+ * agree on who holds what. A lease changes hands in one conditional UPDATE: of two instances taking
+ * an expired lease at once, the database lets one win.
  */
 public final class JdbcLeaseStore implements LeaseStore {
 
+    /** The database's time now, in epoch milliseconds. */
+    private static final String NOW = "(EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::BIGINT";
+
     private final String url;
     private final Properties credentials;
-    private final Clock clock;
     /** Opened on first use and again after a failure (the database restarted, the network broke). */
     private Connection connection;
 
-    private JdbcLeaseStore(String url, Properties credentials, Clock clock) {
+    private JdbcLeaseStore(String url, Properties credentials) {
         this.url = url;
         this.credentials = credentials;
-        this.clock = clock;
     }
 
     /** Connects to the ledger's database and creates the cluster's tables if missing. */
-    public static JdbcLeaseStore open(String url, String username, String password, Clock clock) throws SQLException {
+    public static JdbcLeaseStore open(String url, String username, String password) throws SQLException {
         Properties properties = Ledger.credentials(username, password);
         // A half-open connection must fail a heartbeat, not hang it: the lease deadline depends on it.
         properties.setProperty("connectTimeout", "5");
         properties.setProperty("socketTimeout", "10");
-        JdbcLeaseStore store = new JdbcLeaseStore(url, properties, clock);
+        JdbcLeaseStore store = new JdbcLeaseStore(url, properties);
         try {
             store.createTables();
         } catch (SQLException e) {
@@ -100,10 +101,10 @@ public final class JdbcLeaseStore implements LeaseStore {
 
     private Void heartbeat(Connection connection, String member, Duration ttl) throws SQLException {
         try (PreparedStatement upsert = connection.prepareStatement(
-                "INSERT INTO mailpipe_cluster_members (member_id, alive_until) VALUES (?, ?)"
+                "INSERT INTO mailpipe_cluster_members (member_id, alive_until) VALUES (?, " + NOW + " + ?)"
                         + " ON CONFLICT (member_id) DO UPDATE SET alive_until = excluded.alive_until")) {
             upsert.setString(1, member);
-            upsert.setLong(2, clock.millis() + ttl.toMillis());
+            upsert.setLong(2, ttl.toMillis());
             upsert.executeUpdate();
         }
         return null;
@@ -116,9 +117,8 @@ public final class JdbcLeaseStore implements LeaseStore {
 
     private Set<String> members(Connection connection) throws SQLException {
         Set<String> members = new HashSet<>();
-        try (PreparedStatement select =
-                connection.prepareStatement("SELECT member_id FROM mailpipe_cluster_members WHERE alive_until >= ?")) {
-            select.setLong(1, clock.millis());
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT member_id FROM mailpipe_cluster_members WHERE alive_until >= " + NOW)) {
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     members.add(rows.getString(1));
@@ -134,24 +134,22 @@ public final class JdbcLeaseStore implements LeaseStore {
     }
 
     private boolean acquire(Connection connection, String namespace, String member, Duration ttl) throws SQLException {
-        long now = clock.millis();
         try (PreparedStatement take = connection.prepareStatement("UPDATE mailpipe_cluster_leases SET holder = ?,"
-                + " expires_at = ? WHERE namespace = ? AND (holder = ? OR expires_at < ?)")) {
+                + " expires_at = " + NOW + " + ? WHERE namespace = ? AND (holder = ? OR expires_at < " + NOW + ")")) {
             take.setString(1, member);
-            take.setLong(2, now + ttl.toMillis());
+            take.setLong(2, ttl.toMillis());
             take.setString(3, namespace);
             take.setString(4, member);
-            take.setLong(5, now);
             if (take.executeUpdate() == 1) {
                 return true;
             }
         }
         try (PreparedStatement first = connection.prepareStatement(
-                "INSERT INTO mailpipe_cluster_leases (namespace, holder, expires_at) VALUES (?, ?, ?)"
+                "INSERT INTO mailpipe_cluster_leases (namespace, holder, expires_at) VALUES (?, ?, " + NOW + " + ?)"
                         + " ON CONFLICT (namespace) DO NOTHING")) {
             first.setString(1, namespace);
             first.setString(2, member);
-            first.setLong(3, now + ttl.toMillis());
+            first.setLong(3, ttl.toMillis());
             return first.executeUpdate() == 1;
         }
     }

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -34,6 +36,9 @@ public final class LeaseClusterService extends AbstractCamelClusterService<Lease
     private final Map<String, LeaseClusterView> views = new ConcurrentHashMap<>();
     private volatile Set<String> members = Set.of();
     private ScheduledExecutorService ticker;
+    /** Where the views tell their routes of a lease won or lost (route starts and stops); none: inline. */
+    private volatile ExecutorService handOvers;
+
     private String lastProblem;
     /** Whether this member's first heartbeat has been written (heartbeat thread only). */
     private boolean announced;
@@ -70,6 +75,7 @@ public final class LeaseClusterService extends AbstractCamelClusterService<Lease
     @Override
     protected void doStart() throws Exception {
         super.doStart();
+        handOvers = getCamelContext().getExecutorServiceManager().newCachedThreadPool(this, "MailpipeClusterHandOver");
         ticker =
                 getCamelContext().getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "MailpipeCluster");
         ticker.scheduleWithFixedDelay(this::tick, 0, heartbeat.toMillis(), TimeUnit.MILLISECONDS);
@@ -86,7 +92,12 @@ public final class LeaseClusterService extends AbstractCamelClusterService<Lease
             }
             ticker = null;
         }
+        // The views stop their routes and release their leases, waiting for hand-overs under way.
         super.doStop();
+        if (handOvers != null) {
+            getCamelContext().getExecutorServiceManager().shutdown(handOvers);
+            handOvers = null;
+        }
         try {
             store.leave(member);
         } catch (Exception e) {
@@ -130,7 +141,7 @@ public final class LeaseClusterService extends AbstractCamelClusterService<Lease
         List<LeaseClusterView> enabled =
                 views.values().stream().filter(view -> !view.isDisabled()).toList();
         int share = share(views.size(), members.size());
-        // Renewals first, so a slow hand-over (a route stop waits for its POP3 session) never delays them.
+        // Renewals first; route stops and starts run on the hand-over threads and never delay them.
         enabled.stream().filter(LeaseClusterView::isLeader).forEach(view -> view.tick(true));
         int held = (int) enabled.stream().filter(LeaseClusterView::isLeader).count();
         for (LeaseClusterView view : enabled) {
@@ -171,6 +182,17 @@ public final class LeaseClusterService extends AbstractCamelClusterService<Lease
 
     LeaseStore store() {
         return store;
+    }
+
+    /** The hand-over threads; before the service starts (tests driving {@link #beat}), the caller's. */
+    Executor handOvers() {
+        Executor executor = handOvers;
+        return executor != null ? executor : Runnable::run;
+    }
+
+    /** Tests: hand-overs on these threads without starting the heartbeat. */
+    void handOversOn(ExecutorService executor) {
+        this.handOvers = executor;
     }
 
     String member() {

@@ -100,7 +100,8 @@ final class BrowserSignIn {
                             "code_verifier", verifier),
                     "the authorization code was refused (it is valid once, for minutes); run mailpipe login again");
         } finally {
-            server.stop(0);
+            // Up to a second for the answer's page to reach the browser (a denial ends at once).
+            server.stop(1);
         }
     }
 

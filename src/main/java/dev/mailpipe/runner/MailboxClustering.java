@@ -93,8 +93,7 @@ final class MailboxClustering {
             return JdbcLeaseStore.open(
                     ledger.url(),
                     ledger.username().orElse(null),
-                    ledger.password().orElse(null),
-                    Clock.systemUTC());
+                    ledger.password().orElse(null));
         } catch (Exception e) {
             throw new ConfigurationException(
                     "cannot keep the cluster's leases (" + ClusterSettings.BACKEND + "=" + cluster.backend() + "): "

@@ -1,6 +1,8 @@
 package dev.mailpipe.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.mailpipe.testing.MutableClock;
 import java.nio.file.Path;
@@ -8,6 +10,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.camel.cluster.CamelClusterEventListener;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -37,7 +43,7 @@ class LeaseClusterViewTest {
     private LeaseClusterService service;
     private DefaultCamelContext context;
     private final List<LeaseClusterView> views = new ArrayList<>();
-    private final List<String> leadershipChanges = new ArrayList<>();
+    private final List<String> leadershipChanges = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeEach
     void tenMailboxes() throws Exception {
@@ -178,6 +184,58 @@ class LeaseClusterViewTest {
         first.tick(true);
         assertThat(first.isLeader()).isFalse();
         assertThat(first.getLeader()).isEmpty();
+    }
+
+    /**
+     * A hand-over whose route stop takes longer than the lease (the route waits for its POP3 session)
+     * blocks no heartbeat: the other leases are renewed, and so is the one handed over, until the stop
+     * is done; only then is it released, so no other instance polls the mailbox while this one does.
+     */
+    @Test
+    void aRouteStopThatTakesLongerThanTheLeaseBlocksNoHeartbeatAndKeepsTheLeaseUntilItIsDone() throws Exception {
+        ExecutorService handOvers = Executors.newCachedThreadPool();
+        service.handOversOn(handOvers);
+        try {
+            service.beat();
+            service.beat();
+            LeaseClusterView first = views.get(0);
+            await().until(() -> leadershipChanges.size() == 10);
+            CountDownLatch sessionEnded = new CountDownLatch(1);
+            CountDownLatch stopping = new CountDownLatch(1);
+            first.addEventListener((CamelClusterEventListener.Leadership) (v, leader) -> {
+                if (leader == null && stopping.getCount() == 1) {
+                    stopping.countDown();
+                    try {
+                        // The clustered route policy stopping the route: its poll's session is still open.
+                        sessionEnded.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            });
+
+            first.setDisabled(true);
+            assertTimeoutPreemptively(
+                    Duration.ofSeconds(10), service::beat, "the heartbeat hands over without waiting");
+            assertThat(stopping.await(10, TimeUnit.SECONDS))
+                    .as("the route is being stopped")
+                    .isTrue();
+            for (int n = 0; n < 6; n++) {
+                wall.advance(HEARTBEAT);
+                nanos.addAndGet(HEARTBEAT.toNanos());
+                assertTimeoutPreemptively(Duration.ofSeconds(10), service::beat);
+            }
+            assertThat(service.held()).as("the others renewed throughout").hasSize(9);
+            assertThat(others.acquire(first.getNamespace(), "b", LEASE))
+                    .as("30 s later, its lease is still renewed while the route stops")
+                    .isFalse();
+
+            sessionEnded.countDown();
+            await().until(() -> others.acquire(first.getNamespace(), "b", LEASE));
+            assertThat(first.isLeader()).isFalse();
+        } finally {
+            handOvers.shutdownNow();
+        }
     }
 
     /** A lease store that can be made unreachable. */

@@ -6,7 +6,8 @@ import dev.mailpipe.testing.MutableClock;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.function.Function;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,25 +36,32 @@ class LeaseStoreTest {
         postgres.close();
     }
 
+    /** A store under test, and how time passes for it: its own clock, or the database's, moved back. */
+    record Subject(LeaseStore store, Consumer<Duration> timePasses) {}
+
     static Stream<Arguments> stores() {
-        Function<MutableClock, LeaseStore> files = clock -> {
+        Supplier<Subject> files = () -> {
             try {
-                return new FileLeaseStore(dir.resolve("cluster-" + System.nanoTime()), clock);
+                MutableClock clock = new MutableClock();
+                return new Subject(
+                        new FileLeaseStore(dir.resolve("cluster-" + System.nanoTime()), clock), clock::advance);
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
         };
-        Function<MutableClock, LeaseStore> ledger = clock -> {
+        Supplier<Subject> ledger = () -> {
             try {
                 JdbcLeaseStore store =
-                        JdbcLeaseStore.open(postgres.getJdbcUrl("postgres", "postgres"), "postgres", null, clock);
+                        JdbcLeaseStore.open(postgres.getJdbcUrl("postgres", "postgres"), "postgres", null);
                 // Each test starts from empty tables.
-                try (var connection = postgres.getPostgresDatabase().getConnection();
-                        var statement = connection.createStatement()) {
-                    statement.execute("DELETE FROM mailpipe_cluster_leases");
-                    statement.execute("DELETE FROM mailpipe_cluster_members");
-                }
-                return store;
+                sql("DELETE FROM mailpipe_cluster_leases", "DELETE FROM mailpipe_cluster_members");
+                // The database's clock decides: time passing is every stored time moving back by as much.
+                return new Subject(
+                        store,
+                        passed -> sql(
+                                "UPDATE mailpipe_cluster_leases SET expires_at = expires_at - " + passed.toMillis(),
+                                "UPDATE mailpipe_cluster_members SET alive_until = alive_until - "
+                                        + passed.toMillis()));
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
@@ -61,12 +69,22 @@ class LeaseStoreTest {
         return Stream.of(Arguments.of("file", files), Arguments.of("ledger", ledger));
     }
 
+    private static void sql(String... statements) {
+        try (var connection = postgres.getPostgresDatabase().getConnection();
+                var statement = connection.createStatement()) {
+            for (String sql : statements) {
+                statement.execute(sql);
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("stores")
-    void aLeaseIsOneMembersUntilItRunsOutOrIsReleased(String name, Function<MutableClock, LeaseStore> open)
-            throws Exception {
-        MutableClock clock = new MutableClock();
-        try (LeaseStore store = open.apply(clock)) {
+    void aLeaseIsOneMembersUntilItRunsOutOrIsReleased(String name, Supplier<Subject> open) throws Exception {
+        Subject subject = open.get();
+        try (LeaseStore store = subject.store()) {
             assertThat(store.acquire("mailbox/a", "one", TTL)).isTrue();
             assertThat(store.acquire("mailbox/a", "two", TTL)).as("held by one").isFalse();
             assertThat(store.acquire("mailbox/a", "one", TTL))
@@ -76,7 +94,7 @@ class LeaseStoreTest {
                     .as("another namespace")
                     .isTrue();
 
-            clock.advance(TTL.plusSeconds(1));
+            subject.timePasses().accept(TTL.plusSeconds(1));
             assertThat(store.acquire("mailbox/a", "two", TTL))
                     .as("run out: another member takes it")
                     .isTrue();
@@ -93,16 +111,15 @@ class LeaseStoreTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("stores")
-    void membersAreThoseWhoseHeartbeatHasNotRunOut(String name, Function<MutableClock, LeaseStore> open)
-            throws Exception {
-        MutableClock clock = new MutableClock();
-        try (LeaseStore store = open.apply(clock)) {
+    void membersAreThoseWhoseHeartbeatHasNotRunOut(String name, Supplier<Subject> open) throws Exception {
+        Subject subject = open.get();
+        try (LeaseStore store = subject.store()) {
             store.heartbeat("one", TTL);
-            clock.advance(Duration.ofSeconds(5));
+            subject.timePasses().accept(Duration.ofSeconds(5));
             store.heartbeat("two", TTL);
             assertThat(store.members()).containsExactlyInAnyOrder("one", "two");
 
-            clock.advance(Duration.ofSeconds(6));
+            subject.timePasses().accept(Duration.ofSeconds(6));
             assertThat(store.members()).containsExactly("two");
 
             store.leave("two");
