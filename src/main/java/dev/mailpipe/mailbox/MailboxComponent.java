@@ -50,7 +50,7 @@ public final class MailboxComponent extends MailComponent {
     /** One token per app and user, shared by the mailboxes that sign in as them. */
     private final TokenSources tokens = new TokenSources(Clock.systemUTC());
 
-    private ScheduledExecutorService polls;
+    private volatile ScheduledExecutorService polls;
     /** A one-shot run's idle limit: its mailboxes are polled at once; empty for a service. */
     private volatile Optional<Duration> oneShot = Optional.empty();
 
@@ -200,10 +200,7 @@ public final class MailboxComponent extends MailComponent {
      * every mailbox still gets its turn within a batch's time of being due.
      */
     boolean pollsWaiting() {
-        ScheduledExecutorService executor;
-        synchronized (this) {
-            executor = polls;
-        }
+        ScheduledExecutorService executor = polls;
         // Camel hands out its pools wrapped in a SizedScheduledExecutorService.
         ScheduledThreadPoolExecutor pool = executor instanceof SizedScheduledExecutorService sized
                 ? sized.getScheduledThreadPoolExecutor()
@@ -222,10 +219,7 @@ public final class MailboxComponent extends MailComponent {
 
     /** Runs {@code poll} as soon as a poll thread is free, after the polls that were due before it. */
     void pollAgain(Runnable poll) {
-        ScheduledExecutorService executor;
-        synchronized (this) {
-            executor = polls;
-        }
+        ScheduledExecutorService executor = polls;
         if (executor == null) {
             return;
         }

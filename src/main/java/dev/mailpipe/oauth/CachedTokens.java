@@ -3,6 +3,7 @@ package dev.mailpipe.oauth;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +53,7 @@ final class CachedTokens implements TokenSource {
                     return current;
                 }
                 throw TokenException.unavailable(
-                        waitReason + "; not asked again before then", "", java.util.Optional.of(notBefore));
+                        waitReason + "; not asked again before then", "", Optional.of(notBefore));
             }
             AccessToken obtained;
             try {

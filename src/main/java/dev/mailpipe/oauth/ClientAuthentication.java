@@ -119,11 +119,4 @@ final class ClientAuthentication {
         return OAuthSettings.CLIENT_ID + " and " + OAuthSettings.CLIENT_SECRET + " / "
                 + OAuthSettings.CLIENT_SECRET_FILE + " (an expired or revoked secret needs a new one)";
     }
-
-    /** Tells one client's credentials from another's in the token cache, without keeping the secret. */
-    String fingerprint() {
-        return secret.map(s -> "secret:" + dev.mailpipe.common.Sha256.hex(s))
-                .or(() -> certificate.map(c -> "certificate:" + c.sha256Thumbprint()))
-                .orElse("public");
-    }
 }

@@ -22,12 +22,7 @@ public final class FirstSignIn {
                     + OAuthSettings.REFRESH_TOKEN_FILE + " to the file it should write (" + settings + ")");
         }
         Clock clock = Clock.systemUTC();
-        TokenEndpoint endpoint = new TokenEndpoint(
-                settings.tokenUrl().orElseThrow(),
-                ClientAuthentication.of(settings.clientId().orElseThrow(), settings.credential(), clock),
-                settings.scope(),
-                requestTimeout,
-                clock);
+        TokenEndpoint endpoint = TokenEndpoint.of(settings, requestTimeout, clock);
         OAuthSettings.Login login = settings.login();
         AccessToken token = switch (login.chosenFlow()) {
             case DEVICE ->

@@ -57,6 +57,16 @@ final class TokenEndpoint {
         this.clock = clock;
     }
 
+    /** The token endpoint of these settings, its client authenticated as they say (a token file has none). */
+    static TokenEndpoint of(OAuthSettings settings, Duration timeout, Clock clock) {
+        return new TokenEndpoint(
+                settings.tokenUrl().orElseThrow(),
+                ClientAuthentication.of(settings.clientId().orElseThrow(), settings.credential(), clock),
+                settings.scope(),
+                timeout,
+                clock);
+    }
+
     URI url() {
         return url;
     }

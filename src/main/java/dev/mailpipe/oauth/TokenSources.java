@@ -1,5 +1,6 @@
 package dev.mailpipe.oauth;
 
+import dev.mailpipe.common.Sha256;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -21,6 +22,9 @@ public final class TokenSources {
     private record Key(String kind, String endpoint, String client, String scope, String subject) {}
 
     private final Map<Key, TokenSource> sources = new ConcurrentHashMap<>();
+    /** Service account keys read, by canonical file: one key serves a fleet of users. */
+    private final Map<String, ServiceAccountGrant.Key> accounts = new ConcurrentHashMap<>();
+
     private final Clock clock;
 
     public TokenSources(Clock clock) {
@@ -33,44 +37,38 @@ public final class TokenSources {
      * certificate file are configuration errors naming the setting.
      */
     public TokenSource of(OAuthSettings settings, String username, Duration timeout) {
+        // The key is made from the settings alone: the endpoint, and the key or certificate it reads,
+        // are made once per source, not once per mailbox of a fleet.
         return switch (settings.grant()) {
-            case TOKEN_FILE ->
-                sources.computeIfAbsent(
-                        new Key(
-                                "file",
-                                "",
-                                "",
-                                "",
-                                canonical(settings.tokenFile().orElseThrow())),
-                        key -> new TokenFile(settings.tokenFile().orElseThrow()));
-            case CLIENT_CREDENTIALS -> {
-                TokenEndpoint endpoint = endpoint(settings, timeout);
-                yield sources.computeIfAbsent(
-                        key("app", endpoint, endpoint.client().fingerprint()),
-                        key -> new CachedTokens(new ClientCredentialsGrant(endpoint), clock));
+            case TOKEN_FILE -> {
+                Path file = settings.tokenFile().orElseThrow();
+                yield sources.computeIfAbsent(new Key("file", "", "", "", canonical(file)), key -> new TokenFile(file));
             }
+            case CLIENT_CREDENTIALS ->
+                sources.computeIfAbsent(
+                        key("app", settings, credential(settings.credential())),
+                        key -> new CachedTokens(
+                                new ClientCredentialsGrant(TokenEndpoint.of(settings, timeout, clock)), clock));
             case REFRESH_TOKEN -> {
-                TokenEndpoint endpoint = endpoint(settings, timeout);
                 RefreshTokenFile file =
                         new RefreshTokenFile(settings.refreshTokenFile().orElseThrow());
                 yield sources.computeIfAbsent(
-                        key("user", endpoint, canonical(file.path())),
-                        key -> new CachedTokens(new RefreshTokenGrant(endpoint, file), clock));
+                        key("user", settings, canonical(file.path())),
+                        key -> new CachedTokens(
+                                new RefreshTokenGrant(TokenEndpoint.of(settings, timeout, clock), file), clock));
             }
             case SERVICE_ACCOUNT -> {
-                ServiceAccountGrant.Key account = ServiceAccountGrant.Key.read(
-                        settings.serviceAccountKeyFile().orElseThrow());
-                TokenEndpoint endpoint = new TokenEndpoint(
-                        account.tokenUri(), ClientAuthentication.none(), settings.scope(), timeout, clock);
+                String keyFile = canonical(settings.serviceAccountKeyFile().orElseThrow());
                 // Google's user names are e-mail addresses: one user, whatever the case.
                 String subject = username.toLowerCase(Locale.ROOT);
                 yield sources.computeIfAbsent(
-                        key(
-                                "service account " + account.clientEmail() + " "
-                                        + account.keyId().orElse(""),
-                                endpoint,
-                                subject),
-                        key -> new CachedTokens(new ServiceAccountGrant(endpoint, account, subject, clock), clock));
+                        new Key("service account", keyFile, "", settings.scope().orElse(""), subject), key -> {
+                            ServiceAccountGrant.Key account = accounts.computeIfAbsent(
+                                    keyFile, file -> ServiceAccountGrant.Key.read(Path.of(file)));
+                            TokenEndpoint endpoint = new TokenEndpoint(
+                                    account.tokenUri(), ClientAuthentication.none(), settings.scope(), timeout, clock);
+                            return new CachedTokens(new ServiceAccountGrant(endpoint, account, subject, clock), clock);
+                        });
             }
         };
     }
@@ -80,22 +78,24 @@ public final class TokenSources {
         return sources.size();
     }
 
-    private TokenEndpoint endpoint(OAuthSettings settings, Duration timeout) {
-        return new TokenEndpoint(
-                settings.tokenUrl().orElseThrow(),
-                ClientAuthentication.of(settings.clientId().orElseThrow(), settings.credential(), clock),
-                settings.scope(),
-                timeout,
-                clock);
-    }
-
-    private static Key key(String kind, TokenEndpoint endpoint, String subject) {
+    private static Key key(String kind, OAuthSettings settings, String subject) {
         return new Key(
                 kind,
-                endpoint.url().toString(),
-                endpoint.client().clientId().orElse(""),
-                endpoint.scope().orElse(""),
+                settings.tokenUrl().orElseThrow().toString(),
+                settings.clientId().orElseThrow(),
+                settings.scope().orElse(""),
                 subject);
+    }
+
+    /** Tells one client's credentials from another's, without keeping the secret. */
+    private static String credential(OAuthSettings.ClientCredential credential) {
+        if (credential instanceof OAuthSettings.ClientCredential.Secret secret) {
+            return "secret " + Sha256.hex(secret.value());
+        }
+        if (credential instanceof OAuthSettings.ClientCredential.Certificate certificate) {
+            return "certificate " + canonical(certificate.certificateFile()) + " " + canonical(certificate.keyFile());
+        }
+        return "public";
     }
 
     /**

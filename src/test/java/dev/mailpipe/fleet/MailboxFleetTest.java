@@ -178,11 +178,13 @@ class MailboxFleetTest extends MailpipeRouteTestSupport {
         List<GreenMailUser> big = new ArrayList<>();
         List<GreenMailUser> small = new ArrayList<>();
         StringBuilder routes = new StringBuilder();
-        for (String name : List.of("big1", "big2", "small1", "small2")) {
+        List<String> names = List.of("big1", "big2", "small1", "small2");
+        for (int i = 0; i < names.size(); i++) {
+            String name = names.get(i);
             GreenMailUser user = greenMail.setUser(name + "@localhost", name, name + "-pw");
             boolean backlog = name.startsWith("big");
-            int first = 1000 + name.hashCode() % 100 * 200;
-            deliver(user, Math.abs(first), Math.abs(first) + (backlog ? 29 : 0));
+            int first = 1000 + 100 * i;
+            deliver(user, first, first + (backlog ? 29 : 0));
             (backlog ? big : small).add(user);
             routes.append(mailbox(name, "password", name + "-pw"));
         }
