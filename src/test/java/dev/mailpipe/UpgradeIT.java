@@ -47,7 +47,7 @@ class UpgradeIT {
         assertThat(status.stdout())
                 .contains("\"mailbox\":\"" + OLD_MAILBOX + "\"")
                 .contains("\"delivered\":2");
-        assertThat(schemaVersion()).isEqualTo(5);
+        assertThat(schemaVersion()).isEqualTo(6);
         JarProcess list = JarProcess.start(workDir, Map.of(), "ledger", "list", "--properties", settings.toString());
         assertThat(list.awaitExit(LIMIT)).isZero();
         assertThat(list.stdout().lines().filter(line -> line.contains(OLD_MAILBOX)))
@@ -70,7 +70,7 @@ class UpgradeIT {
 
         assertThat(run.awaitExit(LIMIT)).as(run.stderr()).isEqualTo(2);
         assertThat(run.stderr())
-                .contains("schema version 99, newer than this mailpipe understands (5); upgrade mailpipe");
+                .contains("schema version 99, newer than this mailpipe understands (6); upgrade mailpipe");
         assertThat(tableExists("mailpipe_polls"))
                 .as("the newer ledger was not migrated")
                 .isFalse();

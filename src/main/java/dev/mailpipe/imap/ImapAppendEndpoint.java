@@ -17,8 +17,8 @@ import org.apache.camel.support.DefaultEndpoint;
 
 /**
  * APPENDs each exchange's raw message, byte for byte, into a folder of an IMAP server; verified TLS
- * by default. Idempotent: a message already in the folder (same Message-ID or size, same bytes) is
- * not appended again.
+ * by default. Idempotent: a message an earlier APPEND put into the folder (same bytes) is not
+ * appended again; with a {@link AppendJournal} it is looked for only when that may have happened.
  */
 @UriEndpoint(
         firstVersion = "0.1.0",
@@ -84,6 +84,13 @@ public final class ImapAppendEndpoint extends DefaultEndpoint {
 
     @UriParam(description = "Connect and read timeout in milliseconds.", defaultValue = "30000")
     private int timeout = 30_000;
+
+    @UriParam(
+            label = "advanced",
+            description = "Durable record of each message's APPENDs (a bean): with it a message is looked for in the"
+                    + " folder only when an earlier APPEND of it may have reached the server unseen; without it"
+                    + " every message is looked for by a SEARCH first.")
+    private AppendJournal journal;
 
     public ImapAppendEndpoint(String uri, ImapAppendComponent component) {
         super(uri, component);
@@ -239,5 +246,14 @@ public final class ImapAppendEndpoint extends DefaultEndpoint {
     /** Connect and read timeout in milliseconds. */
     public void setTimeout(int timeout) {
         this.timeout = timeout;
+    }
+
+    public AppendJournal getJournal() {
+        return journal;
+    }
+
+    /** Durable record of each message's APPENDs. */
+    public void setJournal(AppendJournal journal) {
+        this.journal = journal;
     }
 }

@@ -10,6 +10,7 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.Store;
 import jakarta.mail.StoreClosedException;
+import jakarta.mail.UIDFolder;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.search.ComparisonTerm;
 import jakarta.mail.search.HeaderTerm;
@@ -27,9 +28,11 @@ import java.util.Arrays;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.camel.Exchange;
 import org.apache.camel.Expression;
 import org.apache.camel.support.DefaultProducer;
+import org.eclipse.angus.mail.iap.CommandFailedException;
 import org.eclipse.angus.mail.imap.AppendUID;
 import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.slf4j.Logger;
@@ -38,9 +41,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Appends raw messages to IMAP folders over one connection, opened on first use and re-opened after
  * a failure. The message is appended as written (its bytes are never changed), with its Date as the
- * IMAP internal date and the configured flags. Before appending, the folder is searched (by
- * Message-ID, or by size when there is none) and a candidate with the same bytes means the message is
- * already there: a retry after a crash never makes a second copy. A lost or refused connection is an
+ * IMAP internal date and the configured flags. A message whose earlier APPEND may have reached the
+ * server unseen is looked for first (by UID where the journal knows the lowest it could have, else by
+ * a SEARCH), and a candidate with the same bytes means it is there already: a retry after a crash
+ * never makes a second copy. With a journal, the normal path sends no SEARCH. A lost or refused connection is an
  * {@link OutageException}; a message the server rejects is the message's own failure.
  */
 public final class ImapAppendProducer extends DefaultProducer {
@@ -49,10 +53,16 @@ public final class ImapAppendProducer extends DefaultProducer {
 
     private final ImapAppendEndpoint endpoint;
     private final Map<String, Folder> folders = new HashMap<>();
+    /** Per target folder: no UID the server hands out from now on is lower (UIDPLUS servers). */
+    private final Map<String, Long> nextUids = new HashMap<>();
+
     private Session session;
     private String password;
     private Store store;
     private Expression folderName;
+    private AppendJournal journal;
+    /** Whether the server hands out UIDs in APPEND's answers (RFC 4315); asked once per connection. */
+    private boolean uidPlus;
 
     ImapAppendProducer(ImapAppendEndpoint endpoint) {
         super(endpoint);
@@ -65,6 +75,7 @@ public final class ImapAppendProducer extends DefaultProducer {
         session = Session.getInstance(endpoint.sessionProperties());
         password = endpoint.password();
         folderName = endpoint.getCamelContext().resolveLanguage("simple").createExpression(endpoint.getFolder());
+        journal = endpoint.getJournal();
     }
 
     @Override
@@ -103,18 +114,14 @@ public final class ImapAppendProducer extends DefaultProducer {
     private void append(Exchange exchange, String target, MimeMessage message) throws Exception {
         try {
             Folder folder = folder(target);
-            byte[] digest = digest(message);
-            if (alreadyThere(folder, message, digest)) {
+            if (alreadyThere(folder, target, message, earlierAppend(exchange, target))) {
                 LOG.debug("Message {} is in {} already; not appending it again", message.getMessageID(), target);
                 exchange.getMessage().setHeader(ImapAppendConstants.ALREADY_PRESENT, true);
                 return;
             }
             message.setFlags(flags(), true);
             if (folder instanceof IMAPFolder imap) {
-                AppendUID[] uids = imap.appendUIDMessages(new Message[] {message});
-                if (uids.length == 1 && uids[0] != null) {
-                    exchange.getMessage().setHeader(ImapAppendConstants.UID, uids[0].uid);
-                }
+                appendWithUid(exchange, imap, target, message);
             } else {
                 folder.appendMessages(new Message[] {message});
             }
@@ -128,6 +135,51 @@ public final class ImapAppendProducer extends DefaultProducer {
                 throw new OutageException("imap sink " + endpoint.getHost(), e);
             }
             throw e;
+        }
+    }
+
+    /**
+     * What the journal knows of an earlier APPEND; without a journal, one may have happened unseen (a
+     * record of it being sent, nothing known of where).
+     */
+    private Optional<AppendRecord> earlierAppend(Exchange exchange, String target) throws Exception {
+        return journal == null
+                ? Optional.of(new AppendRecord(AppendRecord.Outcome.SENDING, target, 0, 0))
+                : journal.last(exchange);
+    }
+
+    /**
+     * Journals the APPEND before sending it and its answer after. While it is being sent, the record
+     * holds the lowest UID the message can get: every UID the server hands out after the folder was
+     * selected, or after this connection's last APPEND, is higher (RFC 3501 2.3.1.1).
+     */
+    private void appendWithUid(Exchange exchange, IMAPFolder folder, String target, MimeMessage message)
+            throws Exception {
+        long uidValidity = folder.getUIDValidity();
+        long lowest = uidPlus ? nextUids.getOrDefault(target, 0L) : 0;
+        if (journal != null) {
+            journal.sending(exchange, new AppendRecord(AppendRecord.Outcome.SENDING, target, uidValidity, lowest));
+        }
+        AppendUID[] uids;
+        try {
+            uids = folder.appendUIDMessages(new Message[] {message});
+        } catch (MessagingException e) {
+            if (journal != null && e.getCause() instanceof CommandFailedException) {
+                // A NO: the server did not take it, and a retry need not look for it.
+                journal.answered(exchange, new AppendRecord(AppendRecord.Outcome.REFUSED, target, uidValidity, 0));
+            }
+            throw e;
+        }
+        AppendUID uid = uids.length == 1 ? uids[0] : null;
+        if (uid != null) {
+            exchange.getMessage().setHeader(ImapAppendConstants.UID, uid.uid);
+            nextUids.merge(target, uid.uid + 1, Math::max);
+            uidValidity = uid.uidvalidity;
+        }
+        if (journal != null) {
+            journal.answered(
+                    exchange,
+                    new AppendRecord(AppendRecord.Outcome.APPENDED, target, uidValidity, uid == null ? 0 : uid.uid));
         }
     }
 
@@ -158,6 +210,14 @@ public final class ImapAppendProducer extends DefaultProducer {
             LOG.info("Created IMAP folder {} on {}", folder.getFullName(), endpoint.getHost());
         }
         folder.open(Folder.READ_ONLY);
+        if (folder instanceof IMAPFolder imap) {
+            // Asked on the folder's connection: asking the store would open a second one.
+            uidPlus = (Boolean) imap.doCommand(protocol -> protocol.hasCapability("UIDPLUS"));
+            if (imap.getUIDNext() > 0) {
+                // The SELECT's UIDNEXT (Angus keeps it as it was); an APPENDUID since raises it.
+                nextUids.merge(name, imap.getUIDNext(), Math::max);
+            }
+        }
         folders.put(name, folder);
         return folder;
     }
@@ -176,13 +236,62 @@ public final class ImapAppendProducer extends DefaultProducer {
         return store;
     }
 
-    private boolean alreadyThere(Folder folder, MimeMessage message, byte[] digest)
+    /**
+     * Whether an earlier APPEND put the message into the folder: not when none was sent there or the
+     * server refused it; by its UID, or the UIDs from the lowest it could have, while the folder's
+     * UIDVALIDITY is the recorded one; otherwise by a SEARCH (Message-ID, or size when it has none).
+     * A candidate counts only with the same bytes.
+     */
+    private boolean alreadyThere(Folder folder, String target, MimeMessage message, Optional<AppendRecord> earlier)
             throws MessagingException, IOException {
+        if (earlier.isEmpty()
+                || !earlier.get().folder().equals(target)
+                || earlier.get().outcome() == AppendRecord.Outcome.REFUSED) {
+            return false;
+        }
+        AppendRecord record = earlier.get();
+        byte[] digest = digest(message);
+        if (folder instanceof IMAPFolder imap && record.uid() > 0 && record.uidValidity() == imap.getUIDValidity()) {
+            boolean sending = record.outcome() == AppendRecord.Outcome.SENDING;
+            LOG.debug("Looking for {} in {} from UID {}", message.getMessageID(), target, record.uid());
+            // A NOOP first: messages appended over another connection are known only from its EXISTS.
+            imap.doCommand(protocol -> {
+                protocol.noop();
+                return null;
+            });
+            if (sameBytesAmong(byUid(imap, record.uid(), sending ? UIDFolder.LASTUID : record.uid()), digest)) {
+                return true;
+            }
+            if (sending) {
+                return false;
+            }
+            // Appended, but no longer at its UID: someone moved it; look for it as if unknown.
+        }
         String messageId = message.getHeader("Message-ID", null);
         SearchTerm term = messageId != null
                 ? new HeaderTerm("Message-ID", messageId.strip())
                 : new SizeTerm(ComparisonTerm.EQ, message.getSize());
-        for (Message candidate : folder.search(term)) {
+        LOG.debug("Searching {} for {}", target, message.getMessageID());
+        return sameBytesAmong(folder.search(term), digest);
+    }
+
+    /** The folder's messages with UIDs from {@code first} to {@code last}; {@code n:*} may name the last message below n. */
+    private static Message[] byUid(IMAPFolder folder, long first, long last) throws MessagingException {
+        return Arrays.stream(folder.getMessagesByUID(first, last))
+                .filter(m -> m != null && uidOf(folder, m) >= first)
+                .toArray(Message[]::new);
+    }
+
+    private static long uidOf(IMAPFolder folder, Message message) {
+        try {
+            return folder.getUID(message);
+        } catch (MessagingException e) {
+            return -1;
+        }
+    }
+
+    private static boolean sameBytesAmong(Message[] candidates, byte[] digest) throws MessagingException, IOException {
+        for (Message candidate : candidates) {
             if (Arrays.equals(digest(candidate), digest)) {
                 return true;
             }
@@ -224,6 +333,7 @@ public final class ImapAppendProducer extends DefaultProducer {
             }
         }
         folders.clear();
+        nextUids.clear();
         if (store != null) {
             try {
                 store.close();

@@ -29,7 +29,7 @@ import java.util.Set;
 public final class Ledger implements AutoCloseable {
 
     /** The schema version this code writes and understands; a newer ledger stops the start. */
-    public static final int SCHEMA_VERSION = 5;
+    public static final int SCHEMA_VERSION = 6;
 
     /** The PostgreSQL advisory lock that lets one instance at a time create or migrate the schema. */
     private static final long MIGRATION_LOCK = 0x6d61696c70697065L;
@@ -49,6 +49,9 @@ public final class Ledger implements AutoCloseable {
             "header_digest VARCHAR(64)",
             "lost_connections INTEGER NOT NULL DEFAULT 0",
             "dele_sessions INTEGER NOT NULL DEFAULT 0");
+
+    /** Version 6: the IMAP sink's last APPEND of the message (see {@code AppendRecord}), so a retry looks for it only when it may be there. */
+    private static final String VERSION_6_COLUMN = "imap_append TEXT";
 
     private final String url;
     private final Properties credentials;
@@ -263,6 +266,8 @@ public final class Ledger implements AutoCloseable {
                     + " claimed_until BIGINT,"
                     + " sinks_done TEXT, "
                     + String.join(", ", VERSION_4_COLUMNS)
+                    + ", "
+                    + VERSION_6_COLUMN
                     + ")");
             ddl.execute("CREATE INDEX IF NOT EXISTS mailpipe_messages_deleted ON mailpipe_messages (deleted_at)");
             // Version 3: instances prove they are alive, so a dead instance's claims are free at once.
@@ -304,6 +309,11 @@ public final class Ledger implements AutoCloseable {
                 for (String column : VERSION_4_COLUMNS) {
                     alter.execute("ALTER TABLE mailpipe_messages ADD COLUMN " + column);
                 }
+            }
+        }
+        if (version >= 1 && version < 6) {
+            try (Statement alter = c.createStatement()) {
+                alter.execute("ALTER TABLE mailpipe_messages ADD COLUMN " + VERSION_6_COLUMN);
             }
         }
         if (version < SCHEMA_VERSION) {
@@ -521,6 +531,33 @@ public final class Ledger implements AutoCloseable {
                 key,
                 "%," + sink + ",%");
         if (marked == 0 && find(key).isEmpty()) {
+            throw new SQLException("No entry " + key);
+        }
+    }
+
+    /** The IMAP sink's record of the message's last APPEND, as it wrote it; empty when there is none. */
+    public synchronized Optional<String> imapAppend(String key) throws SQLException {
+        return withConnection(c -> {
+            try (PreparedStatement query =
+                            bound(c, "SELECT imap_append FROM mailpipe_messages WHERE message_key = ?", key);
+                    ResultSet rows = query.executeQuery()) {
+                return rows.next() ? Optional.ofNullable(rows.getString(1)) : Optional.empty();
+            }
+        });
+    }
+
+    /**
+     * Replaces the IMAP sink's record of the message's last APPEND; {@code durable} true when the
+     * record must survive a power cut before the APPEND is sent.
+     */
+    public synchronized void recordImapAppend(String key, String record, boolean durable) throws SQLException {
+        if (update(
+                        durable,
+                        "UPDATE mailpipe_messages SET imap_append = ?, updated = ? WHERE message_key = ?",
+                        record,
+                        clock.millis(),
+                        key)
+                == 0) {
             throw new SQLException("No entry " + key);
         }
     }

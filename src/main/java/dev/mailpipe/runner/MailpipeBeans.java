@@ -18,6 +18,7 @@ import dev.mailpipe.ledger.ClaimMessage;
 import dev.mailpipe.ledger.DeliveryFailures;
 import dev.mailpipe.ledger.InstanceLease;
 import dev.mailpipe.ledger.Ledger;
+import dev.mailpipe.ledger.LedgerAppendJournal;
 import dev.mailpipe.ledger.LedgerDeletions;
 import dev.mailpipe.ledger.LedgerSettings;
 import dev.mailpipe.ledger.MarkDeadLettered;
@@ -166,6 +167,8 @@ public final class MailpipeBeans implements CamelConfiguration {
         registry.bind(SINK_THREADS_BEAN, sinkPool(context, sinkThreads));
         // The IMAP password, kept out of the endpoint URI where Camel would parse it.
         registry.bind(SINK_IMAP_PASSWORD_BEAN, settings.string(SINK_IMAP_PASSWORD, ""));
+        // The IMAP sink's APPENDs journaled on each message's ledger entry: no SEARCH on the normal path.
+        registry.bind("imapAppendJournal", new LedgerAppendJournal(ledger));
         bindStep(registry, "claimMessage", new ClaimMessage(ledger, ledgerSettings));
         bindStep(registry, "markFilesStored", new MarkSinkDone(ledger, StoreRawMessage.SINK));
         KafkaSettings kafka = KafkaSettings.from(settings);

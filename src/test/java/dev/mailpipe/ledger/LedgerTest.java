@@ -416,7 +416,7 @@ class LedgerTest {
     @MethodSource("databases")
     void migratesAVersionOneLedger(String database) throws Exception {
         open(database).close();
-        execute(withoutVersionFourColumns(
+        execute(withoutColumnsSinceVersionFour(
                 "ALTER TABLE mailpipe_messages DROP COLUMN sinks_done",
                 "DROP TABLE mailpipe_instances",
                 "DELETE FROM mailpipe_schema",
@@ -429,6 +429,43 @@ class LedgerTest {
         }
     }
 
+    /** A version 5 ledger gets the IMAP sink's column, empty: its retries look for the message as before. */
+    @ParameterizedTest
+    @MethodSource("databases")
+    void migratesAVersionFiveLedger(String database) throws Exception {
+        Ledger ledger = open(database);
+        ledger.claim("k1", MAILBOX, "u1", "me");
+        ledger.close();
+        execute(
+                "ALTER TABLE mailpipe_messages DROP COLUMN imap_append",
+                "DELETE FROM mailpipe_schema",
+                "INSERT INTO mailpipe_schema (version) VALUES (5)");
+
+        try (Ledger migrated = Ledger.open(url, "postgres", null, clock)) {
+            assertThat(migrated.imapAppend("k1")).isEmpty();
+            migrated.recordImapAppend("k1", "SENDING 7 12 Archive/2026", true);
+            assertThat(migrated.imapAppend("k1")).contains("SENDING 7 12 Archive/2026");
+        }
+    }
+
+    /** The IMAP sink's journal keeps the last record per entry; an entry it does not know is an error, not a silent no-op. */
+    @ParameterizedTest
+    @MethodSource("databases")
+    void keepsTheImapSinksLastAppendPerEntry(String database) throws Exception {
+        try (Ledger ledger = open(database)) {
+            ledger.claim("k1", MAILBOX, "u1", "me");
+            ledger.claim("k2", MAILBOX, "u2", "me");
+            ledger.recordImapAppend("k1", "SENDING 7 12 My Folder", true);
+            ledger.recordImapAppend("k1", "APPENDED 7 12 My Folder", false);
+
+            assertThat(ledger.imapAppend("k1")).contains("APPENDED 7 12 My Folder");
+            assertThat(ledger.imapAppend("k2")).isEmpty();
+            assertThat(ledger.imapAppend("unknown")).isEmpty();
+            assertThatThrownBy(() -> ledger.recordImapAppend("unknown", "SENDING 1 1 x", true))
+                    .isInstanceOf(java.sql.SQLException.class);
+        }
+    }
+
     /** A version 3 ledger's rows keep their state and get no size or digest: the identity rules treat them as before. */
     @ParameterizedTest
     @MethodSource("databases")
@@ -437,7 +474,7 @@ class LedgerTest {
         ledger.claim("k1", MAILBOX, "u1", "me");
         ledger.markDelivered("k1", "<a@example.org>", null);
         ledger.close();
-        execute(withoutVersionFourColumns(
+        execute(withoutColumnsSinceVersionFour(
                 "DELETE FROM mailpipe_schema", "INSERT INTO mailpipe_schema (version) VALUES (3)"));
 
         try (Ledger migrated = Ledger.open(url, "postgres", null, clock)) {
@@ -460,10 +497,10 @@ class LedgerTest {
         }
     }
 
-    private static String[] withoutVersionFourColumns(String... more) {
+    private static String[] withoutColumnsSinceVersionFour(String... more) {
         List<String> statements = new java.util.ArrayList<>();
-        for (String column :
-                List.of("generation", "listed_size", "header_digest", "lost_connections", "dele_sessions")) {
+        for (String column : List.of(
+                "generation", "listed_size", "header_digest", "lost_connections", "dele_sessions", "imap_append")) {
             statements.add("ALTER TABLE mailpipe_messages DROP COLUMN " + column);
         }
         statements.addAll(List.of(more));
