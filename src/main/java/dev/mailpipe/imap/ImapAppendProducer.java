@@ -238,9 +238,10 @@ public final class ImapAppendProducer extends DefaultProducer {
 
     /**
      * Whether an earlier APPEND put the message into the folder: not when none was sent there or the
-     * server refused it; by its UID, or the UIDs from the lowest it could have, while the folder's
-     * UIDVALIDITY is the recorded one; otherwise by a SEARCH (Message-ID, or size when it has none).
-     * A candidate counts only with the same bytes.
+     * server refused it; yes when the server said it took it and gave no UID to check. Otherwise by
+     * its UID, or the UIDs from the lowest it could have, while the folder's UIDVALIDITY is the
+     * recorded one; else by a SEARCH (Message-ID, or size when it has none). A candidate counts only
+     * with the same bytes.
      */
     private boolean alreadyThere(Folder folder, String target, MimeMessage message, Optional<AppendRecord> earlier)
             throws MessagingException, IOException {
@@ -250,9 +251,12 @@ public final class ImapAppendProducer extends DefaultProducer {
             return false;
         }
         AppendRecord record = earlier.get();
+        boolean sending = record.outcome() == AppendRecord.Outcome.SENDING;
+        if (!sending && record.uid() == 0) {
+            return true;
+        }
         byte[] digest = digest(message);
         if (folder instanceof IMAPFolder imap && record.uid() > 0 && record.uidValidity() == imap.getUIDValidity()) {
-            boolean sending = record.outcome() == AppendRecord.Outcome.SENDING;
             LOG.debug("Looking for {} in {} from UID {}", message.getMessageID(), target, record.uid());
             // A NOOP first: messages appended over another connection are known only from its EXISTS.
             imap.doCommand(protocol -> {
