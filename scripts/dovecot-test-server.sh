@@ -10,8 +10,8 @@
 # DIR must not be under a folder the mail user cannot enter (not under /root); it is made 0755.
 # Mail for USER goes into DIR/home/USER/Maildir/{new,cur,tmp}, owned by uid/gid 65534. Users added to
 # a running server can log in at once: Dovecot re-reads the passwd-file when it changes. Its log,
-# DIR/dovecot.log, has a line per login and per logout (with the RETRs and DELEs of the session),
-# stamped to the microsecond.
+# DIR/dovecot.log, has a line per login and per logout (with the RETRs and DELEs of the session) and
+# per IMAP SEARCH, stamped to the microsecond.
 # With INTROSPECTION_URL (http://client:secret@127.0.0.1:PORT/ISSUER/introspect), logins with SASL
 # XOAUTH2 or OAUTHBEARER are checked by Dovecot's oauth2 passdb, which asks that OAuth2 server about
 # each access token (RFC 7662; auth_cache_size stays 0, so every login asks) and takes the token's
@@ -99,6 +99,9 @@ base_dir = $dir/run
 state_dir = $dir/state
 log_path = $dir/dovecot.log
 log_timestamp = "%Y-%m-%d %H:%M:%S.%{usecs} "
+# A line per IMAP SEARCH a client sends ("Debug: Command finished: UID SEARCH ..."), for the IMAP
+# sink's benchmark and tests, which count them.
+log_debug = event=imap_command_finished AND (cmd_name=SEARCH OR cmd_name="UID SEARCH")
 ssl = yes
 ssl_cert = <$dir/cert.pem
 ssl_key = <$dir/key.pem

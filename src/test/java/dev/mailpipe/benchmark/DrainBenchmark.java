@@ -60,6 +60,14 @@ public final class DrainBenchmark {
         int latencySize = Integer.getInteger("bench.latencySize", 2000);
         int latencyRuns = Integer.getInteger("bench.latencyRuns", runs);
         int largeMegabytes = Integer.getInteger("bench.largeMegabytes", 200);
+        int imapMessages = Integer.getInteger("bench.imapMessages", 1000);
+        List<Integer> imapFolderSizes = Arrays.stream(System.getProperty("bench.imapFolderSizes", "0,20000,100000")
+                        .split(","))
+                .map(String::strip)
+                .filter(folder -> !folder.isEmpty())
+                .map(Integer::valueOf)
+                .toList();
+        int imapRuns = Integer.getInteger("bench.imapRuns", runs);
         Path work = Path.of(System.getProperty("bench.work", "/tmp/mailpipe-bench"));
         Path report = Path.of(System.getProperty("bench.report", "target/benchmark/report.md"));
         Path jar =
@@ -87,6 +95,7 @@ public final class DrainBenchmark {
         String demo = demoRuns > 0 ? DemoStart.markdown(jar, work, demoRuns) : "";
         List<Measurement> results = new ArrayList<>();
         String largeCheck = "not run";
+        String imapSink = "";
         FleetBenchmark.Results fleet;
         try (DovecotServer dovecot = DovecotServer.start(work, TestMailServer.USER, TestMailServer.PASSWORD)) {
             Workbench bench = new Workbench(dovecot, setup, work, Long.getLong("bench.timeoutMinutes", 30));
@@ -95,6 +104,9 @@ public final class DrainBenchmark {
             List<Integer> mailboxes = new ArrayList<>(sizes);
             if (latencySize > 0 && !mailboxes.contains(latencySize)) {
                 mailboxes.add(latencySize);
+            }
+            if (imapMessages > 0 && !mailboxes.contains(imapMessages)) {
+                mailboxes.add(imapMessages);
             }
             fleetBenchmark
                     .mailboxSize()
@@ -141,6 +153,10 @@ public final class DrainBenchmark {
             if (largeMegabytes > 0) {
                 largeCheck = benchmark.largeMessage(largeMegabytes);
             }
+            if (imapMessages > 0 && !imapFolderSizes.isEmpty()) {
+                imapSink = ImapSinkBenchmark.run(
+                        bench, benchmark.mailbox(imapMessages), imapMessages, imapFolderSizes, imapRuns, work);
+            }
             fleet = fleetBenchmark.run();
             if (!Boolean.getBoolean("bench.keepOutputs")) {
                 deleteTree(bench.outputs());
@@ -148,6 +164,7 @@ public final class DrainBenchmark {
         }
         String markdown = demo
                 + (results.isEmpty() ? "" : BenchmarkReport.markdown(results, largeCheck))
+                + imapSink
                 + FleetReport.markdown(fleet);
         Files.createDirectories(report.toAbsolutePath().getParent());
         Files.writeString(report, markdown);
