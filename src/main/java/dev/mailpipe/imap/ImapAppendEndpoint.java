@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
+import javax.net.ssl.SSLSocketFactory;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
@@ -121,7 +122,10 @@ public final class ImapAppendEndpoint extends DefaultEndpoint {
         return null;
     }
 
-    /** Angus session properties: verified TLS, the CA file when given, STARTTLS when required, the timeout. */
+    /**
+     * Angus session properties: verified TLS, the CA file when given, STARTTLS when required, the
+     * timeout, sockets that send at once.
+     */
     public Properties sessionProperties() {
         String prefix = "mail." + getProtocol() + ".";
         Properties properties = new Properties();
@@ -132,10 +136,12 @@ public final class ImapAppendEndpoint extends DefaultEndpoint {
             properties.setProperty(prefix + "starttls.enable", "true");
             properties.setProperty(prefix + "starttls.required", "true");
         }
-        if (getCaFile() != null && !getCaFile().isBlank()) {
-            properties.put(
-                    prefix + "ssl.socketFactory",
-                    TrustedCertificates.socketFactoryTrusting(Path.of(getCaFile()), "caFile"));
+        SSLSocketFactory tls = getCaFile() != null && !getCaFile().isBlank()
+                ? TrustedCertificates.socketFactoryTrusting(Path.of(getCaFile()), "caFile")
+                : (SSLSocketFactory) SSLSocketFactory.getDefault();
+        properties.put(prefix + "ssl.socketFactory", NoDelaySockets.tls(tls));
+        if (!getProtocol().equals("imaps")) {
+            properties.put(prefix + "socketFactory", NoDelaySockets.plain());
         }
         return properties;
     }

@@ -95,6 +95,7 @@ final class ImapSinkBenchmark {
             }
         }
         benchmark.fill(folderSizes.get(0));
+        String roundTrips;
         try (LatencyProxy link = new LatencyProxy(bench.dovecot().imapsPort(), 15)) {
             for (int run = 1; run <= runs; run++) {
                 for (Contender contender :
@@ -102,8 +103,17 @@ final class ImapSinkBenchmark {
                     results.add(benchmark.drain(contender, folderSizes.get(0), "30 ms RTT", link.port(), run));
                 }
             }
+            List<Path> sample;
+            try (Stream<Path> list = Files.list(messages)) {
+                sample = list.sorted().limit(200).toList();
+            }
+            Map<String, Integer> links = new java.util.LinkedHashMap<>();
+            links.put("loopback", bench.dovecot().imapsPort());
+            links.put("30 ms RTT", link.port());
+            roundTrips = AppendRoundTrips.markdown(
+                    links, sample, bench.setup().caFile(), ACCOUNT, TestMailServer.PASSWORD, runs);
         }
-        return ImapSinkReport.markdown(results, size);
+        return ImapSinkReport.markdown(results, size) + roundTrips;
     }
 
     /** The shipped routes with the template's journal taken out: the IMAP sink as it was before #34. */

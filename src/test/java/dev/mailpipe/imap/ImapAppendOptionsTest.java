@@ -45,4 +45,32 @@ class ImapAppendOptionsTest {
     private static ImapAppendEndpoint endpoint(DefaultCamelContext context, String uri) {
         return (ImapAppendEndpoint) context.getEndpoint(uri);
     }
+
+    /** Nagle's algorithm would hold an APPEND's last segment for the server's delayed ACK (docs/benchmarks.md). */
+    @Test
+    void itsConnectionsSendAtOnce() throws Exception {
+        try (DefaultCamelContext context = new DefaultCamelContext();
+                java.net.ServerSocket server =
+                        new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+            context.start();
+            for (String protocol : java.util.List.of("imap", "imaps")) {
+                java.util.Properties properties = endpoint(context, "imap-append:localhost?protocol=" + protocol)
+                        .sessionProperties();
+                javax.net.SocketFactory factory = (javax.net.SocketFactory) properties.getOrDefault(
+                        "mail." + protocol + ".socketFactory",
+                        properties.get("mail." + protocol + ".ssl.socketFactory"));
+                try (java.net.Socket socket = factory.createSocket("127.0.0.1", server.getLocalPort())) {
+                    assertThat(socket.getTcpNoDelay()).as(protocol).isTrue();
+                }
+            }
+            javax.net.ssl.SSLSocketFactory starttls = (javax.net.ssl.SSLSocketFactory)
+                    endpoint(context, "imap-append:localhost?protocol=imap&starttls=true")
+                            .sessionProperties()
+                            .get("mail.imap.ssl.socketFactory");
+            try (java.net.Socket plain = new java.net.Socket("127.0.0.1", server.getLocalPort());
+                    java.net.Socket tls = starttls.createSocket(plain, "localhost", server.getLocalPort(), true)) {
+                assertThat(tls.getTcpNoDelay()).isTrue();
+            }
+        }
+    }
 }
