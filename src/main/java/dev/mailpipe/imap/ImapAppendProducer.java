@@ -24,11 +24,17 @@ import java.io.OutputStream;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Date;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.ReentrantLock;
 import org.apache.camel.Exchange;
 import org.apache.camel.Expression;
 import org.apache.camel.support.DefaultProducer;
@@ -51,6 +57,9 @@ public final class ImapAppendProducer extends DefaultProducer {
 
     private static final Logger LOG = LoggerFactory.getLogger(ImapAppendProducer.class);
 
+    /** At most this many messages go in one MULTIAPPEND. */
+    static final int MAX_BATCH = 50;
+
     private final ImapAppendEndpoint endpoint;
     private final Map<String, Folder> folders = new HashMap<>();
     /** Per target folder: no UID the server hands out from now on is lower (UIDPLUS servers). */
@@ -63,6 +72,12 @@ public final class ImapAppendProducer extends DefaultProducer {
     private AppendJournal journal;
     /** Whether the server hands out UIDs in APPEND's answers (RFC 4315); asked once per connection. */
     private boolean uidPlus;
+    /** Whether the server takes several messages in one APPEND (RFC 3502); asked once per connection. */
+    private boolean multiAppend;
+    /** Exchanges waiting for the connection; whoever holds it next appends them all. */
+    private final Queue<Pending> waiting = new ConcurrentLinkedQueue<>();
+    /** The one connection (and its folders) is used by one thread at a time. */
+    private final ReentrantLock connection = new ReentrantLock();
 
     ImapAppendProducer(ImapAppendEndpoint endpoint) {
         super(endpoint);
@@ -84,6 +99,12 @@ public final class ImapAppendProducer extends DefaultProducer {
         super.doStop();
     }
 
+    /**
+     * Appends the exchange's message. Exchanges of several sink threads meet here: while one thread
+     * holds the connection, the others queue, and the next to take it appends everything queued for
+     * a folder in one MULTIAPPEND where the server offers it (group commit: the batch grows with the
+     * waiting, never by waiting on purpose).
+     */
     @Override
     public void process(Exchange exchange) throws Exception {
         String target = exchange.getMessage().getHeader(ImapAppendConstants.FOLDER, String.class);
@@ -91,14 +112,42 @@ public final class ImapAppendProducer extends DefaultProducer {
             target = folderName.evaluate(exchange, String.class);
         }
         try (InputStream raw = rawMessage(exchange)) {
-            MimeMessage message = new OriginalMessage(session, raw);
-            synchronized (this) {
-                append(exchange, target, message);
+            Pending pending = new Pending(exchange, target, new OriginalMessage(session, raw));
+            waiting.add(pending);
+            connection.lock();
+            try {
+                if (!pending.settled) {
+                    appendWaiting();
+                }
+            } finally {
+                connection.unlock();
             }
+            pending.rethrow();
         } catch (VirtualMachineError e) {
             // Camel's bridge to a synchronous producer completes it in a finally: an escaping Error
             // would let the route go on as if the APPEND had happened. As an exception it fails the message.
             throw new IllegalStateException("APPEND into " + target + " failed with " + e, e);
+        }
+    }
+
+    /** Appends every queued message, folder by folder, at most {@link #MAX_BATCH} a command. */
+    private void appendWaiting() {
+        Map<String, List<Pending>> byFolder = new LinkedHashMap<>();
+        for (Pending next; (next = waiting.poll()) != null; ) {
+            byFolder.computeIfAbsent(next.target, t -> new ArrayList<>()).add(next);
+        }
+        for (Map.Entry<String, List<Pending>> folder : byFolder.entrySet()) {
+            List<Pending> all = folder.getValue();
+            for (int first = 0; first < all.size(); first += MAX_BATCH) {
+                List<Pending> batch = all.subList(first, Math.min(all.size(), first + MAX_BATCH));
+                try {
+                    append(folder.getKey(), batch);
+                } catch (Exception e) {
+                    batch.forEach(pending -> pending.fail(e));
+                } finally {
+                    batch.forEach(Pending::settle);
+                }
+            }
         }
     }
 
@@ -111,30 +160,109 @@ public final class ImapAppendProducer extends DefaultProducer {
         return new ByteArrayInputStream(bytes);
     }
 
-    private void append(Exchange exchange, String target, MimeMessage message) throws Exception {
+    /**
+     * Appends a batch of one folder's messages: those an earlier APPEND may have put there are looked
+     * for first; the rest go in one MULTIAPPEND, or one by one where the server has no MULTIAPPEND or
+     * refuses the batch (it appends all or none, and one bad message must not fail the others).
+     */
+    private void append(String target, List<Pending> batch) throws Exception {
         try {
             Folder folder = folder(target);
-            if (alreadyThere(folder, target, message, earlierAppend(exchange, target))) {
-                LOG.debug("Message {} is in {} already; not appending it again", message.getMessageID(), target);
-                exchange.getMessage().setHeader(ImapAppendConstants.ALREADY_PRESENT, true);
-                return;
+            List<Pending> toSend = new ArrayList<>();
+            for (Pending pending : batch) {
+                if (alreadyThere(folder, target, pending.message, earlierAppend(pending.exchange, target))) {
+                    LOG.debug(
+                            "Message {} is in {} already; not appending it again",
+                            pending.message.getMessageID(),
+                            target);
+                    pending.appended(true);
+                } else {
+                    pending.message.setFlags(flags(), true);
+                    toSend.add(pending);
+                }
             }
-            message.setFlags(flags(), true);
-            if (folder instanceof IMAPFolder imap) {
-                appendWithUid(exchange, imap, target, message);
-            } else {
-                folder.appendMessages(new Message[] {message});
+            if (toSend.size() > 1 && multiAppend && folder instanceof IMAPFolder imap) {
+                try {
+                    appendTogether(imap, target, toSend);
+                    return;
+                } catch (MessagingException e) {
+                    if (isOutage(e)) {
+                        throw e;
+                    }
+                    LOG.info(
+                            "The server refused {} messages appended together to {} ({}); appending them one by one",
+                            toSend.size(),
+                            target,
+                            e.getMessage());
+                }
             }
-            exchange.getMessage().setHeader(ImapAppendConstants.ALREADY_PRESENT, false);
-        } catch (FolderClosedException | StoreClosedException e) {
-            disconnect();
-            throw new OutageException("imap sink " + endpoint.getHost(), e);
+            for (Pending pending : toSend) {
+                try {
+                    appendOne(folder, target, pending);
+                } catch (MessagingException e) {
+                    if (isOutage(e)) {
+                        throw e;
+                    }
+                    pending.fail(e);
+                }
+            }
         } catch (MessagingException e) {
-            if (isConnectionProblem(e)) {
+            if (isOutage(e)) {
                 disconnect();
                 throw new OutageException("imap sink " + endpoint.getHost(), e);
             }
             throw e;
+        }
+    }
+
+    private void appendOne(Folder folder, String target, Pending pending) throws Exception {
+        if (folder instanceof IMAPFolder imap) {
+            appendWithUid(pending.exchange, imap, target, pending.message);
+        } else {
+            folder.appendMessages(new Message[] {pending.message});
+        }
+        pending.appended(false);
+    }
+
+    /** One MULTIAPPEND, journaled as one APPEND per message: sending before, the answer after. */
+    private void appendTogether(IMAPFolder folder, String target, List<Pending> batch) throws Exception {
+        long uidValidity = folder.getUIDValidity();
+        long lowest = uidPlus ? nextUids.getOrDefault(target, 0L) : 0;
+        if (journal != null) {
+            for (Pending pending : batch) {
+                journal.sending(
+                        pending.exchange, new AppendRecord(AppendRecord.Outcome.SENDING, target, uidValidity, lowest));
+            }
+        }
+        MultiAppend.Uids uids;
+        try {
+            uids = MultiAppend.append(folder, batch.stream().map(p -> p.message).toList(), flags());
+        } catch (MessagingException e) {
+            if (journal != null && e.getCause() instanceof CommandFailedException) {
+                for (Pending pending : batch) {
+                    journal.answered(
+                            pending.exchange, new AppendRecord(AppendRecord.Outcome.REFUSED, target, uidValidity, 0));
+                }
+            }
+            throw e;
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            Pending pending = batch.get(i);
+            long uid = uids == null ? 0 : uids.uids().get(i);
+            if (uid > 0) {
+                pending.exchange.getMessage().setHeader(ImapAppendConstants.UID, uid);
+                nextUids.merge(target, uid + 1, Math::max);
+            }
+            if (journal != null) {
+                journal.answered(
+                        pending.exchange,
+                        new AppendRecord(
+                                AppendRecord.Outcome.APPENDED,
+                                target,
+                                uids == null ? uidValidity : uids.uidValidity(),
+                                uid));
+            }
+            pending.appended(false);
         }
     }
 
@@ -183,6 +311,13 @@ public final class ImapAppendProducer extends DefaultProducer {
         }
     }
 
+    /** The connection, not the message: lost, closed, refused, or the login failed. */
+    private static boolean isOutage(MessagingException failure) {
+        return failure instanceof FolderClosedException
+                || failure instanceof StoreClosedException
+                || isConnectionProblem(failure);
+    }
+
     private static boolean isConnectionProblem(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof IOException || t instanceof jakarta.mail.AuthenticationFailedException) {
@@ -213,6 +348,7 @@ public final class ImapAppendProducer extends DefaultProducer {
         if (folder instanceof IMAPFolder imap) {
             // Asked on the folder's connection: asking the store would open a second one.
             uidPlus = (Boolean) imap.doCommand(protocol -> protocol.hasCapability("UIDPLUS"));
+            multiAppend = (Boolean) imap.doCommand(protocol -> protocol.hasCapability("MULTIAPPEND"));
             if (imap.getUIDNext() > 0) {
                 // The SELECT's UIDNEXT (Angus keeps it as it was); an APPENDUID since raises it.
                 nextUids.merge(name, imap.getUIDNext(), Math::max);
@@ -345,6 +481,46 @@ public final class ImapAppendProducer extends DefaultProducer {
                 LOG.debug("Closing the IMAP connection to {}: {}", endpoint.getHost(), e.toString());
             }
             store = null;
+        }
+    }
+
+    /** One exchange's message on its way: settled once a thread holding the connection appended it, or failed. */
+    private static final class Pending {
+        private final Exchange exchange;
+        private final String target;
+        private final MimeMessage message;
+        /** These three are written under the connection's lock, and read after taking it. */
+        private boolean settled;
+
+        private boolean appended;
+        private Exception failure;
+
+        Pending(Exchange exchange, String target, MimeMessage message) {
+            this.exchange = exchange;
+            this.target = target;
+            this.message = message;
+        }
+
+        void appended(boolean alreadyPresent) {
+            appended = true;
+            exchange.getMessage().setHeader(ImapAppendConstants.ALREADY_PRESENT, alreadyPresent);
+        }
+
+        /** The first failure counts; a message the server has taken cannot fail any more. */
+        void fail(Exception e) {
+            if (!appended && failure == null) {
+                failure = e;
+            }
+        }
+
+        void settle() {
+            settled = true;
+        }
+
+        void rethrow() throws Exception {
+            if (failure != null) {
+                throw failure;
+            }
         }
     }
 

@@ -6,6 +6,7 @@ import com.icegreen.greenmail.junit5.GreenMailExtension;
 import dev.mailpipe.common.MailpipeHeaders;
 import dev.mailpipe.common.OutageException;
 import dev.mailpipe.testing.ImapProxy;
+import dev.mailpipe.testing.MapJournal;
 import dev.mailpipe.testing.SampleMessages;
 import dev.mailpipe.testing.TestMailServer;
 import jakarta.mail.Folder;
@@ -14,11 +15,6 @@ import jakarta.mail.Session;
 import jakarta.mail.Store;
 import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
@@ -79,7 +75,7 @@ class ImapAppendJournalTest extends CamelTestSupport {
         }
         assertThat(journal.record("Clean-30").outcome()).isEqualTo(AppendRecord.Outcome.APPENDED);
         assertThat(journal.record("Clean-30").uid()).isPositive();
-        assertThat(journal.durableRecords).isEqualTo(30);
+        assertThat(journal.durableRecords()).isEqualTo(30);
         assertThat(copiesIn("Clean", 30)).isEqualTo(1);
     }
 
@@ -195,38 +191,5 @@ class ImapAppendJournalTest extends CamelTestSupport {
             }
         }
         return copies;
-    }
-
-    /** The journal in memory, by the message key header, as the ledger keeps it per entry. */
-    static final class MapJournal implements AppendJournal {
-        private final Map<String, AppendRecord> records = new ConcurrentHashMap<>();
-        private final List<String> log = new ArrayList<>();
-        private volatile int durableRecords;
-
-        @Override
-        public Optional<AppendRecord> last(Exchange exchange) {
-            return Optional.ofNullable(records.get(key(exchange)));
-        }
-
-        @Override
-        public synchronized void sending(Exchange exchange, AppendRecord record) {
-            durableRecords++;
-            records.put(key(exchange), record);
-            log.add(record.encode());
-        }
-
-        @Override
-        public synchronized void answered(Exchange exchange, AppendRecord record) {
-            records.put(key(exchange), record);
-            log.add(record.encode());
-        }
-
-        AppendRecord record(String key) {
-            return records.get(key);
-        }
-
-        private static String key(Exchange exchange) {
-            return exchange.getMessage().getHeader(MailpipeHeaders.KEY, String.class);
-        }
     }
 }
