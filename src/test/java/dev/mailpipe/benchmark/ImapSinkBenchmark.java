@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -36,7 +35,8 @@ final class ImapSinkBenchmark {
     /** What drains the mailbox. */
     enum Contender {
         JOURNAL("mailpipe, IMAP sink (journal)"),
-        SEARCH_EACH("mailpipe before #34, IMAP sink (SEARCH before each APPEND)"),
+        SEARCH_EACH("mailpipe, IMAP sink without the journal (SEARCH before each APPEND)"),
+        BASELINE("mailpipe before #34 (bench.baselineJar)"),
         FILES_ONLY("mailpipe, files sink only");
 
         final String label;
@@ -85,9 +85,13 @@ final class ImapSinkBenchmark {
         for (int folderSize : folderSizes) {
             benchmark.fill(folderSize);
             for (int run = 1; run <= runs; run++) {
-                List<Contender> order = folderSize == folderSizes.get(0)
-                        ? Arrays.asList(Contender.values())
-                        : List.of(Contender.JOURNAL, Contender.SEARCH_EACH);
+                List<Contender> order = new ArrayList<>(List.of(Contender.JOURNAL, Contender.SEARCH_EACH));
+                if (baseline().isPresent()) {
+                    order.add(Contender.BASELINE);
+                }
+                if (folderSize == folderSizes.get(0)) {
+                    order.add(Contender.FILES_ONLY);
+                }
                 for (Contender contender : DrainBenchmark.rotate(order, run)) {
                     results.add(benchmark.drain(
                             contender, folderSize, "loopback", bench.dovecot().imapsPort(), run));
@@ -98,8 +102,11 @@ final class ImapSinkBenchmark {
         String roundTrips;
         try (LatencyProxy link = new LatencyProxy(bench.dovecot().imapsPort(), 15)) {
             for (int run = 1; run <= runs; run++) {
-                for (Contender contender :
-                        DrainBenchmark.rotate(List.of(Contender.JOURNAL, Contender.SEARCH_EACH), run)) {
+                List<Contender> order = new ArrayList<>(List.of(Contender.JOURNAL, Contender.SEARCH_EACH));
+                if (baseline().isPresent()) {
+                    order.add(Contender.BASELINE);
+                }
+                for (Contender contender : DrainBenchmark.rotate(order, run)) {
                     results.add(benchmark.drain(contender, folderSizes.get(0), "30 ms RTT", link.port(), run));
                 }
             }
@@ -157,14 +164,25 @@ final class ImapSinkBenchmark {
         if (contender == Contender.SEARCH_EACH) {
             settings.add("camel.main.routesIncludePattern=file:" + searchEachRoutes + "/*.yaml");
         }
+        dev.mailpipe.benchmark.Contender.Launch launch =
+                dev.mailpipe.benchmark.Contender.launcher(bench.setup(), out, List.of(), settings);
+        if (contender == Contender.BASELINE) {
+            // Its own build's jar and routes, started by this project's bin/mailpipe.
+            Path jar = baseline().orElseThrow();
+            settings.add("camel.main.routesIncludePattern=file:"
+                    + jar.toAbsolutePath().getParent().resolveSibling("routes") + "/*.yaml");
+            launch = dev.mailpipe.benchmark.Contender.launcher(bench.setup(), out, List.of(), settings);
+            Map<String, String> environment = new java.util.HashMap<>(launch.environment());
+            environment.put("MAILPIPE_JAR", jar.toAbsolutePath().toString());
+            launch = new dev.mailpipe.benchmark.Contender.Launch(launch.command(), environment);
+        }
         double seconds;
         TimedLaunch.Usage usage;
-        try (TimedLaunch launch = bench.launch(
-                dev.mailpipe.benchmark.Contender.launcher(bench.setup(), out, List.of(), settings), name)) {
-            seconds = launch.awaitUntil(
+        try (TimedLaunch timed = bench.launch(launch, name)) {
+            seconds = timed.awaitUntil(
                     () -> bench.dovecot().messagesLeft(bench.setup().user()) == 0, bench.timeoutNanos(), 50);
-            launch.stop(false);
-            usage = launch.usage();
+            timed.stop(false);
+            usage = timed.usage();
         }
         int appended = appendedMessages().size();
         int expected = contender == Contender.FILES_ONLY ? 0 : size;
@@ -190,6 +208,12 @@ final class ImapSinkBenchmark {
                 usage.cpuSeconds(),
                 searches);
         return result;
+    }
+
+    /** The jar of an earlier build to compare with (bench.baselineJar), when given. */
+    private static java.util.Optional<Path> baseline() {
+        String jar = System.getProperty("bench.baselineJar", "");
+        return jar.isBlank() ? java.util.Optional.empty() : java.util.Optional.of(Path.of(jar));
     }
 
     /** SEARCH commands Dovecot has served so far (one debug line each, see scripts/dovecot-test-server.sh). */
