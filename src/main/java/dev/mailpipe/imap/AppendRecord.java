@@ -17,10 +17,26 @@ public record AppendRecord(Outcome outcome, String folder, long uidValidity, lon
         REFUSED
     }
 
+    /** Stands for every folder in {@link #unknown()}. */
+    private static final String ANY_FOLDER = "*";
+
     public AppendRecord {
         if (folder == null || folder.isEmpty()) {
             throw new IllegalArgumentException("An append record names its folder");
         }
+    }
+
+    /**
+     * An APPEND may have been sent to any folder, nothing known of it: what a ledger entry from before
+     * the journal holds while its message is not yet delivered (the sink then searches for it).
+     */
+    public static AppendRecord unknown() {
+        return new AppendRecord(Outcome.SENDING, ANY_FOLDER, 0, 0);
+    }
+
+    /** Whether this record is about APPENDs to {@code target}. */
+    public boolean concerns(String target) {
+        return folder.equals(target) || folder.equals(ANY_FOLDER);
     }
 
     /** One line for a ledger column: the outcome, the numbers, and the folder last (it may hold spaces). */

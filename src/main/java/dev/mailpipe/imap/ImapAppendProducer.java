@@ -12,6 +12,7 @@ import jakarta.mail.Store;
 import jakarta.mail.StoreClosedException;
 import jakarta.mail.UIDFolder;
 import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.search.AndTerm;
 import jakarta.mail.search.ComparisonTerm;
 import jakarta.mail.search.HeaderTerm;
 import jakarta.mail.search.SearchTerm;
@@ -95,7 +96,12 @@ public final class ImapAppendProducer extends DefaultProducer {
 
     @Override
     protected void doStop() throws Exception {
-        disconnect();
+        connection.lock();
+        try {
+            disconnect();
+        } finally {
+            connection.unlock();
+        }
         super.doStop();
     }
 
@@ -123,30 +129,42 @@ public final class ImapAppendProducer extends DefaultProducer {
                 connection.unlock();
             }
             pending.rethrow();
-        } catch (VirtualMachineError e) {
+        } catch (Error e) {
             // Camel's bridge to a synchronous producer completes it in a finally: an escaping Error
             // would let the route go on as if the APPEND had happened. As an exception it fails the message.
             throw new IllegalStateException("APPEND into " + target + " failed with " + e, e);
         }
     }
 
-    /** Appends every queued message, folder by folder, at most {@link #MAX_BATCH} a command. */
+    /**
+     * Appends every queued message, folder by folder, at most {@link #MAX_BATCH} a command. Whatever
+     * happens, every message taken off the queue leaves settled, appended or failed: a thread whose
+     * message was taken by another must never return as if it had been appended.
+     */
     private void appendWaiting() {
         Map<String, List<Pending>> byFolder = new LinkedHashMap<>();
         for (Pending next; (next = waiting.poll()) != null; ) {
             byFolder.computeIfAbsent(next.target, t -> new ArrayList<>()).add(next);
         }
-        for (Map.Entry<String, List<Pending>> folder : byFolder.entrySet()) {
-            List<Pending> all = folder.getValue();
-            for (int first = 0; first < all.size(); first += MAX_BATCH) {
-                List<Pending> batch = all.subList(first, Math.min(all.size(), first + MAX_BATCH));
-                try {
-                    append(folder.getKey(), batch);
-                } catch (Exception e) {
-                    batch.forEach(pending -> pending.fail(e));
-                } finally {
-                    batch.forEach(Pending::settle);
+        try {
+            for (Map.Entry<String, List<Pending>> folder : byFolder.entrySet()) {
+                List<Pending> all = folder.getValue();
+                for (int first = 0; first < all.size(); first += MAX_BATCH) {
+                    List<Pending> batch = all.subList(first, Math.min(all.size(), first + MAX_BATCH));
+                    try {
+                        append(folder.getKey(), batch);
+                    } catch (Exception e) {
+                        batch.forEach(pending -> pending.fail(e));
+                    } catch (Error e) {
+                        Exception failure =
+                                new IllegalStateException("APPEND into " + folder.getKey() + " failed with " + e, e);
+                        batch.forEach(pending -> pending.fail(failure));
+                    }
                 }
+            }
+        } finally {
+            for (List<Pending> all : byFolder.values()) {
+                all.forEach(Pending::settle);
             }
         }
     }
@@ -170,15 +188,23 @@ public final class ImapAppendProducer extends DefaultProducer {
             Folder folder = folder(target);
             List<Pending> toSend = new ArrayList<>();
             for (Pending pending : batch) {
-                if (alreadyThere(folder, target, pending.message, earlierAppend(pending.exchange, target))) {
-                    LOG.debug(
-                            "Message {} is in {} already; not appending it again",
-                            pending.message.getMessageID(),
-                            target);
-                    pending.appended(true);
-                } else {
-                    pending.message.setFlags(flags(), true);
-                    toSend.add(pending);
+                try {
+                    if (alreadyThere(folder, target, pending.message, earlierAppend(pending.exchange, target))) {
+                        LOG.debug(
+                                "Message {} is in {} already; not appending it again",
+                                pending.message.getMessageID(),
+                                target);
+                        pending.appended(true);
+                    } else {
+                        pending.message.setFlags(flags(), true);
+                        toSend.add(pending);
+                    }
+                } catch (MessagingException e) {
+                    // Looking for one message failed; the others of the batch go on.
+                    if (isOutage(e)) {
+                        throw e;
+                    }
+                    pending.fail(e);
                 }
             }
             if (toSend.size() > 1 && multiAppend && folder instanceof IMAPFolder imap) {
@@ -251,7 +277,7 @@ public final class ImapAppendProducer extends DefaultProducer {
             long uid = uids == null ? 0 : uids.uids().get(i);
             if (uid > 0) {
                 pending.exchange.getMessage().setHeader(ImapAppendConstants.UID, uid);
-                nextUids.merge(target, uid + 1, Math::max);
+                raiseNextUid(target, uidValidity, uids.uidValidity(), uid);
             }
             if (journal != null) {
                 journal.answered(
@@ -263,6 +289,18 @@ public final class ImapAppendProducer extends DefaultProducer {
                                 uid));
             }
             pending.appended(false);
+        }
+    }
+
+    /**
+     * After an APPENDUID: no later message of the folder gets a lower UID. Only while the folder is
+     * the one selected (same UIDVALIDITY); otherwise the bound is dropped and retries search.
+     */
+    private void raiseNextUid(String target, long selectedUidValidity, long answeredUidValidity, long uid) {
+        if (answeredUidValidity == selectedUidValidity) {
+            nextUids.merge(target, uid + 1, Math::max);
+        } else {
+            nextUids.remove(target);
         }
     }
 
@@ -301,7 +339,7 @@ public final class ImapAppendProducer extends DefaultProducer {
         AppendUID uid = uids.length == 1 ? uids[0] : null;
         if (uid != null) {
             exchange.getMessage().setHeader(ImapAppendConstants.UID, uid.uid);
-            nextUids.merge(target, uid.uid + 1, Math::max);
+            raiseNextUid(target, uidValidity, uid.uidvalidity, uid.uid);
             uidValidity = uid.uidvalidity;
         }
         if (journal != null) {
@@ -349,9 +387,11 @@ public final class ImapAppendProducer extends DefaultProducer {
             // Asked on the folder's connection: asking the store would open a second one.
             uidPlus = (Boolean) imap.doCommand(protocol -> protocol.hasCapability("UIDPLUS"));
             multiAppend = (Boolean) imap.doCommand(protocol -> protocol.hasCapability("MULTIAPPEND"));
+            // The SELECT's UIDNEXT (Angus keeps it as it was; an APPENDUID since raises it). Put, not
+            // merged: a folder made again since it was last open starts its UIDs afresh.
+            nextUids.remove(name);
             if (imap.getUIDNext() > 0) {
-                // The SELECT's UIDNEXT (Angus keeps it as it was); an APPENDUID since raises it.
-                nextUids.merge(name, imap.getUIDNext(), Math::max);
+                nextUids.put(name, imap.getUIDNext());
             }
         }
         folders.put(name, folder);
@@ -382,7 +422,7 @@ public final class ImapAppendProducer extends DefaultProducer {
     private boolean alreadyThere(Folder folder, String target, MimeMessage message, Optional<AppendRecord> earlier)
             throws MessagingException, IOException {
         if (earlier.isEmpty()
-                || !earlier.get().folder().equals(target)
+                || !earlier.get().concerns(target)
                 || earlier.get().outcome() == AppendRecord.Outcome.REFUSED) {
             return false;
         }
@@ -399,6 +439,10 @@ public final class ImapAppendProducer extends DefaultProducer {
                 protocol.noop();
                 return null;
             });
+            if (imap.getMessageCount() == 0) {
+                // Nothing to look at (and "UID FETCH n:*" on an empty folder is a BAD on some servers).
+                return false;
+            }
             if (sameBytesAmong(byUid(imap, record.uid(), sending ? UIDFolder.LASTUID : record.uid()), digest)) {
                 return true;
             }
@@ -408,9 +452,14 @@ public final class ImapAppendProducer extends DefaultProducer {
             // Appended, but no longer at its UID: someone moved it; look for it as if unknown.
         }
         String messageId = message.getHeader("Message-ID", null);
+        // Without a Message-ID, by the whole message's size as the server counts it (RFC822.SIZE):
+        // Angus sends no SEARCH for an equal size, so larger than one less and smaller than one more.
+        long size = MultiAppend.crlfSize(message);
         SearchTerm term = messageId != null
                 ? new HeaderTerm("Message-ID", messageId.strip())
-                : new SizeTerm(ComparisonTerm.EQ, message.getSize());
+                : new AndTerm(
+                        new SizeTerm(ComparisonTerm.GT, (int) size - 1),
+                        new SizeTerm(ComparisonTerm.LT, (int) size + 1));
         LOG.debug("Searching {} for {}", target, message.getMessageID());
         return sameBytesAmong(folder.search(term), digest);
     }
@@ -520,6 +569,9 @@ public final class ImapAppendProducer extends DefaultProducer {
         void rethrow() throws Exception {
             if (failure != null) {
                 throw failure;
+            }
+            if (!appended) {
+                throw new IllegalStateException("The APPEND of this message into " + target + " was not done");
             }
         }
     }

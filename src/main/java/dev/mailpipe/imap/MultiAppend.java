@@ -109,14 +109,21 @@ final class MultiAppend {
         return names.isEmpty() ? "" : "(" + String.join(" ", names) + ")";
     }
 
-    /** The message's bytes with CRLF line ends, measured first (a literal announces its size), written on demand. */
-    private static Literal literal(Message message) throws org.eclipse.angus.mail.iap.ProtocolException {
-        long size;
+    /** The size of the message's bytes with CRLF line ends: as an APPEND sends it and a server counts it. */
+    static long crlfSize(Message message) throws MessagingException, IOException {
         try (Counter counter = new Counter();
                 OutputStream crlf = new CRLFOutputStream(counter)) {
             message.writeTo(crlf);
             crlf.flush();
-            size = counter.bytes;
+            return counter.bytes;
+        }
+    }
+
+    /** The message's bytes with CRLF line ends, measured first (a literal announces its size), written on demand. */
+    private static Literal literal(Message message) throws org.eclipse.angus.mail.iap.ProtocolException {
+        long size;
+        try {
+            size = crlfSize(message);
         } catch (IOException | MessagingException e) {
             throw new org.eclipse.angus.mail.iap.ProtocolException("Reading the message to append: " + e, e);
         }

@@ -1,5 +1,6 @@
 package dev.mailpipe.ledger;
 
+import dev.mailpipe.imap.AppendRecord;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -314,6 +315,13 @@ public final class Ledger implements AutoCloseable {
         if (version >= 1 && version < 6) {
             try (Statement alter = c.createStatement()) {
                 alter.execute("ALTER TABLE mailpipe_messages ADD COLUMN " + VERSION_6_COLUMN);
+            }
+            // A message not yet delivered may have been appended by the IMAP sink of the version
+            // before, which kept no journal: its retry searches the folder, as that version did.
+            try (PreparedStatement unknown = c.prepareStatement("UPDATE mailpipe_messages SET imap_append = ?"
+                    + " WHERE state NOT IN ('DELIVERED', 'DEAD_LETTERED')")) {
+                unknown.setString(1, AppendRecord.unknown().encode());
+                unknown.executeUpdate();
             }
         }
         if (version < SCHEMA_VERSION) {

@@ -68,7 +68,7 @@ final class AppendRoundTrips {
             for (Way way : Way.values()) {
                 List<Double> seconds = new ArrayList<>();
                 for (int run = 1; run <= runs; run++) {
-                    seconds.add(send(link.getValue(), caFile, user, password, "RoundTrips", raws, way));
+                    seconds.add(send(link.getValue(), caFile, user, password, "RoundTrips", raws, way, true));
                 }
                 double median = BenchmarkReport.median(seconds, s -> s);
                 rates.put(way, raws.size() / median);
@@ -86,9 +86,19 @@ final class AppendRoundTrips {
         return md.toString();
     }
 
-    /** Sends every message the given way on one fresh connection; returns the seconds from the first APPEND to the last answer. */
-    private static double send(
-            int port, Path caFile, String user, String password, String folder, List<byte[]> raws, Way way)
+    /**
+     * Sends every message the given way on one fresh connection; returns the seconds from the first
+     * APPEND to the last answer. {@code scratch}: the folder is made first and deleted after.
+     */
+    static double send(
+            int port,
+            Path caFile,
+            String user,
+            String password,
+            String folder,
+            List<byte[]> raws,
+            Way way,
+            boolean scratch)
             throws IOException {
         try (SSLSocket socket = (SSLSocket)
                 TrustedCertificates.socketFactoryTrusting(caFile, "ca").createSocket("localhost", port)) {
@@ -98,8 +108,10 @@ final class AppendRoundTrips {
             expect(in, null);
             command(out, "a LOGIN " + user + " " + password);
             expect(in, "a");
-            command(out, "c CREATE " + folder);
-            expect(in, "c");
+            if (scratch) {
+                command(out, "c CREATE " + folder);
+                expect(in, "c");
+            }
             long started = System.nanoTime();
             int tag = 0;
             for (int first = 0; first < raws.size(); first += way.batch) {
@@ -121,8 +133,10 @@ final class AppendRoundTrips {
                 expect(in, t);
             }
             double seconds = (System.nanoTime() - started) / 1e9;
-            command(out, "d DELETE " + folder);
-            expect(in, "d");
+            if (scratch) {
+                command(out, "d DELETE " + folder);
+                expect(in, "d");
+            }
             command(out, "z LOGOUT");
             return seconds;
         }

@@ -37,7 +37,9 @@ final class ImapSinkBenchmark {
         JOURNAL("mailpipe, IMAP sink (journal)"),
         SEARCH_EACH("mailpipe, IMAP sink without the journal (SEARCH before each APPEND)"),
         BASELINE("mailpipe before #34 (bench.baselineJar)"),
-        FILES_ONLY("mailpipe, files sink only");
+        FILES_ONLY("mailpipe, files sink only"),
+        /** The server's own cost: the same messages APPENDed one by one (LITERAL+) by a minimal client. */
+        RAW_APPEND("minimal client, one APPEND per message (the server's cost)");
 
         final String label;
 
@@ -80,16 +82,26 @@ final class ImapSinkBenchmark {
     static String run(Workbench bench, Path messages, int size, List<Integer> folderSizes, int runs, Path work)
             throws Exception {
         bench.dovecot().addAccounts(Map.of(ACCOUNT, TestMailServer.PASSWORD));
+        java.util.Set<Contender> contenders = java.util.EnumSet.noneOf(Contender.class);
+        for (String name : System.getProperty("bench.imapContenders", "SEARCH_EACH,BASELINE,FILES_ONLY")
+                .split(",")) {
+            if (!name.isBlank()) {
+                contenders.add(Contender.valueOf(name.strip()));
+            }
+        }
         ImapSinkBenchmark benchmark = new ImapSinkBenchmark(bench, messages, size, searchEachRoutes(work));
         List<Result> results = new ArrayList<>();
         for (int folderSize : folderSizes) {
             benchmark.fill(folderSize);
             for (int run = 1; run <= runs; run++) {
-                List<Contender> order = new ArrayList<>(List.of(Contender.JOURNAL, Contender.SEARCH_EACH));
-                if (baseline().isPresent()) {
+                List<Contender> order = new ArrayList<>(List.of(Contender.JOURNAL, Contender.RAW_APPEND));
+                if (contenders.contains(Contender.SEARCH_EACH)) {
+                    order.add(Contender.SEARCH_EACH);
+                }
+                if (contenders.contains(Contender.BASELINE) && baseline().isPresent()) {
                     order.add(Contender.BASELINE);
                 }
-                if (folderSize == folderSizes.get(0)) {
+                if (folderSize == folderSizes.get(0) && contenders.contains(Contender.FILES_ONLY)) {
                     order.add(Contender.FILES_ONLY);
                 }
                 for (Contender contender : DrainBenchmark.rotate(order, run)) {
@@ -102,8 +114,11 @@ final class ImapSinkBenchmark {
         String roundTrips;
         try (LatencyProxy link = new LatencyProxy(bench.dovecot().imapsPort(), 15)) {
             for (int run = 1; run <= runs; run++) {
-                List<Contender> order = new ArrayList<>(List.of(Contender.JOURNAL, Contender.SEARCH_EACH));
-                if (baseline().isPresent()) {
+                List<Contender> order = new ArrayList<>(List.of(Contender.JOURNAL));
+                if (contenders.contains(Contender.SEARCH_EACH)) {
+                    order.add(Contender.SEARCH_EACH);
+                }
+                if (contenders.contains(Contender.BASELINE) && baseline().isPresent()) {
                     order.add(Contender.BASELINE);
                 }
                 for (Contender contender : DrainBenchmark.rotate(order, run)) {
@@ -140,6 +155,9 @@ final class ImapSinkBenchmark {
     }
 
     private Result drain(Contender contender, int folderSize, String link, int port, int run) throws Exception {
+        if (contender == Contender.RAW_APPEND) {
+            return rawAppend(folderSize, link, port, run);
+        }
         String name = "imap-%s-%d-%s-run%d".formatted(contender, folderSize, link.replace(' ', '_'), run);
         Path out = bench.output(name);
         List<Path> files;
@@ -207,6 +225,37 @@ final class ImapSinkBenchmark {
                 result.messagesPerSecond(),
                 usage.cpuSeconds(),
                 searches);
+        return result;
+    }
+
+    /** The same messages appended into the folder by the minimal client, one APPEND each: what the server alone costs. */
+    private Result rawAppend(int folderSize, String link, int port, int run) throws Exception {
+        List<byte[]> raws = new ArrayList<>();
+        try (Stream<Path> list = Files.list(messages)) {
+            for (Path file : list.sorted().toList()) {
+                raws.add(Files.readAllBytes(file));
+            }
+        }
+        int searchesBefore = searches();
+        double seconds = AppendRoundTrips.send(
+                port,
+                bench.setup().caFile(),
+                ACCOUNT,
+                TestMailServer.PASSWORD,
+                FOLDER,
+                raws,
+                AppendRoundTrips.Way.LITERAL_PLUS,
+                false);
+        int appended = appendedMessages().size();
+        if (appended != size) {
+            throw new IllegalStateException("the minimal client appended %d of %d messages".formatted(appended, size));
+        }
+        int searches = searches() - searchesBefore;
+        removeAppended();
+        Result result = new Result(Contender.RAW_APPEND, folderSize, link, run, seconds, Double.NaN, searches, size);
+        DrainBenchmark.log(
+                "%s, folder of %d, %s, run %d: %.1f s, %.0f msg/s",
+                Contender.RAW_APPEND.label, folderSize, link, run, seconds, result.messagesPerSecond());
         return result;
     }
 

@@ -42,7 +42,8 @@ final class ImapSinkReport {
                             ImapSinkBenchmark.Result::seconds))
                     .findFirst()
                     .orElse(Double.NaN);
-            md.append("| %s | %,d | %s | %.1f s | %.0f | %.2fx | %.1f | %s | %d |\n"
+            double cpu = BenchmarkReport.median(group, ImapSinkBenchmark.Result::cpuSeconds);
+            md.append("| %s | %,d | %s | %.1f s | %.0f | %.2fx | %s | %s | %d |\n"
                     .formatted(
                             first.link(),
                             first.folderSize(),
@@ -50,7 +51,7 @@ final class ImapSinkReport {
                             seconds,
                             size / seconds,
                             seconds / empty,
-                            BenchmarkReport.median(group, ImapSinkBenchmark.Result::cpuSeconds),
+                            Double.isNaN(cpu) ? "-" : "%.1f".formatted(cpu),
                             group.stream()
                                     .map(r -> Integer.toString(r.searches()))
                                     .collect(Collectors.joining(", ")),

@@ -21,4 +21,15 @@ class AppendRecordTest {
         assertThat(AppendRecord.decode("APPENDED x 2 INBOX")).isEmpty();
         assertThat(AppendRecord.decode("APPENDED 1 2")).isEmpty();
     }
+
+    @Test
+    void theUnknownRecordConcernsEveryFolderAndIsLookedFor() {
+        AppendRecord unknown = AppendRecord.unknown();
+        assertThat(AppendRecord.decode(unknown.encode())).contains(unknown);
+        assertThat(unknown.concerns("Archive")).isTrue();
+        assertThat(unknown.outcome()).isEqualTo(AppendRecord.Outcome.SENDING);
+        assertThat(unknown.uid()).isZero();
+        assertThat(new AppendRecord(AppendRecord.Outcome.SENDING, "Archive", 1, 1).concerns("Other"))
+                .isFalse();
+    }
 }

@@ -34,10 +34,11 @@ import org.junit.jupiter.api.Test;
 /**
  * The IMAP sink against Dovecot, which offers MULTIAPPEND: messages of several sink threads that
  * meet at the one connection go in one APPEND command, each once, bytes unchanged, each with its
- * UID; a batch whose answer was lost is found on the retry by UID, with no SEARCH.
+ * UID; a batch whose answer was lost is found on the retry by UID, with no SEARCH; without UIDPLUS
+ * a message without a Message-ID is found by its size.
  */
 @Tag("interop")
-class ImapMultiAppendInteropTest extends CamelTestSupport {
+class ImapSinkInteropTest extends CamelTestSupport {
 
     private static final int THREADS = 4;
     private static DovecotServer server;
@@ -145,6 +146,41 @@ class ImapMultiAppendInteropTest extends CamelTestSupport {
             assertThat(proxy.searches()).isZero();
         }
         assertThat(messages("Lost")).containsExactlyInAnyOrderElementsOf(samples(1, 40));
+    }
+
+    /**
+     * Without UIDPLUS and without a Message-ID, a lost answer is found by a SEARCH for the whole
+     * message's size as the server counts it (RFC822.SIZE; GreenMail counts the body only, so this
+     * runs against Dovecot).
+     */
+    @Test
+    void withoutUidPlusAMessageWithoutMessageIdIsFoundBySize() throws Exception {
+        byte[] raw = ("From: a@example.org\r\nTo: b@example.org\r\nSubject: no id\r\n"
+                        + "Date: Mon, 7 Dec 2026 10:00:00 +0000\r\n\r\nA message without a Message-ID.\r\n")
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        try (ImapProxy proxy =
+                new ImapProxy(server.imapPort()).hidingUidPlus().loseAnswerToAppend(2, ImapProxy.AnswerLoss.CUT)) {
+            assertThat(append(proxy, "NoId", 1).getException()).isNull();
+            Exchange lost = appendRaw(proxy, "NoId", raw);
+            assertThat(lost.getException()).isInstanceOf(OutageException.class);
+
+            Exchange retry = appendRaw(proxy, "NoId", raw);
+
+            assertThat(retry.getException()).isNull();
+            assertThat(retry.getMessage().getHeader(ImapAppendConstants.ALREADY_PRESENT))
+                    .isEqualTo(true);
+            assertThat(proxy.searches()).isEqualTo(1);
+        }
+        assertThat(messages("NoId")).hasSize(2);
+    }
+
+    private Exchange appendRaw(ImapProxy proxy, String folder, byte[] raw) {
+        return template.request("direct:append", e -> {
+            e.getMessage().setBody(raw);
+            e.getMessage().setHeader("port", proxy.port());
+            e.getMessage().setHeader(ImapAppendConstants.FOLDER, folder);
+            e.getMessage().setHeader(MailpipeHeaders.KEY, folder + "-raw");
+        });
     }
 
     private static List<String> samples(int first, int last) {
