@@ -51,8 +51,9 @@ import org.slf4j.LoggerFactory;
  * IMAP internal date and the configured flags. A message whose earlier APPEND may have reached the
  * server unseen is looked for first (by UID where the journal knows the lowest it could have, else by
  * a SEARCH), and a candidate with the same bytes means it is there already: a retry after a crash
- * never makes a second copy. With a journal, the normal path sends no SEARCH. A lost or refused connection is an
- * {@link OutageException}; a message the server rejects is the message's own failure.
+ * never makes a second copy. With a journal, the normal path sends no SEARCH. A lost or refused
+ * connection is an {@link OutageException}; a message the server rejects is the message's own
+ * failure.
  */
 public final class ImapAppendProducer extends DefaultProducer {
 

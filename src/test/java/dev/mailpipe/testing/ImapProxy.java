@@ -35,7 +35,7 @@ public final class ImapProxy implements AutoCloseable {
     }
 
     private static final Pattern LITERAL = Pattern.compile("\\{(\\d+)\\+?}$");
-    private static final Pattern APPENDUID = Pattern.compile(" ?\\[APPENDUID \\d+ \\d+]", Pattern.CASE_INSENSITIVE);
+    private static final Pattern APPENDUID = Pattern.compile(" ?\\[APPENDUID \\d+ [0-9:,]+]", Pattern.CASE_INSENSITIVE);
 
     private final ServerSocket listener;
     private final int targetPort;
