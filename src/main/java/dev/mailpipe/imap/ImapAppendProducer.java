@@ -63,7 +63,7 @@ public final class ImapAppendProducer extends DefaultProducer {
     static final int MAX_BATCH = 50;
 
     private final ImapAppendEndpoint endpoint;
-    private final Map<String, Folder> folders = new HashMap<>();
+    private final Map<String, IMAPFolder> folders = new HashMap<>();
     /** Per target folder: no UID the server hands out from now on is lower (UIDPLUS servers). */
     private final Map<String, Long> nextUids = new HashMap<>();
 
@@ -123,7 +123,7 @@ public final class ImapAppendProducer extends DefaultProducer {
             waiting.add(pending);
             connection.lock();
             try {
-                if (!pending.settled) {
+                if (!pending.done()) {
                     appendWaiting();
                 }
             } finally {
@@ -138,34 +138,28 @@ public final class ImapAppendProducer extends DefaultProducer {
     }
 
     /**
-     * Appends every queued message, folder by folder, at most {@link #MAX_BATCH} a command. Whatever
-     * happens, every message taken off the queue leaves settled, appended or failed: a thread whose
-     * message was taken by another must never return as if it had been appended.
+     * Appends every queued message, folder by folder, at most {@link #MAX_BATCH} a command. Every
+     * message of a batch leaves appended or failed; one taken off the queue and never reached (an
+     * Error before its batch) fails in its own thread ({@link Pending#rethrow}).
      */
     private void appendWaiting() {
         Map<String, List<Pending>> byFolder = new LinkedHashMap<>();
         for (Pending next; (next = waiting.poll()) != null; ) {
             byFolder.computeIfAbsent(next.target, t -> new ArrayList<>()).add(next);
         }
-        try {
-            for (Map.Entry<String, List<Pending>> folder : byFolder.entrySet()) {
-                List<Pending> all = folder.getValue();
-                for (int first = 0; first < all.size(); first += MAX_BATCH) {
-                    List<Pending> batch = all.subList(first, Math.min(all.size(), first + MAX_BATCH));
-                    try {
-                        append(folder.getKey(), batch);
-                    } catch (Exception e) {
-                        batch.forEach(pending -> pending.fail(e));
-                    } catch (Error e) {
-                        Exception failure =
-                                new IllegalStateException("APPEND into " + folder.getKey() + " failed with " + e, e);
-                        batch.forEach(pending -> pending.fail(failure));
-                    }
+        for (Map.Entry<String, List<Pending>> folder : byFolder.entrySet()) {
+            List<Pending> all = folder.getValue();
+            for (int first = 0; first < all.size(); first += MAX_BATCH) {
+                List<Pending> batch = all.subList(first, Math.min(all.size(), first + MAX_BATCH));
+                try {
+                    append(folder.getKey(), batch);
+                } catch (Exception e) {
+                    batch.forEach(pending -> pending.fail(e));
+                } catch (Error e) {
+                    Exception failure =
+                            new IllegalStateException("APPEND into " + folder.getKey() + " failed with " + e, e);
+                    batch.forEach(pending -> pending.fail(failure));
                 }
-            }
-        } finally {
-            for (List<Pending> all : byFolder.values()) {
-                all.forEach(Pending::settle);
             }
         }
     }
@@ -186,7 +180,7 @@ public final class ImapAppendProducer extends DefaultProducer {
      */
     private void append(String target, List<Pending> batch) throws Exception {
         try {
-            Folder folder = folder(target);
+            IMAPFolder folder = folder(target);
             List<Pending> toSend = new ArrayList<>();
             for (Pending pending : batch) {
                 try {
@@ -208,9 +202,14 @@ public final class ImapAppendProducer extends DefaultProducer {
                     pending.fail(e);
                 }
             }
-            if (toSend.size() > 1 && multiAppend && folder instanceof IMAPFolder imap) {
+            if (toSend.size() > 1 && multiAppend) {
                 try {
-                    appendTogether(imap, target, toSend);
+                    appendJournaled(
+                            folder,
+                            target,
+                            toSend,
+                            () -> MultiAppend.append(
+                                    folder, toSend.stream().map(p -> p.message).toList(), flags()));
                     return;
                 } catch (MessagingException e) {
                     if (isOutage(e)) {
@@ -225,7 +224,7 @@ public final class ImapAppendProducer extends DefaultProducer {
             }
             for (Pending pending : toSend) {
                 try {
-                    appendOne(folder, target, pending);
+                    appendJournaled(folder, target, List.of(pending), () -> appendOne(folder, pending.message));
                 } catch (MessagingException e) {
                     if (isOutage(e)) {
                         throw e;
@@ -242,17 +241,27 @@ public final class ImapAppendProducer extends DefaultProducer {
         }
     }
 
-    private void appendOne(Folder folder, String target, Pending pending) throws Exception {
-        if (folder instanceof IMAPFolder imap) {
-            appendWithUid(pending.exchange, imap, target, pending.message);
-        } else {
-            folder.appendMessages(new Message[] {pending.message});
-        }
-        pending.appended(false);
+    /** One APPEND as Angus sends it; the UIDs when the server tells them. */
+    private static MultiAppend.Uids appendOne(IMAPFolder folder, MimeMessage message) throws MessagingException {
+        AppendUID[] uids = folder.appendUIDMessages(new Message[] {message});
+        return uids.length == 1 && uids[0] != null
+                ? new MultiAppend.Uids(uids[0].uidvalidity, List.of(uids[0].uid))
+                : null;
     }
 
-    /** One MULTIAPPEND, journaled as one APPEND per message: sending before, the answer after. */
-    private void appendTogether(IMAPFolder folder, String target, List<Pending> batch) throws Exception {
+    /** Sends an APPEND of one or several messages; returns their UIDs when the server tells them, else null. */
+    @FunctionalInterface
+    private interface Send {
+        MultiAppend.Uids append() throws MessagingException;
+    }
+
+    /**
+     * Journals the APPEND of {@code batch} (one command) before sending it and its answer after, one
+     * record per message. While it is being sent, the record holds the lowest UID a message can get:
+     * every UID the server hands out after the folder was selected, or after this connection's last
+     * APPEND, is higher (RFC 3501 2.3.1.1).
+     */
+    private void appendJournaled(IMAPFolder folder, String target, List<Pending> batch, Send send) throws Exception {
         long uidValidity = folder.getUIDValidity();
         long lowest = uidPlus ? nextUids.getOrDefault(target, 0L) : 0;
         if (journal != null) {
@@ -263,9 +272,10 @@ public final class ImapAppendProducer extends DefaultProducer {
         }
         MultiAppend.Uids uids;
         try {
-            uids = MultiAppend.append(folder, batch.stream().map(p -> p.message).toList(), flags());
+            uids = send.append();
         } catch (MessagingException e) {
             if (journal != null && e.getCause() instanceof CommandFailedException) {
+                // A NO: the server took none of them, and a retry need not look for them.
                 for (Pending pending : batch) {
                     journal.answered(
                             pending.exchange, new AppendRecord(AppendRecord.Outcome.REFUSED, target, uidValidity, 0));
@@ -315,41 +325,6 @@ public final class ImapAppendProducer extends DefaultProducer {
                 : journal.last(exchange);
     }
 
-    /**
-     * Journals the APPEND before sending it and its answer after. While it is being sent, the record
-     * holds the lowest UID the message can get: every UID the server hands out after the folder was
-     * selected, or after this connection's last APPEND, is higher (RFC 3501 2.3.1.1).
-     */
-    private void appendWithUid(Exchange exchange, IMAPFolder folder, String target, MimeMessage message)
-            throws Exception {
-        long uidValidity = folder.getUIDValidity();
-        long lowest = uidPlus ? nextUids.getOrDefault(target, 0L) : 0;
-        if (journal != null) {
-            journal.sending(exchange, new AppendRecord(AppendRecord.Outcome.SENDING, target, uidValidity, lowest));
-        }
-        AppendUID[] uids;
-        try {
-            uids = folder.appendUIDMessages(new Message[] {message});
-        } catch (MessagingException e) {
-            if (journal != null && e.getCause() instanceof CommandFailedException) {
-                // A NO: the server did not take it, and a retry need not look for it.
-                journal.answered(exchange, new AppendRecord(AppendRecord.Outcome.REFUSED, target, uidValidity, 0));
-            }
-            throw e;
-        }
-        AppendUID uid = uids.length == 1 ? uids[0] : null;
-        if (uid != null) {
-            exchange.getMessage().setHeader(ImapAppendConstants.UID, uid.uid);
-            raiseNextUid(target, uidValidity, uid.uidvalidity, uid.uid);
-            uidValidity = uid.uidvalidity;
-        }
-        if (journal != null) {
-            journal.answered(
-                    exchange,
-                    new AppendRecord(AppendRecord.Outcome.APPENDED, target, uidValidity, uid == null ? 0 : uid.uid));
-        }
-    }
-
     /** The connection, not the message: lost, closed, refused, or the login failed. */
     private static boolean isOutage(MessagingException failure) {
         return failure instanceof FolderClosedException
@@ -367,14 +342,15 @@ public final class ImapAppendProducer extends DefaultProducer {
     }
 
     /** The folder, with '/' replaced by the server's hierarchy separator; created and subscribed if missing. */
-    private Folder folder(String name) throws MessagingException {
-        Folder cached = folders.get(name);
+    private IMAPFolder folder(String name) throws MessagingException {
+        IMAPFolder cached = folders.get(name);
         if (cached != null && cached.isOpen()) {
             return cached;
         }
         Store connected = store();
         char separator = connected.getDefaultFolder().getSeparator();
-        Folder folder = connected.getFolder(name.replace('/', separator));
+        // imap and imaps stores are Angus's IMAPStore, whose folders are IMAPFolders.
+        IMAPFolder folder = (IMAPFolder) connected.getFolder(name.replace('/', separator));
         if (!folder.exists()) {
             if (!endpoint.isCreateFolders()) {
                 throw new MessagingException("Folder " + name + " does not exist and createFolders is false");
@@ -384,16 +360,14 @@ public final class ImapAppendProducer extends DefaultProducer {
             LOG.info("Created IMAP folder {} on {}", folder.getFullName(), endpoint.getHost());
         }
         folder.open(Folder.READ_ONLY);
-        if (folder instanceof IMAPFolder imap) {
-            // Asked on the folder's connection: asking the store would open a second one.
-            uidPlus = (Boolean) imap.doCommand(protocol -> protocol.hasCapability("UIDPLUS"));
-            multiAppend = (Boolean) imap.doCommand(protocol -> protocol.hasCapability("MULTIAPPEND"));
-            // The SELECT's UIDNEXT (Angus keeps it as it was; an APPENDUID since raises it). Put, not
-            // merged: a folder made again since it was last open starts its UIDs afresh.
-            nextUids.remove(name);
-            if (imap.getUIDNext() > 0) {
-                nextUids.put(name, imap.getUIDNext());
-            }
+        // Asked on the folder's connection: asking the store would open a second one.
+        uidPlus = (Boolean) folder.doCommand(protocol -> protocol.hasCapability("UIDPLUS"));
+        multiAppend = (Boolean) folder.doCommand(protocol -> protocol.hasCapability("MULTIAPPEND"));
+        // The SELECT's UIDNEXT (Angus keeps it as it was; an APPENDUID since raises it). Put, not
+        // merged: a folder made again since it was last open starts its UIDs afresh.
+        nextUids.remove(name);
+        if (folder.getUIDNext() > 0) {
+            nextUids.put(name, folder.getUIDNext());
         }
         folders.put(name, folder);
         return folder;
@@ -420,7 +394,7 @@ public final class ImapAppendProducer extends DefaultProducer {
      * recorded one; else by a SEARCH (Message-ID, or size when it has none). A candidate counts only
      * with the same bytes.
      */
-    private boolean alreadyThere(Folder folder, String target, MimeMessage message, Optional<AppendRecord> earlier)
+    private boolean alreadyThere(IMAPFolder folder, String target, MimeMessage message, Optional<AppendRecord> earlier)
             throws MessagingException, IOException {
         if (earlier.isEmpty()
                 || !earlier.get().concerns(target)
@@ -433,18 +407,18 @@ public final class ImapAppendProducer extends DefaultProducer {
             return true;
         }
         byte[] digest = digest(message);
-        if (folder instanceof IMAPFolder imap && record.uid() > 0 && record.uidValidity() == imap.getUIDValidity()) {
+        if (record.uid() > 0 && record.uidValidity() == folder.getUIDValidity()) {
             LOG.debug("Looking for {} in {} from UID {}", message.getMessageID(), target, record.uid());
             // A NOOP first: messages appended over another connection are known only from its EXISTS.
-            imap.doCommand(protocol -> {
+            folder.doCommand(protocol -> {
                 protocol.noop();
                 return null;
             });
-            if (imap.getMessageCount() == 0) {
+            if (folder.getMessageCount() == 0) {
                 // Nothing to look at (and "UID FETCH n:*" on an empty folder is a BAD on some servers).
                 return false;
             }
-            if (sameBytesAmong(byUid(imap, record.uid(), sending ? UIDFolder.LASTUID : record.uid()), digest)) {
+            if (sameBytesAmong(byUid(folder, record.uid(), sending ? UIDFolder.LASTUID : record.uid()), digest)) {
                 return true;
             }
             if (sending) {
@@ -452,17 +426,22 @@ public final class ImapAppendProducer extends DefaultProducer {
             }
             // Appended, but no longer at its UID: someone moved it; look for it as if unknown.
         }
-        String messageId = message.getHeader("Message-ID", null);
-        // Without a Message-ID, by the whole message's size as the server counts it (RFC822.SIZE):
-        // Angus sends no SEARCH for an equal size, so larger than one less and smaller than one more.
-        long size = MultiAppend.crlfSize(message);
-        SearchTerm term = messageId != null
-                ? new HeaderTerm("Message-ID", messageId.strip())
-                : new AndTerm(
-                        new SizeTerm(ComparisonTerm.GT, (int) size - 1),
-                        new SizeTerm(ComparisonTerm.LT, (int) size + 1));
         LOG.debug("Searching {} for {}", target, message.getMessageID());
-        return sameBytesAmong(folder.search(term), digest);
+        return sameBytesAmong(folder.search(searchTerm(message)), digest);
+    }
+
+    /**
+     * By Message-ID; without one, by the whole message's size as the server counts it (RFC822.SIZE):
+     * Angus sends no SEARCH for an equal size, so larger than one less and smaller than one more.
+     */
+    private static SearchTerm searchTerm(MimeMessage message) throws MessagingException, IOException {
+        String messageId = message.getHeader("Message-ID", null);
+        if (messageId != null) {
+            return new HeaderTerm("Message-ID", messageId.strip());
+        }
+        long size = MultiAppend.crlfSize(message);
+        return new AndTerm(
+                new SizeTerm(ComparisonTerm.GT, (int) size - 1), new SizeTerm(ComparisonTerm.LT, (int) size + 1));
     }
 
     /** The folder's messages with UIDs from {@code first} to {@code last}; {@code n:*} may name the last message below n. */
@@ -539,10 +518,9 @@ public final class ImapAppendProducer extends DefaultProducer {
         private final Exchange exchange;
         private final String target;
         private final MimeMessage message;
-        /** These three are written under the connection's lock, and read after taking it. */
-        private boolean settled;
-
+        /** Written under the connection's lock, and read after taking it. */
         private boolean appended;
+
         private Exception failure;
 
         Pending(Exchange exchange, String target, MimeMessage message) {
@@ -563,8 +541,9 @@ public final class ImapAppendProducer extends DefaultProducer {
             }
         }
 
-        void settle() {
-            settled = true;
+        /** Appended or failed: nothing more to do for it. */
+        boolean done() {
+            return appended || failure != null;
         }
 
         void rethrow() throws Exception {
